@@ -1,0 +1,169 @@
+/// A small lexer for the top level of a Python module.
+///
+/// It understands exactly enough Python to find module-level statements:
+/// strings of every quoting style (so text inside strings never looks like
+/// code), comments, brackets, line continuations and indentation. Each
+/// logical line is reported with the column of its first token, so callers
+/// can keep only the statements at column 0 and ignore function bodies.
+struct PythonHeaderLexer {
+    enum Token: Equatable {
+        case name(String)
+        case string(String)
+        case op(UInt8)
+        case number
+    }
+
+    struct LogicalLine {
+        var column: Int
+        var tokens: [Token]
+        /// 1-based line number of the first token.
+        var line: Int
+    }
+
+    enum LexError: Error, Equatable {
+        case unterminatedString(line: Int)
+    }
+
+    private let bytes: [UInt8]
+    private var index = 0
+    private var line = 1
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Calls `body` with each logical line in order; `body` returns false to stop early.
+    mutating func forEachLogicalLine(_ body: (LogicalLine) -> Bool) throws {
+        var current = LogicalLine(column: 0, tokens: [], line: 1)
+        var depth = 0
+        var atLineStart = true
+        var column = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if atLineStart {
+                // Measure indentation of a new physical line.
+                if byte == UInt8(ascii: " ") { column += 1; index += 1; continue }
+                if byte == UInt8(ascii: "\t") { column = (column / 8 + 1) * 8; index += 1; continue }
+                if byte == UInt8(ascii: "\u{0C}") { index += 1; continue }
+            }
+            switch byte {
+            case UInt8(ascii: "\n"):
+                index += 1
+                line += 1
+                if depth == 0 {
+                    if !current.tokens.isEmpty {
+                        if !body(current) { return }
+                        current.tokens.removeAll(keepingCapacity: true)
+                    }
+                    atLineStart = true
+                    column = 0
+                }
+                continue
+            case UInt8(ascii: "\r"), UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\u{0C}"):
+                index += 1
+                continue
+            case UInt8(ascii: "#"):
+                while index < count && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                continue
+            case UInt8(ascii: "\\"):
+                // Explicit line continuation: the logical line goes on.
+                index += 1
+                if index < count && bytes[index] == UInt8(ascii: "\r") { index += 1 }
+                if index < count && bytes[index] == UInt8(ascii: "\n") { index += 1; line += 1 }
+                continue
+            default:
+                break
+            }
+            if current.tokens.isEmpty && depth == 0 {
+                current.column = atLineStart ? column : current.column
+                current.line = line
+            }
+            atLineStart = false
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                current.tokens.append(.string(try lexString(prefix: [])))
+            } else if isNameStart(byte) {
+                let start = index
+                while index < count && isNameContinue(bytes[index]) { index += 1 }
+                // A string prefix (r, b, u, f and combinations) glued to a quote.
+                if index < count, bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'"),
+                   index - start <= 2, bytes[start..<index].allSatisfy(isStringPrefix) {
+                    current.tokens.append(.string(try lexString(prefix: Array(bytes[start..<index]))))
+                } else {
+                    current.tokens.append(.name(String(decoding: bytes[start..<index], as: UTF8.self)))
+                }
+            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                while index < count && (isNameContinue(bytes[index]) || bytes[index] == UInt8(ascii: ".")) { index += 1 }
+                current.tokens.append(.number)
+            } else {
+                if byte == UInt8(ascii: "(") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") { depth += 1 }
+                if byte == UInt8(ascii: ")") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") { depth = max(0, depth - 1) }
+                current.tokens.append(.op(byte))
+                index += 1
+            }
+        }
+        if !current.tokens.isEmpty { _ = body(current) }
+    }
+
+    private func isNameStart(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+            || b == UInt8(ascii: "_") || b >= 0x80
+    }
+
+    private func isNameContinue(_ b: UInt8) -> Bool {
+        isNameStart(b) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+    }
+
+    private func isStringPrefix(_ b: UInt8) -> Bool {
+        switch b | 0x20 {
+        case UInt8(ascii: "r"), UInt8(ascii: "b"), UInt8(ascii: "u"), UInt8(ascii: "f"): return true
+        default: return false
+        }
+    }
+
+    /// Lexes a string literal starting at the opening quote and returns its value.
+    private mutating func lexString(prefix: [UInt8]) throws -> String {
+        let raw = prefix.contains { $0 | 0x20 == UInt8(ascii: "r") }
+        let quote = bytes[index]
+        let startLine = line
+        let count = bytes.count
+        let triple = index + 2 < count && bytes[index + 1] == quote && bytes[index + 2] == quote
+        index += triple ? 3 : 1
+        var value: [UInt8] = []
+        while index < count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\\") && index + 1 < count {
+                let next = bytes[index + 1]
+                if next == UInt8(ascii: "\n") { line += 1 }
+                if raw {
+                    value.append(b)
+                    value.append(next)
+                } else {
+                    switch next {
+                    case UInt8(ascii: "n"): value.append(UInt8(ascii: "\n"))
+                    case UInt8(ascii: "t"): value.append(UInt8(ascii: "\t"))
+                    case UInt8(ascii: "\n"): break
+                    case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""): value.append(next)
+                    default: value.append(b); value.append(next)
+                    }
+                }
+                index += 2
+                continue
+            }
+            if b == quote {
+                if !triple { index += 1; return String(decoding: value, as: UTF8.self) }
+                if index + 2 < count && bytes[index + 1] == quote && bytes[index + 2] == quote {
+                    index += 3
+                    return String(decoding: value, as: UTF8.self)
+                }
+            }
+            if b == UInt8(ascii: "\n") {
+                if !triple { throw LexError.unterminatedString(line: startLine) }
+                line += 1
+            }
+            value.append(b)
+            index += 1
+        }
+        throw LexError.unterminatedString(line: startLine)
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+/// One migration file found in the versions directory.
+public struct MigrationFile: Equatable, Sendable {
+    /// The file name, e.g. `20260212_000018_add_invoices_table.py`.
+    public var fileName: String
+    /// The `YYYYMMDD` date of a conventional file name.
+    public var nameDate: String?
+    /// The `NNNNNN` sequence of a conventional file name.
+    public var nameSequence: Int?
+    /// The header, or why it could not be read.
+    public var header: Result<MigrationHeader, HeaderReadError>
+
+    public init(fileName: String, header: Result<MigrationHeader, HeaderReadError>) {
+        self.fileName = fileName
+        self.header = header
+        (nameDate, nameSequence) = MigrationFileName.parse(fileName)
+    }
+
+    /// The declared revision when the header was read.
+    public var revision: String? { try? header.get().revision }
+}
+
+/// The naming convention `YYYYMMDD_NNNNNN_<slug>.py`.
+public enum MigrationFileName {
+    /// The date and sequence of a conventional name, or nils.
+    public static func parse(_ name: String) -> (date: String?, sequence: Int?) {
+        let u = Array(name.utf8)
+        guard u.count >= 16, u[8] == UInt8(ascii: "_"),
+              u[0..<8].allSatisfy(isDigit), u[9..<15].allSatisfy(isDigit),
+              u.count == 15 || u[15] == UInt8(ascii: "_") || u[15] == UInt8(ascii: ".")
+        else { return (nil, nil) }
+        return (String(decoding: u[0..<8], as: UTF8.self), Int(String(decoding: u[9..<15], as: UTF8.self)))
+    }
+
+    /// The revision id a conventional name implies: `YYYYMMDD_NNNNNN`.
+    public static func impliedRevision(_ name: String) -> String? {
+        let u = Array(name.utf8)
+        guard parse(name).sequence != nil else { return nil }
+        return String(decoding: u[0..<15], as: UTF8.self)
+    }
+
+    private static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+
+    /// Whether a directory entry is a migration: a visible `.py` module that is not a package marker or backup.
+    public static func isMigrationCandidate(_ name: String) -> Bool {
+        guard name.hasSuffix(".py"), !name.hasPrefix("."), !name.hasPrefix("_"), !name.hasPrefix("#") else { return false }
+        return true
+    }
+}
+
+/// The versions directory: where it is and what it holds.
+public struct VersionsDirectory: Sendable {
+    /// The absolute path.
+    public let url: URL
+
+    public init(url: URL) {
+        self.url = url.standardizedFileURL
+    }
+
+    /// The conventional location inside a repository.
+    public static let conventionalPath = "backend/app/migrations/versions"
+
+    /// Finds the versions directory the way a user expects: under the current
+    /// directory, then under the enclosing git work tree.
+    public static func discover(from cwd: URL) throws(VejaMigrateError) -> VersionsDirectory {
+        var tried: [String] = []
+        let here = cwd.appendingPathComponent(conventionalPath)
+        tried.append(here.path)
+        if isDirectory(here) { return VersionsDirectory(url: here) }
+        if let top = gitWorkTree(containing: cwd) {
+            let there = top.appendingPathComponent(conventionalPath)
+            if there.standardizedFileURL != here.standardizedFileURL {
+                tried.append(there.path)
+                if isDirectory(there) { return VersionsDirectory(url: there) }
+            }
+        }
+        throw .io(
+            "no versions directory found (looked for \(tried.joined(separator: " and "))); "
+                + "run from your repository or pass --versions-dir DIR")
+    }
+
+    /// The nearest enclosing directory that holds `.git`.
+    public static func gitWorkTree(containing start: URL) -> URL? {
+        var dir = start.standardizedFileURL
+        while true {
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(".git").path) { return dir }
+            let parent = dir.deletingLastPathComponent()
+            if parent.path == dir.path { return nil }
+            dir = parent
+        }
+    }
+
+    static func isDirectory(_ url: URL) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue
+    }
+
+    /// The names of the migration candidates, sorted.
+    public func migrationFileNames() throws(VejaMigrateError) -> [String] {
+        guard VersionsDirectory.isDirectory(url) else {
+            throw .io("versions directory \(url.path) does not exist or is not a directory; pass --versions-dir DIR")
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: url.path)
+        } catch {
+            throw .io("cannot list \(url.path): \(error.localizedDescription)")
+        }
+        return names.filter(MigrationFileName.isMigrationCandidate).sorted()
+    }
+
+    /// Reads every migration's header, using all cores for large histories.
+    public func readMigrations() throws(VejaMigrateError) -> [MigrationFile] {
+        let names = try migrationFileNames()
+        let base = url.path
+        var results = [MigrationFile?](repeating: nil, count: names.count)
+        let read: @Sendable (Int) -> MigrationFile = { i in
+            let name = names[i]
+            guard let bytes = FileBytes.read(path: base + "/" + name) else {
+                return MigrationFile(fileName: name, header: .failure(.cannotOpen))
+            }
+            return MigrationFile(fileName: name, header: Result { () throws(HeaderReadError) in try MigrationHeaderReader.read(bytes: bytes) })
+        }
+        if names.count < 256 {
+            for i in names.indices { results[i] = read(i) }
+        } else {
+            let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, names.count / 64))
+            results.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let out = buffer
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    var i = chunk
+                    while i < names.count {
+                        out[i] = read(i)
+                        i += chunks
+                    }
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// The path as the user's repository names it: `backend/app/migrations/versions/<file>`
+    /// when the directory sits at the conventional place, else relative to the git work tree,
+    /// else relative to `cwd`.
+    public func repositoryPath(of fileName: String, cwd: URL) -> String {
+        let dir = url.path
+        if dir.hasSuffix("/" + VersionsDirectory.conventionalPath) || dir == VersionsDirectory.conventionalPath {
+            return VersionsDirectory.conventionalPath + "/" + fileName
+        }
+        if let top = VersionsDirectory.gitWorkTree(containing: url), let rel = relative(url, to: top) {
+            return (rel.isEmpty ? "" : rel + "/") + fileName
+        }
+        return displayPath(of: fileName, cwd: cwd)
+    }
+
+    /// The path to show a user: relative to `cwd` when inside it, else absolute.
+    public func displayPath(of fileName: String? = nil, cwd: URL) -> String {
+        let target = fileName.map { url.appendingPathComponent($0) } ?? url
+        if let rel = relative(target, to: cwd.standardizedFileURL) { return rel.isEmpty ? "." : rel }
+        return target.path
+    }
+
+    private func relative(_ target: URL, to base: URL) -> String? {
+        let t = target.standardizedFileURL.path
+        let b = base.standardizedFileURL.path
+        if t == b { return "" }
+        let prefix = b.hasSuffix("/") ? b : b + "/"
+        return t.hasPrefix(prefix) ? String(t.dropFirst(prefix.count)) : nil
+    }
+}
+
+/// Whole-file reads with plain POSIX calls: cheaper than Foundation for thousands of small files.
+enum FileBytes {
+    static func read(path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { return nil }
+            if n == 0 { break }
+            result.append(contentsOf: chunk[0..<n])
+        }
+        return result
+    }
+}

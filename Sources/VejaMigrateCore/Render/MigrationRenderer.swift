@@ -1,0 +1,175 @@
+/// Everything that goes into one migration file besides its body.
+public struct MigrationHeaderFields: Equatable, Sendable {
+    public var description: String
+    public var details: String?
+    public var revision: String
+    public var downRevisions: [String]
+    public var date: MigrationDate
+
+    public init(description: String, details: String? = nil, revision: String, downRevisions: [String], date: MigrationDate) {
+        self.description = description
+        self.details = details
+        self.revision = revision
+        self.downRevisions = downRevisions
+        self.date = date
+    }
+}
+
+/// Renders a migration file in the seed's template, already in ruff's format.
+public enum MigrationRenderer {
+    /// The whole Python file. With no operations, the body is the seed's `# TODO` / `pass`.
+    public static func python(header: MigrationHeaderFields, operations: [Operation]) -> String {
+        var out = "\"\"\"" + docstringLine(header.description) + "\n\n"
+        out += "Revision ID: \(header.revision)\n"
+        out += "Revises:" + (header.downRevisions.isEmpty ? "" : " " + header.downRevisions.joined(separator: ", ")) + "\n"
+        out += "Create Date: \(header.date)\n"
+        if let details = docstringDetails(header.details) { out += "\n" + details + "\n" }
+        out += "\"\"\"\n\n"
+        out += "from __future__ import annotations\n\n"
+        out += "import sqlalchemy as sa\n"
+        out += "from alembic import op\n"
+        out += "from sqlalchemy.dialects import postgresql\n\n"
+        out += "revision = \(PyExpr.pythonString(header.revision))\n"
+        out += "down_revision = \(downRevisionLiteral(header.downRevisions))\n"
+        out += "branch_labels = None\n"
+        out += "depends_on = None\n\n\n"
+        let (up, down) = body(operations)
+        out += "def upgrade() -> None:\n"
+        out += (up.isEmpty ? ["    # TODO: implement upgrade", "    pass"] : up).joined(separator: "\n") + "\n\n\n"
+        out += "def downgrade() -> None:\n"
+        out += (down.isEmpty ? ["    # TODO: implement downgrade", "    pass"] : down).joined(separator: "\n") + "\n"
+        return out
+    }
+
+    static func downRevisionLiteral(_ parents: [String]) -> String {
+        switch parents.count {
+        case 0: return "None"
+        case 1: return PyExpr.pythonString(parents[0])
+        default: return "(" + parents.map(PyExpr.pythonString).joined(separator: ", ") + ")"
+        }
+    }
+
+    /// The upgrade and downgrade lines (indented four spaces); downgrade undoes upgrade in reverse order.
+    static func body(_ operations: [Operation]) -> (up: [String], down: [String]) {
+        var up: [String] = []
+        var downBlocks: [[String]] = []
+        for op in operations {
+            switch op {
+            case .createTable(let t):
+                let def = TableDefinition(t)
+                up += createTable(def)
+                downBlocks.append(dropTable(def))
+            }
+        }
+        return (up, downBlocks.reversed().flatMap { $0 })
+    }
+
+    static func createTable(_ t: TableDefinition) -> [String] {
+        var args: [PyArg] = [PyArg(nil, .string(t.name))]
+        for c in t.columns {
+            var cargs = [PyArg(nil, .string(c.name)), PyArg(nil, .atom(sqlalchemyType(c)))]
+            if let d = c.serverDefault { cargs.append(PyArg("server_default", .call("sa.text", [PyArg(nil, .string(d))]))) }
+            cargs.append(PyArg("nullable", .atom(c.nullable ? "True" : "False")))
+            args.append(PyArg(nil, .call("sa.Column", cargs)))
+        }
+        if !t.primaryKey.isEmpty {
+            args.append(PyArg(nil, .call("sa.PrimaryKeyConstraint", t.primaryKey.map { PyArg(nil, .string($0)) })))
+        }
+        for fk in t.foreignKeys {
+            var fargs = [
+                PyArg(nil, .list([.string(fk.column)])),
+                PyArg(nil, .list([.string(fk.table + "." + fk.referencedColumn)])),
+                PyArg("name", .string(fk.name)),
+            ]
+            if let od = fk.onDelete { fargs.append(PyArg("ondelete", .string(od.rawValue))) }
+            args.append(PyArg(nil, .call("sa.ForeignKeyConstraint", fargs)))
+        }
+        for u in t.uniques {
+            args.append(PyArg(nil, .call("sa.UniqueConstraint", u.columns.map { PyArg(nil, .string($0)) } + [PyArg("name", .string(u.name))])))
+        }
+        for ch in t.checks {
+            args.append(PyArg(nil, .call("sa.CheckConstraint", [PyArg(nil, .string(ch.condition)), PyArg("name", .string(ch.name))])))
+        }
+        var lines = PyExpr.call("op.create_table", args, magicTrailingComma: true).lines(indent: 4)
+        for i in t.indexes {
+            var iargs = [PyArg(nil, .string(i.name)), PyArg(nil, .string(t.name)), PyArg(nil, .list(i.columns.map(PyExpr.string)))]
+            if i.unique { iargs.append(PyArg("unique", .atom("True"))) }
+            lines += PyExpr.call("op.create_index", iargs).lines(indent: 4)
+        }
+        return lines
+    }
+
+    static func dropTable(_ t: TableDefinition) -> [String] {
+        var lines: [String] = []
+        for i in t.indexes.reversed() {
+            lines += PyExpr.call("op.drop_index", [PyArg(nil, .string(i.name)), PyArg("table_name", .string(t.name))]).lines(indent: 4)
+        }
+        lines += PyExpr.call("op.drop_table", [PyArg(nil, .string(t.name))]).lines(indent: 4)
+        return lines
+    }
+
+    /// The SQLAlchemy type expression the contract's table gives each column type.
+    public static func sqlalchemyType(_ c: TableDefinition.ResolvedColumn) -> String {
+        switch c.type {
+        case .uuid: return "postgresql.UUID(as_uuid=True)"
+        case .string: return "sa.String(length=\(c.length ?? 255))"
+        case .text: return "sa.Text()"
+        case .integer: return "sa.Integer()"
+        case .bigint: return "sa.BigInteger()"
+        case .smallint: return "sa.SmallInteger()"
+        case .numeric:
+            if let p = c.precision { return "sa.Numeric(\(p), \(c.scale ?? 0))" }
+            return "sa.Numeric()"
+        case .float: return "sa.Float()"
+        case .boolean: return "sa.Boolean()"
+        case .date: return "sa.Date()"
+        case .datetime: return "sa.DateTime(timezone=True)"
+        case .jsonb: return "postgresql.JSONB(astext_type=sa.Text())"
+        case .json: return "sa.JSON()"
+        }
+    }
+
+    /// The description as the docstring's first line: one line, and never able to end the docstring.
+    static func docstringLine(_ text: String) -> String {
+        escapeDocstring(text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " "))
+    }
+
+    /// The extended description: lines kept, tabs made spaces, trailing blanks dropped, escaped.
+    static func docstringDetails(_ text: String?) -> String? {
+        guard let text else { return nil }
+        var lines = text.replacingTabs().split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            var l = Substring(line)
+            while let last = l.last, last.isWhitespace { l = l.dropLast() }
+            return String(l)
+        }
+        while lines.first?.isEmpty == true { lines.removeFirst() }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        // ruff strips the common indentation of docstring lines; do it first so the file is stable.
+        let indents = lines.filter { !$0.isEmpty }.map { $0.prefix { $0 == " " }.count }
+        let common = indents.min() ?? 0
+        if common > 0 { lines = lines.map { $0.isEmpty ? $0 : String($0.dropFirst(common)) } }
+        guard !lines.isEmpty else { return nil }
+        return lines.map(escapeDocstring).joined(separator: "\n")
+    }
+
+    /// Escapes backslashes and double quotes, and drops control characters, so the text stays inside `"""`.
+    static func escapeDocstring(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    func replacingTabs() -> String {
+        String(unicodeScalars.map { $0 == "\t" ? " " : Character($0) })
+    }
+}

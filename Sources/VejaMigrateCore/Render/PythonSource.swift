@@ -1,0 +1,85 @@
+/// A Python expression, laid out the way `ruff format --line-length 120` lays it out.
+///
+/// Only the shapes migrations need: atoms (names, literals), calls with
+/// positional and keyword arguments, and lists. `lines(...)` follows ruff's
+/// rules for these shapes: the whole call on one line if it fits; else the
+/// arguments together on one indented line; else one argument per line with
+/// a trailing comma. A call written with `magicTrailingComma` always explodes,
+/// as ruff keeps a trailing comma that is already there.
+indirect enum PyExpr: Equatable {
+    case atom(String)
+    case call(String, [PyArg], magicTrailingComma: Bool = false)
+    case list([PyExpr])
+
+    static let lineLength = 120
+
+    /// The expression on a single line.
+    var flat: String {
+        switch self {
+        case .atom(let s): return s
+        case .call(let callee, let args, _): return callee + "(" + args.map(\.flat).joined(separator: ", ") + ")"
+        case .list(let items): return "[" + items.map(\.flat).joined(separator: ", ") + "]"
+        }
+    }
+
+    /// The lines of `prefix + expression + suffix` at `indent` spaces.
+    func lines(indent: Int, prefix: String = "", suffix: String = "") -> [String] {
+        let pad = String(repeating: " ", count: indent)
+        let open: String, close: String, args: [PyArg], magic: Bool
+        switch self {
+        case .atom(let s): return [pad + prefix + s + suffix]
+        case .call(let callee, let a, let m): (open, close, args, magic) = (callee + "(", ")", a, m)
+        case .list(let items): (open, close, args, magic) = ("[", "]", items.map { PyArg(nil, $0) }, false)
+        }
+        let one = pad + prefix + flat + suffix
+        if !magic && (one.count <= PyExpr.lineLength || args.isEmpty) { return [one] }
+        let inner = String(repeating: " ", count: indent + 4)
+        let body = inner + args.map(\.flat).joined(separator: ", ")
+        if !magic && body.count <= PyExpr.lineLength {
+            return [pad + prefix + open, body, pad + close + suffix]
+        }
+        var out = [pad + prefix + open]
+        for arg in args {
+            out += arg.value.lines(indent: indent + 4, prefix: arg.keyword.map { $0 + "=" } ?? "", suffix: ",")
+        }
+        out.append(pad + close + suffix)
+        return out
+    }
+
+    /// A Python string literal in ruff's preferred quotes: double, unless single needs fewer escapes.
+    static func string(_ s: String) -> PyExpr { .atom(pythonString(s)) }
+
+    static func pythonString(_ s: String) -> String {
+        var doubles = 0, singles = 0
+        for ch in s.unicodeScalars {
+            if ch == "\"" { doubles += 1 } else if ch == "'" { singles += 1 }
+        }
+        let quote: Unicode.Scalar = doubles > singles ? "'" : "\""
+        var out = String(quote)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case quote: out += "\\" + String(ch)
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        out.unicodeScalars.append(quote)
+        return out
+    }
+}
+
+/// A positional or keyword argument.
+struct PyArg: Equatable {
+    var keyword: String?
+    var value: PyExpr
+
+    init(_ keyword: String?, _ value: PyExpr) {
+        self.keyword = keyword
+        self.value = value
+    }
+
+    var flat: String { (keyword.map { $0 + "=" } ?? "") + value.flat }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// A `create_table` with every rule applied: resolved nullability, server
+/// defaults, and named constraints and indexes. Both the Python and the SQL
+/// renderers read this, so they always agree.
+public struct TableDefinition: Equatable, Sendable {
+    public struct ResolvedColumn: Equatable, Sendable {
+        public var name: String
+        public var type: ColumnType
+        public var length: Int?
+        public var precision: Int?
+        public var scale: Int?
+        public var nullable: Bool
+        /// The SQL expression of the server default, e.g. `now()` or `'DRAFT'`.
+        public var serverDefault: String?
+    }
+
+    public struct ForeignKeyConstraint: Equatable, Sendable {
+        public var name: String
+        public var column: String
+        public var table: String
+        public var referencedColumn: String
+        public var onDelete: OnDelete?
+    }
+
+    public struct NamedColumns: Equatable, Sendable {
+        public var name: String
+        public var columns: [String]
+        public var unique: Bool = false
+    }
+
+    public struct CheckConstraint: Equatable, Sendable {
+        public var name: String
+        /// The SQL condition in the seed's form: `status IN ('A','B')`.
+        public var condition: String
+    }
+
+    public var name: String
+    public var columns: [ResolvedColumn]
+    public var primaryKey: [String]
+    public var foreignKeys: [ForeignKeyConstraint]
+    public var uniques: [NamedColumns]
+    public var checks: [CheckConstraint]
+    public var indexes: [NamedColumns]
+
+    /// Resolves a validated `create_table`.
+    public init(_ t: CreateTable) {
+        name = t.name
+        var all = t.columns
+        if t.timestamps {
+            all.append(Column(name: "created_at", type: .datetime, nullable: false, defaultValue: .now))
+            all.append(Column(name: "updated_at", type: .datetime, nullable: false, defaultValue: .now))
+        }
+        columns = all.map { c in
+            ResolvedColumn(
+                name: c.name, type: c.type, length: c.type == .string ? (c.length ?? 255) : nil,
+                precision: c.precision, scale: c.scale, nullable: c.isNullable,
+                serverDefault: TableDefinition.serverDefault(c))
+        }
+        primaryKey = all.filter(\.primaryKey).map(\.name)
+        foreignKeys = all.compactMap { c in
+            c.foreignKey.map {
+                ForeignKeyConstraint(name: TableDefinition.foreignKeyName(table: t.name, column: c.name), column: c.name, table: $0.table, referencedColumn: $0.column, onDelete: $0.onDelete)
+            }
+        }
+        uniques = all.filter(\.unique).map { NamedColumns(name: TableDefinition.uniqueName(table: t.name, column: $0.name), columns: [$0.name]) }
+        checks = all.compactMap { c in
+            c.enumValues.map { values in
+                CheckConstraint(
+                    name: TableDefinition.checkName(table: t.name, column: c.name),
+                    condition: "\(c.name) IN (" + values.map(SQL.literal).joined(separator: ",") + ")")
+            }
+        }
+        var indexes: [NamedColumns] = []
+        var names = Set<String>()
+        for c in all where c.foreignKey != nil || c.index {
+            let n = TableDefinition.indexName(table: t.name, columns: [c.name])
+            if names.insert(n).inserted { indexes.append(NamedColumns(name: n, columns: [c.name])) }
+        }
+        for i in t.indexes {
+            let n = TableDefinition.indexName(table: t.name, columns: i.columns)
+            if names.insert(n).inserted { indexes.append(NamedColumns(name: n, columns: i.columns, unique: i.unique)) }
+        }
+        self.indexes = indexes
+    }
+
+    /// The names of the indexes that columns ask for (FK and `index: true`).
+    static func columnIndexNames(_ t: CreateTable) -> [String] {
+        t.columns.filter { $0.foreignKey != nil || $0.index }.map { indexName(table: t.name, columns: [$0.name]) }
+    }
+
+    public static func checkName(table: String, column: String) -> String { "chk_\(table)_\(column)" }
+    public static func foreignKeyName(table: String, column: String) -> String { "fk_\(table)_\(column)" }
+    public static func uniqueName(table: String, column: String) -> String { "uniq_\(table)_\(column)" }
+    public static func indexName(table: String, columns: [String]) -> String { "idx_\(table)_" + columns.joined(separator: "_") }
+
+    /// The SQL text of a column's server default; a UUID primary key gets `gen_random_uuid()`.
+    static func serverDefault(_ c: Column) -> String? {
+        guard let d = c.defaultValue else {
+            return c.primaryKey && c.type == .uuid ? "gen_random_uuid()" : nil
+        }
+        switch d {
+        case .now: return "now()"
+        case .string(let s): return SQL.literal(s)
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .double(let x): return JSONValue.numberText(x)
+        case .json(let j): return SQL.literal(j.compactText)
+        }
+    }
+}
+
+/// SQL text helpers.
+public enum SQL {
+    /// A standard SQL string literal: `'O''Brien'`.
+    public static func literal(_ s: String) -> String {
+        "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+}

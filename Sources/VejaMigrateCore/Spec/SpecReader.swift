@@ -1,0 +1,301 @@
+import Foundation
+
+/// Reads a JSON spec (version 1) into a `MigrationSpec`, naming every unknown
+/// field, wrong type and bad value by its path.
+public enum SpecReader {
+    /// Parses JSON text; reports every problem found, not just the first.
+    public static func read(json data: Data) throws(VejaMigrateError) -> MigrationSpec {
+        let root: JSONValue
+        do {
+            root = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw .invalidInput([SpecIssue(field: "spec", problem: "is not valid JSON (\(jsonErrorSummary(error)))", fix: "check commas, quotes and brackets")])
+        }
+        var reader = Reader()
+        let spec = reader.spec(root)
+        if !reader.issues.isEmpty { throw .invalidInput(reader.issues) }
+        return spec
+    }
+
+    private static func jsonErrorSummary(_ error: Error) -> String {
+        if case DecodingError.dataCorrupted(let ctx) = error {
+            let underlying = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return underlying ?? ctx.debugDescription
+        }
+        return "\(error)"
+    }
+
+    private struct Reader {
+        var issues: [SpecIssue] = []
+
+        mutating func issue(_ field: String, _ problem: String, _ fix: String) {
+            issues.append(SpecIssue(field: field, problem: problem, fix: fix))
+        }
+
+        mutating func object(_ value: JSONValue, _ path: String, allowed: [String]) -> [String: JSONValue]? {
+            guard case .object(let o) = value else {
+                issue(path, "must be an object, not \(value.typeName)", "write it as {...}")
+                return nil
+            }
+            for key in o.keys.sorted() where !allowed.contains(key) {
+                issue(join(path, key), "is not a known option", "remove it; allowed here: \(allowed.joined(separator: ", "))")
+            }
+            return o
+        }
+
+        func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
+
+        mutating func string(_ o: [String: JSONValue], _ key: String, _ path: String, required: Bool = false) -> String? {
+            guard let v = o[key] else {
+                if required { issue(join(path, key), "is required", "add \"\(key)\": \"...\"") }
+                return nil
+            }
+            guard case .string(let s) = v else {
+                issue(join(path, key), "must be a string, not \(v.typeName)", "write it in double quotes")
+                return nil
+            }
+            return s
+        }
+
+        mutating func bool(_ o: [String: JSONValue], _ key: String, _ path: String) -> Bool? {
+            guard let v = o[key] else { return nil }
+            guard case .bool(let b) = v else {
+                issue(join(path, key), "must be true or false, not \(v.typeName)", "write true or false without quotes")
+                return nil
+            }
+            return b
+        }
+
+        mutating func int(_ o: [String: JSONValue], _ key: String, _ path: String) -> Int? {
+            guard let v = o[key] else { return nil }
+            switch v {
+            case .int(let i): return i
+            case .double(let d) where d == d.rounded() && abs(d) < 1e15: return Int(d)
+            default:
+                issue(join(path, key), "must be a whole number, not \(v.typeName)", "write a number without quotes, e.g. 64")
+                return nil
+            }
+        }
+
+        mutating func array(_ o: [String: JSONValue], _ key: String, _ path: String) -> [JSONValue]? {
+            guard let v = o[key] else { return nil }
+            guard case .array(let a) = v else {
+                issue(join(path, key), "must be an array, not \(v.typeName)", "write it as [...]")
+                return nil
+            }
+            return a
+        }
+
+        mutating func spec(_ root: JSONValue) -> MigrationSpec {
+            let opKeys = ["create_table"]
+            guard let o = object(root, "", allowed: ["version", "description", "details", "operations"] + opKeys) else {
+                return MigrationSpec()
+            }
+            if let v = o["version"], v != .int(1) {
+                issue("version", "is \(v.compactText), but this vejamigrate reads spec version 1", "write \"version\": 1 or leave it out")
+            }
+            var spec = MigrationSpec()
+            spec.description = string(o, "description", "")
+            spec.details = string(o, "details", "")
+            let direct = opKeys.filter { o[$0] != nil }
+            if let list = array(o, "operations", "") {
+                if !direct.isEmpty {
+                    issue(direct[0], "cannot stand beside \"operations\"", "move it into the \"operations\" list")
+                }
+                for (i, item) in list.enumerated() {
+                    let path = "operations[\(i)]"
+                    guard let io = object(item, path, allowed: opKeys) else { continue }
+                    guard io.count == 1, let key = io.keys.first else {
+                        issue(path, "must hold exactly one operation", "write one of {\"create_table\": {...}} per list entry")
+                        continue
+                    }
+                    if let op = operation(key, io[key]!, join(path, key)) { spec.operations.append(op) }
+                }
+                if list.isEmpty { issue("operations", "is empty", "add at least one operation, e.g. {\"create_table\": {...}}") }
+            } else {
+                for key in direct {
+                    if let op = operation(key, o[key]!, key) { spec.operations.append(op) }
+                }
+            }
+            return spec
+        }
+
+        mutating func operation(_ key: String, _ value: JSONValue, _ path: String) -> Operation? {
+            switch key {
+            case "create_table": return createTable(value, path).map(Operation.createTable)
+            default: return nil
+            }
+        }
+
+        mutating func createTable(_ value: JSONValue, _ path: String) -> CreateTable? {
+            guard let o = object(value, path, allowed: ["name", "timestamps", "columns", "indexes"]) else { return nil }
+            var table = CreateTable(name: string(o, "name", path, required: true) ?? "")
+            table.timestamps = bool(o, "timestamps", path) ?? false
+            if let cols = array(o, "columns", path) {
+                for (i, c) in cols.enumerated() {
+                    if let col = column(c, join(path, "columns") + "[\(i)]") { table.columns.append(col) }
+                }
+            } else if o["columns"] == nil {
+                issue(join(path, "columns"), "is required", "add \"columns\": [{\"name\": \"id\", \"type\": \"uuid\", \"primary_key\": true}, ...]")
+            }
+            if let idx = array(o, "indexes", path) {
+                for (i, item) in idx.enumerated() {
+                    let ipath = join(path, "indexes") + "[\(i)]"
+                    guard let io = object(item, ipath, allowed: ["columns", "unique"]) else { continue }
+                    var names: [String] = []
+                    if let cs = array(io, "columns", ipath) {
+                        for (j, c) in cs.enumerated() {
+                            if case .string(let s) = c { names.append(s) } else {
+                                issue(join(ipath, "columns") + "[\(j)]", "must be a column name string, not \(c.typeName)", "write the column's name in double quotes")
+                            }
+                        }
+                    } else if io["columns"] == nil {
+                        issue(join(ipath, "columns"), "is required", "add \"columns\": [\"column_name\", ...]")
+                    }
+                    table.indexes.append(Index(columns: names, unique: bool(io, "unique", ipath) ?? false))
+                }
+            }
+            return table
+        }
+
+        static let columnKeys = [
+            "name", "type", "length", "precision", "scale", "nullable", "primary_key", "unique", "index", "enum",
+            "default", "foreign_key",
+        ]
+
+        mutating func column(_ value: JSONValue, _ path: String) -> Column? {
+            guard let o = object(value, path, allowed: Reader.columnKeys) else { return nil }
+            let name = string(o, "name", path, required: true) ?? ""
+            let typeName = string(o, "type", path, required: true)
+            var type = ColumnType.string
+            if let typeName {
+                if let t = ColumnType(rawValue: typeName) {
+                    type = t
+                } else {
+                    let hint = ColumnType.synonyms[typeName.lowercased()].map { "use \"\($0.rawValue)\"; the types are " } ?? "use one of "
+                    issue(join(path, "type"), "\"\(typeName)\" is not a known type", hint + ColumnType.allCases.map(\.rawValue).joined(separator: ", "))
+                    return nil
+                }
+            } else if o["type"] == nil {
+                return nil
+            }
+            var col = Column(name: name, type: type)
+            col.length = int(o, "length", path)
+            col.precision = int(o, "precision", path)
+            col.scale = int(o, "scale", path)
+            col.nullable = bool(o, "nullable", path)
+            col.primaryKey = bool(o, "primary_key", path) ?? false
+            col.unique = bool(o, "unique", path) ?? false
+            col.index = bool(o, "index", path) ?? false
+            if let values = array(o, "enum", path) {
+                col.enumValues = values.enumerated().compactMap { j, v in
+                    if case .string(let s) = v { return s }
+                    issue(join(path, "enum") + "[\(j)]", "must be a string, not \(v.typeName)", "write each value in double quotes")
+                    return nil
+                }
+            }
+            if let d = o["default"] {
+                col.defaultValue = columnDefault(d, type: type, join(path, "default"))
+            }
+            if let fk = o["foreign_key"], let fo = object(fk, join(path, "foreign_key"), allowed: ["table", "column", "ondelete"]) {
+                let fpath = join(path, "foreign_key")
+                var ref = ForeignKey(table: string(fo, "table", fpath, required: true) ?? "", column: string(fo, "column", fpath) ?? "id")
+                if let od = string(fo, "ondelete", fpath) {
+                    if let action = OnDelete(rawValue: od.uppercased().split(separator: " ").joined(separator: " ")) {
+                        ref.onDelete = action
+                    } else {
+                        issue(join(fpath, "ondelete"), "\"\(od)\" is not an ON DELETE action", "use one of " + OnDelete.allCases.map(\.rawValue).joined(separator: ", "))
+                    }
+                }
+                col.foreignKey = ref
+            }
+            return col
+        }
+
+        mutating func columnDefault(_ v: JSONValue, type: ColumnType, _ path: String) -> ColumnDefault? {
+            switch v {
+            case .string(let s) where s == "now" && (type == .datetime || type == .date): return .now
+            case .string(let s): return .string(s)
+            case .bool(let b): return .bool(b)
+            case .int(let i): return .int(i)
+            case .double(let d): return .double(d)
+            case .array, .object: return .json(v)
+            case .null:
+                issue(path, "is null", "leave \"default\" out for no default; a nullable column is NULL when not given")
+                return nil
+            }
+        }
+    }
+}
+
+extension MigrationSpec {
+    /// The spec as JSON (version 1): what the wizard hands to `vejamigrate new --spec`.
+    public var jsonValue: JSONValue {
+        var o: [String: JSONValue] = ["version": .int(1)]
+        if let description { o["description"] = .string(description) }
+        if let details, !details.isEmpty { o["details"] = .string(details) }
+        let ops = operations.map { op -> JSONValue in
+            switch op {
+            case .createTable(let t): return .object(["create_table": t.jsonValue])
+            }
+        }
+        if ops.count == 1, case .object(let single) = ops[0] {
+            o.merge(single) { a, _ in a }
+        } else {
+            o["operations"] = .array(ops)
+        }
+        return .object(o)
+    }
+
+    /// Pretty JSON with sorted keys.
+    public var jsonText: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(jsonValue)) ?? Data(), as: UTF8.self)
+    }
+}
+
+extension CreateTable {
+    var jsonValue: JSONValue {
+        var o: [String: JSONValue] = ["name": .string(name), "columns": .array(columns.map(\.jsonValue))]
+        if timestamps { o["timestamps"] = .bool(true) }
+        if !indexes.isEmpty {
+            o["indexes"] = .array(indexes.map { i in
+                var io: [String: JSONValue] = ["columns": .array(i.columns.map(JSONValue.string))]
+                if i.unique { io["unique"] = .bool(true) }
+                return .object(io)
+            })
+        }
+        return .object(o)
+    }
+}
+
+extension Column {
+    var jsonValue: JSONValue {
+        var o: [String: JSONValue] = ["name": .string(name), "type": .string(type.rawValue)]
+        if let length { o["length"] = .int(length) }
+        if let precision { o["precision"] = .int(precision) }
+        if let scale { o["scale"] = .int(scale) }
+        if let nullable { o["nullable"] = .bool(nullable) }
+        if primaryKey { o["primary_key"] = .bool(true) }
+        if unique { o["unique"] = .bool(true) }
+        if index { o["index"] = .bool(true) }
+        if let enumValues { o["enum"] = .array(enumValues.map(JSONValue.string)) }
+        if let defaultValue {
+            switch defaultValue {
+            case .now: o["default"] = .string("now")
+            case .string(let s): o["default"] = .string(s)
+            case .bool(let b): o["default"] = .bool(b)
+            case .int(let i): o["default"] = .int(i)
+            case .double(let d): o["default"] = .double(d)
+            case .json(let j): o["default"] = j
+            }
+        }
+        if let fk = foreignKey {
+            var f: [String: JSONValue] = ["table": .string(fk.table), "column": .string(fk.column)]
+            if let od = fk.onDelete { f["ondelete"] = .string(od.rawValue) }
+            o["foreign_key"] = .object(f)
+        }
+        return .object(o)
+    }
+}

@@ -1,0 +1,43 @@
+/// Everything that stops a command, each with the exit code the contract gives it.
+public enum VejaMigrateError: Error, Equatable, Sendable {
+    /// Invalid input (spec, description, answers): exit 1.
+    case invalidInput([SpecIssue])
+    /// The history has problems that stop this command: exit 3.
+    case history(String)
+    /// An I/O error (file exists, permission denied, disk full): exit 4.
+    case io(String)
+
+    /// The process exit code for this error.
+    public var exitCode: Int32 {
+        switch self {
+        case .invalidInput: return 1
+        case .history: return 3
+        case .io: return 4
+        }
+    }
+
+    /// The message for standard error, one problem a line.
+    public var message: String {
+        switch self {
+        case .invalidInput(let issues): return issues.map(\.description).joined(separator: "\n")
+        case .history(let text): return text
+        case .io(let text): return text
+        }
+    }
+}
+
+/// One thing wrong with a spec or an answer: the field, what is wrong, and how to fix it.
+public struct SpecIssue: Equatable, Sendable, CustomStringConvertible {
+    /// A path into the spec, e.g. `create_table.columns[2].length`.
+    public var field: String
+    public var problem: String
+    public var fix: String
+
+    public init(field: String, problem: String, fix: String) {
+        self.field = field
+        self.problem = problem
+        self.fix = fix
+    }
+
+    public var description: String { "error: \(field): \(problem); \(fix)" }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Writes a migration file atomically and never over an existing file.
+///
+/// The text goes to a hidden temporary file in the same directory, is flushed
+/// to disk, and is then hard-linked to its final name: `link(2)` fails if the
+/// name exists, so a file appears complete or not at all, and nothing is replaced.
+public enum MigrationWriter {
+    public static func write(_ text: String, to directory: URL, fileName: String) throws(VejaMigrateError) {
+        let final = directory.appendingPathComponent(fileName).path
+        if FileManager.default.fileExists(atPath: final) {
+            throw .io("\(final) exists already; nothing was written")
+        }
+        let temp = directory.appendingPathComponent(".\(fileName).\(getpid()).tmp").path
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { throw .io("cannot create a file in \(directory.path): \(errnoText())") }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 {
+                let reason = errnoText()
+                close(fd)
+                unlink(temp)
+                throw .io("cannot write \(temp): \(reason)")
+            }
+            written += n
+        }
+        if fsync(fd) != 0 {
+            let reason = errnoText()
+            close(fd)
+            unlink(temp)
+            throw .io("cannot flush \(temp): \(reason)")
+        }
+        close(fd)
+        defer { unlink(temp) }
+        if link(temp, final) != 0 {
+            let code = errno
+            if code == EEXIST { throw .io("\(final) exists already; nothing was written") }
+            throw .io("cannot create \(final): \(String(cString: strerror(code)))")
+        }
+    }
+
+    private static func errnoText() -> String { String(cString: strerror(errno)) }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import VejaMigrateCore
+
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create the next migration.",
+        discussion: """
+            Without --spec the body is the seed's empty template. With --spec FILE (or - for standard input)
+            the body is built from the JSON spec (docs/spec.md). The file is created atomically and never
+            replaces an existing one.
+            """
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "A short English description, e.g. \"add invoices table\" (wins over the spec's).")
+    var description: String?
+
+    @Option(help: ArgumentHelp("Build the body from a JSON spec; - reads standard input.", valueName: "file"))
+    var spec: String?
+
+    @Flag(help: "Print the file to standard output; write nothing.")
+    var dryRun = false
+
+    @Flag(help: "Print the PostgreSQL DDL that upgrade and downgrade would run; write nothing.")
+    var sql = false
+
+    @Option(help: ArgumentHelp("The parent revision, when the history has several heads.", valueName: "rev"))
+    var head: String?
+
+    @Flag(help: "Print {\"path\", \"revision\", \"down_revision\"} as JSON.")
+    var json = false
+
+    struct Result: Encodable {
+        var path: String
+        var revision: String
+        var down_revision: DownRevision
+        var content: String?
+    }
+
+    enum DownRevision: Encodable {
+        case revisions([String])
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .revisions(let r) where r.isEmpty: try c.encodeNil()
+            case .revisions(let r) where r.count == 1: try c.encode(r[0])
+            case .revisions(let r): try c.encode(r)
+            }
+        }
+    }
+
+    func readSpec() throws(VejaMigrateError) -> MigrationSpec? {
+        guard let spec else { return nil }
+        let data: Data
+        if spec == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: spec))
+            } catch {
+                throw .invalidInput([SpecIssue(field: "--spec", problem: "cannot read \(spec)", fix: "check the path")])
+            }
+        }
+        return try SpecReader.read(json: data)
+    }
+
+    func run() throws {
+        let spec = try readSpec()
+        if description == nil && spec?.description == nil {
+            throw VejaMigrateError.invalidInput([SpecIssue(field: "description", problem: "is missing", fix: "pass it as an argument, e.g. vejamigrate new \"add invoices table\", or set \"description\" in the spec")])
+        }
+        let dir = try common.versionsDirectory()
+        let graph = RevisionGraph(files: try dir.readMigrations())
+        let request = MigrationRequest(description: description, spec: spec, date: common.today, head: head)
+        let planned = try MigrationPlanner.plan(request, graph: graph)
+        for p in graph.problems where !graph.chainProblems.contains(p) {
+            printError("warning: \(p.kind.rawValue): \(p.message)")
+        }
+        let shownPath = dir.displayPath(of: planned.fileName, cwd: common.cwd)
+        let result = Result(path: shownPath, revision: planned.revision, down_revision: .revisions(planned.downRevisions))
+        if sql {
+            print(planned.sql, terminator: "")
+            return
+        }
+        if dryRun {
+            if json {
+                var r = result
+                r.content = planned.python
+                printJSON(r)
+            } else {
+                print(planned.python, terminator: "")
+            }
+            return
+        }
+        try MigrationWriter.write(planned.python, to: dir.url, fileName: planned.fileName)
+        if json {
+            printJSON(result)
+            return
+        }
+        print(shownPath)
+        for line in MigrationPlanner.reminders(repositoryPath: dir.repositoryPath(of: planned.fileName, cwd: common.cwd)) {
+            print(line)
+        }
+    }
+}

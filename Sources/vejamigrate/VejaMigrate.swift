@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import VejaMigrateCore
+
+/// The scriptable front end: the same engine as the wizard, for scripts, CI and editors.
+struct VejaMigrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vejamigrate",
+        abstract: "Create Alembic migrations that follow the VejaPRO conventions exactly.",
+        discussion: """
+            Exit codes: 0 done; 1 invalid input (nothing written); 2 usage error;
+            3 the history has problems that stop the command; 4 I/O error.
+            """,
+        subcommands: [Status.self, New.self]
+    )
+}
+
+/// Options every command shares.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The Alembic versions directory (default: backend/app/migrations/versions under the current directory or the git work tree).", valueName: "dir"))
+    var versionsDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Pin \"today\" for the file name and Create Date.", valueName: "YYYY-MM-DD"))
+    var date: String?
+
+    func validate() throws {
+        if let date, MigrationDate(date) == nil {
+            throw ValidationError("--date \(date) is not a real day; write it as YYYY-MM-DD, e.g. 2026-02-12")
+        }
+    }
+
+    var cwd: URL { URL(fileURLWithPath: FileManager.default.currentDirectoryPath) }
+
+    func versionsDirectory() throws(VejaMigrateError) -> VersionsDirectory {
+        if let versionsDir {
+            return VersionsDirectory(url: URL(fileURLWithPath: versionsDir, relativeTo: cwd))
+        }
+        return try VersionsDirectory.discover(from: cwd)
+    }
+
+    var today: MigrationDate { date.flatMap(MigrationDate.init) ?? MigrationDate.today() }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+func printJSON<T: Encodable>(_ value: T) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try! encoder.encode(value), as: UTF8.self))
+}
