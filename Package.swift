@@ -5,13 +5,26 @@ let package = Package(
     name: "vejamigrate",
     products: [
         .library(name: "VejaMigrateCore", targets: ["VejaMigrateCore"]),
+        .library(name: "VejaMigrateWizard", targets: ["VejaMigrateWizard"]),
         .executable(name: "vejamigrate", targets: ["vejamigrate"]),
+        .executable(name: "vejamigrate-tui", targets: ["vejamigrate-tui"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         .target(name: "VejaMigrateCore"),
+        .target(name: "VejaMigrateWizard", dependencies: ["VejaMigrateCore"]),
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .executableTarget(
+            name: "vejamigrate-tui",
+            dependencies: [
+                "VejaMigrateCore",
+                "VejaMigrateWizard",
+                "CNcursesw",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "vejamigrate",
             dependencies: [
@@ -20,5 +33,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "VejaMigrateCoreTests", dependencies: ["VejaMigrateCore"]),
+        .testTarget(name: "VejaMigrateWizardTests", dependencies: ["VejaMigrateWizard", "VejaMigrateCore"]),
     ]
 )

@@ -46,6 +46,8 @@ public enum HeaderReadError: Error, Equatable, Sendable {
 public enum MigrationHeaderReader {
     public static func read(bytes: [UInt8]) throws(HeaderReadError) -> MigrationHeader {
         if !isValidUTF8(bytes) { throw .notUTF8 }
+        // Python skips a UTF-8 byte order mark; so must we, or it glues onto the first token.
+        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         var header = MigrationHeader()
         var lexer = PythonHeaderLexer(bytes: bytes)
         var firstStatement = true
@@ -141,7 +143,8 @@ public enum MigrationHeaderReader {
 
     private static func parseDocstring(_ text: String, into header: inout MigrationHeader) {
         var sawDescription = false
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on every newline: in a CRLF file "\r\n" is one Character, never equal to "\n".
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             let line = rawLine.trimmed(" \t\r")
             if line.isEmpty { continue }
             if !sawDescription {
@@ -149,12 +152,13 @@ public enum MigrationHeaderReader {
                 header.docDescription = line
                 continue
             }
+            // The first of each field counts: later look-alikes belong to the extended description.
             if let rest = line.dropPrefix("Revision ID:") {
-                header.docRevisionID = rest.trimmed(" \t")
+                if header.docRevisionID == nil { header.docRevisionID = rest.trimmed(" \t") }
             } else if let rest = line.dropPrefix("Revises:") {
-                header.docRevises = rest.split(separator: ",").map { $0.trimmed(" \t") }.filter { !$0.isEmpty }
+                if header.docRevises == nil { header.docRevises = rest.split(separator: ",").map { $0.trimmed(" \t") }.filter { !$0.isEmpty } }
             } else if let rest = line.dropPrefix("Create Date:") {
-                header.docCreateDate = rest.trimmed(" \t")
+                if header.docCreateDate == nil { header.docCreateDate = rest.trimmed(" \t") }
             }
         }
     }

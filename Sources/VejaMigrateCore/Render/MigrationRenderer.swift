@@ -18,7 +18,7 @@ public struct MigrationHeaderFields: Equatable, Sendable {
 /// Renders a migration file in the seed's template, already in ruff's format.
 public enum MigrationRenderer {
     /// The whole Python file. With no operations, the body is the seed's `# TODO` / `pass`.
-    public static func python(header: MigrationHeaderFields, operations: [Operation]) -> String {
+    public static func python(header: MigrationHeaderFields, operations: [MigrationOperation]) -> String {
         var out = "\"\"\"" + docstringLine(header.description) + "\n\n"
         out += "Revision ID: \(header.revision)\n"
         out += "Revises:" + (header.downRevisions.isEmpty ? "" : " " + header.downRevisions.joined(separator: ", ")) + "\n"
@@ -50,7 +50,7 @@ public enum MigrationRenderer {
     }
 
     /// The upgrade and downgrade lines (indented four spaces); downgrade undoes upgrade in reverse order.
-    static func body(_ operations: [Operation]) -> (up: [String], down: [String]) {
+    static func body(_ operations: [MigrationOperation]) -> (up: [String], down: [String]) {
         var up: [String] = []
         var downBlocks: [[String]] = []
         for op in operations {
@@ -137,10 +137,15 @@ public enum MigrationRenderer {
     /// The extended description: lines kept, tabs made spaces, trailing blanks dropped, escaped.
     static func docstringDetails(_ text: String?) -> String? {
         guard let text else { return nil }
-        var lines = text.replacingTabs().split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        // Split on every newline: "\r\n" is one Character, never equal to "\n", and a lone "\r" would be dropped.
+        var lines = text.replacingTabs().split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { line in
             var l = Substring(line)
             while let last = l.last, last.isWhitespace { l = l.dropLast() }
-            return String(l)
+            // ruff keeps a line's leading spaces but drops other leading whitespace (no-break,
+            // em, ideographic spaces); do the same so the file is stable.
+            let spaces = l.prefix { $0 == " " }.count
+            while let first = l.first, first.isWhitespace { l = l.dropFirst() }
+            return String(repeating: " ", count: spaces) + l
         }
         while lines.first?.isEmpty == true { lines.removeFirst() }
         while lines.last?.isEmpty == true { lines.removeLast() }

@@ -32,10 +32,10 @@ indirect enum PyExpr: Equatable {
         case .list(let items): (open, close, args, magic) = ("[", "]", items.map { PyArg(nil, $0) }, false)
         }
         let one = pad + prefix + flat + suffix
-        if !magic && (one.count <= PyExpr.lineLength || args.isEmpty) { return [one] }
+        if !magic && (PyExpr.width(one) <= PyExpr.lineLength || args.isEmpty) { return [one] }
         let inner = String(repeating: " ", count: indent + 4)
         let body = inner + args.map(\.flat).joined(separator: ", ")
-        if !magic && body.count <= PyExpr.lineLength {
+        if !magic && PyExpr.width(body) <= PyExpr.lineLength {
             return [pad + prefix + open, body, pad + close + suffix]
         }
         var out = [pad + prefix + open]
@@ -44,6 +44,35 @@ indirect enum PyExpr: Equatable {
         }
         out.append(pad + close + suffix)
         return out
+    }
+
+    /// The width ruff measures a line with (the `unicode-width` of each character), not its
+    /// character count: East Asian wide and fullwidth characters and emoji take two columns,
+    /// combining marks and other zero-width characters none.
+    static func width(_ text: String) -> Int {
+        var width = 0
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                width += scalar.value >= 0x20 && scalar.value != 0x7F ? 1 : 0
+                continue
+            }
+            let v = scalar.value
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .format, .control: continue
+            default: break
+            }
+            if (0x1160...0x11FF).contains(v) { continue }  // Hangul medial vowels and final consonants
+            let wide =
+                (0x1100...0x115F).contains(v) || (0x2E80...0x303E).contains(v) || (0x3041...0x33FF).contains(v)
+                || (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v)
+                || (0xA960...0xA97F).contains(v) || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v)
+                || (0xFE10...0xFE19).contains(v) || (0xFE30...0xFE6F).contains(v) || (0xFF00...0xFF60).contains(v)
+                || (0xFFE0...0xFFE6).contains(v) || (0x16FE0...0x18AFF).contains(v) || (0x1B000...0x1B2FF).contains(v)
+                || (0x20000...0x3FFFD).contains(v)
+                || (scalar.properties.isEmojiPresentation && !(0x1F1E6...0x1F1FF).contains(v))
+            width += wide ? 2 : 1
+        }
+        return width
     }
 
     /// A Python string literal in ruff's preferred quotes: double, unless single needs fewer escapes.

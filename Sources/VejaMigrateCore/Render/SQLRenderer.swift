@@ -1,7 +1,7 @@
 /// Renders the PostgreSQL DDL that a migration's upgrade and downgrade run, for review.
 public enum SQLRenderer {
     /// The upgrade statements, then the downgrade statements, each under a comment line.
-    public static func sql(operations: [Operation], revision: String) -> String {
+    public static func sql(operations: [MigrationOperation], revision: String) -> String {
         var up: [String] = []
         var downBlocks: [[String]] = []
         for op in operations {

@@ -5,9 +5,9 @@ public struct MigrationSpec: Equatable, Sendable {
     /// Optional extended description, written after `Create Date:`.
     public var details: String?
     /// The operations, applied in order by `upgrade()` and undone in reverse by `downgrade()`.
-    public var operations: [Operation]
+    public var operations: [MigrationOperation]
 
-    public init(description: String? = nil, details: String? = nil, operations: [Operation] = []) {
+    public init(description: String? = nil, details: String? = nil, operations: [MigrationOperation] = []) {
         self.description = description
         self.details = details
         self.operations = operations
@@ -15,7 +15,7 @@ public struct MigrationSpec: Equatable, Sendable {
 }
 
 /// One schema change.
-public enum Operation: Equatable, Sendable {
+public enum MigrationOperation: Equatable, Sendable {
     case createTable(CreateTable)
 
     /// The spec key that names this operation.

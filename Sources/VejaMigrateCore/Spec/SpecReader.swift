@@ -34,7 +34,7 @@ public enum SpecReader {
 
         mutating func object(_ value: JSONValue, _ path: String, allowed: [String]) -> [String: JSONValue]? {
             guard case .object(let o) = value else {
-                issue(path, "must be an object, not \(value.typeName)", "write it as {...}")
+                issue(path.isEmpty ? "spec" : path, "must be an object, not \(value.typeName)", "write it as {...}")
                 return nil
             }
             for key in o.keys.sorted() where !allowed.contains(key) {
@@ -120,9 +120,9 @@ public enum SpecReader {
             return spec
         }
 
-        mutating func operation(_ key: String, _ value: JSONValue, _ path: String) -> Operation? {
+        mutating func operation(_ key: String, _ value: JSONValue, _ path: String) -> MigrationOperation? {
             switch key {
-            case "create_table": return createTable(value, path).map(Operation.createTable)
+            case "create_table": return createTable(value, path).map(MigrationOperation.createTable)
             default: return nil
             }
         }
@@ -241,7 +241,7 @@ extension MigrationSpec {
         }
         if ops.count == 1, case .object(let single) = ops[0] {
             o.merge(single) { a, _ in a }
-        } else {
+        } else if !ops.isEmpty {
             o["operations"] = .array(ops)
         }
         return .object(o)

@@ -1,0 +1,261 @@
+import VejaMigrateCore
+
+/// The form of each step, derived from the state: what to draw and what can take focus.
+extension WizardModel {
+    /// The fields of the current step, in order.
+    public var fields: [Field] {
+        let s = state
+        switch s.step {
+        case .description:
+            return [
+                Field(.description, "Description", .text(s.description), hint: "A short English description, e.g. add invoices table. It names the file."),
+                Field(.details, "Details (optional)", .text(s.details), hint: "An extended description, written after Create Date: in the docstring."),
+                Field(.continueButton, "", .button("Continue ›")),
+            ]
+        case .operation:
+            return [
+                Field(.operation, "Operation", .choice(OperationChoice.allCases.map(\.title), s.operation.rawValue), hint: "←/→ or Space to choose. Changes to existing tables come in a later version."),
+                Field(.continueButton, "", .button("Continue ›")),
+            ]
+        case .table:
+            return [
+                Field(.tableName, "Table name", .text(s.table.name), hint: "Lowercase letters, digits and _, plural: invoices, project_members."),
+                Field(.idPreset, "id uuid primary key (gen_random_uuid())", .toggle(s.table.idPreset), hint: "Space toggles. Adds the conventional UUID primary key as the first column."),
+                Field(.timestamps, "created_at / updated_at (now())", .toggle(s.table.timestamps), hint: "Space toggles. Adds both timestamps, NOT NULL, default now()."),
+                Field(.continueButton, "", .button("Continue ›")),
+            ]
+        case .columns:
+            if let i = s.editingColumn, i < s.table.columns.count { return columnEditorFields(s.table.columns[i]) }
+            var out: [Field] = []
+            if s.table.idPreset { out.append(Field(nil, "", .note("id  uuid  PK  (preset)"))) }
+            for (i, c) in s.table.columns.enumerated() {
+                out.append(Field(.columnRow(i), "", .row(ColumnSummary.line(c)), hint: "Enter edits · a adds · d deletes · [ and ] move the column."))
+            }
+            if s.table.timestamps { out.append(Field(nil, "", .note("created_at, updated_at  (preset)"))) }
+            out.append(Field(.addColumn, "", .button("+ Add column"), hint: "Enter (or a) adds a column and opens it."))
+            out.append(Field(.continueButton, "", .button("Continue ›")))
+            return out
+        case .enums:
+            var out: [Field] = []
+            let textual = s.table.columns.indices.filter { s.table.columns[$0].type.isTextual }
+            if textual.isEmpty {
+                out.append(Field(nil, "", .note("No string or text columns, so no values to restrict.")))
+            } else {
+                out.append(Field(nil, "", .note("Allowed values make a CHECK constraint chk_<table>_<column>.")))
+            }
+            for i in textual {
+                let c = s.table.columns[i]
+                let name = c.name.isEmpty ? "column \(i + 1 + s.table.presetCount)" : c.name
+                out.append(Field(.enumValues(i), "\(name): values", .text(c.enumText), hint: "Comma-separated, e.g. DRAFT, SENT, PAID, VOID. Leave empty for free text."))
+                if !c.enumText.trimmed.isEmpty {
+                    out.append(Field(.enumDefault(i), "\(name): default", .text(c.defaultText), hint: "One of the values, or empty for no default."))
+                }
+            }
+            out.append(Field(.continueButton, "", .button("Continue ›")))
+            return out
+        case .foreignKeys:
+            if let i = s.editingForeignKey, i < s.table.columns.count { return foreignKeyEditorFields(s.table.columns[i]) }
+            var out: [Field] = [Field(nil, "", .note("Enter on a column to make it reference another table. Each FK gets an index."))]
+            for (i, c) in s.table.columns.enumerated() where !c.primaryKey {
+                let name = c.name.isEmpty ? "column \(i + 1 + s.table.presetCount)" : c.name
+                var text = name.padded(to: 16) + " "
+                if c.hasForeignKey {
+                    text += "→ \(c.referencesTable).\(c.referencesColumn.trimmed.isEmpty ? "id" : c.referencesColumn)"
+                    if let od = c.onDelete { text += " \(od.rawValue)" }
+                } else {
+                    text += "—"
+                }
+                out.append(Field(.fkRow(i), "", .row(text), hint: "Enter sets or changes the reference."))
+            }
+            out.append(Field(.continueButton, "", .button("Continue ›")))
+            return out
+        case .indexes:
+            var out: [Field] = []
+            let (table, _) = s.table.build(path: "create_table")
+            let automatic = table.columns.filter { $0.foreignKey != nil || $0.index }
+            if automatic.isEmpty {
+                out.append(Field(nil, "", .note("No automatic indexes.")))
+            }
+            for c in automatic {
+                let why = c.foreignKey != nil ? "foreign key" : "index on column"
+                out.append(Field(nil, "", .note("auto  " + TableDefinition.indexName(table: table.name, columns: [c.name]) + "  (\(why))")))
+            }
+            for (i, idx) in s.table.indexes.enumerated() {
+                out.append(Field(.indexColumns(i), "Index \(i + 1) columns", .text(idx.columnsText), hint: "Comma-separated columns, e.g. status, issued_at. d on Unique removes the index."))
+                out.append(Field(.indexUnique(i), "unique", .toggle(idx.unique), hint: "Space toggles. d removes this index."))
+            }
+            out.append(Field(.addIndex, "", .button("+ Add index"), hint: "Enter (or a) adds a composite index."))
+            out.append(Field(.continueButton, "", .button("Continue ›")))
+            return out
+        case .review:
+            var out: [Field] = []
+            out.append(Field(nil, "", .note("File:")))
+            out.append(Field(nil, "", .note(previewFileName)))
+            if graph.heads.count > 1 {
+                out.append(Field(.parent, "Parent (the history has \(graph.heads.count) heads)", .choice(graph.heads, min(s.chosenHead, graph.heads.count - 1)), hint: "←/→ chooses which head the new migration revises."))
+            } else {
+                out.append(Field(nil, "", .note("Revises: " + (graph.heads.first ?? "None (first migration)"))))
+            }
+            for p in graph.chainProblems where p.kind != .multipleHeads {
+                out.append(Field(nil, "", .note("History: " + p.message)))
+            }
+            let all = issues
+            if all.isEmpty && graph.chainProblems.allSatisfy({ $0.kind == .multipleHeads }) {
+                out.append(Field(nil, "", .note("No problems. The file is ready to write.")))
+                out.append(Field(.write, "", .button("Write migration"), hint: "Enter writes the file. Esc goes back to change something."))
+            } else {
+                out.append(Field(nil, "", .note("\(all.count) problem\(all.count == 1 ? "" : "s") to fix before writing:")))
+                for (i, issue) in all.enumerated() {
+                    out.append(Field(.issue(i), "", .row(FieldPath.label(issue.field, model: self) + ": " + issue.problem), hint: "Enter jumps to the field. " + issue.fix))
+                }
+            }
+            return out
+        case .done:
+            return []
+        }
+    }
+
+    func columnEditorFields(_ c: ColumnDraft) -> [Field] {
+        var out = [
+            Field(.columnName, "Name", .text(c.name), hint: "Lowercase letters, digits and _, e.g. amount, project_id."),
+            Field(.columnType, "Type", .choice(ColumnType.allCases.map(\.rawValue), ColumnType.allCases.firstIndex(of: c.type)!), hint: "←/→ or Space picks the type; typing its first letter jumps there."),
+        ]
+        switch c.type {
+        case .string: out.append(Field(.columnLength, "Length", .text(c.length), hint: "Characters; empty means 255."))
+        case .numeric:
+            out.append(Field(.columnPrecision, "Precision", .text(c.precision), hint: "Total digits, e.g. 12."))
+            out.append(Field(.columnScale, "Scale", .text(c.scale), hint: "Digits after the point, e.g. 2."))
+        default: break
+        }
+        out.append(Field(.columnPrimaryKey, "Primary key", .toggle(c.primaryKey), hint: "Space toggles. Part of the table's primary key."))
+        if !c.primaryKey { out.append(Field(.columnNullable, "Nullable", .toggle(c.nullable), hint: "Space toggles. Off means NOT NULL.")) }
+        out.append(Field(.columnDefault, "Default", .text(c.defaultText), hint: ColumnSummary.defaultHint(c.type)))
+        if !c.primaryKey { out.append(Field(.columnUnique, "Unique", .toggle(c.unique), hint: "Space toggles. Adds uniq_<table>_<column>.")) }
+        out.append(Field(.columnIndex, "Index", .toggle(c.index), hint: "Space toggles. Adds idx_<table>_<column> for frequent queries."))
+        out.append(Field(.columnDone, "", .button("Done ‹ back to columns"), hint: "Enter (or Esc) returns to the column list."))
+        return out
+    }
+
+    func foreignKeyEditorFields(_ c: ColumnDraft) -> [Field] {
+        let choices = ["none"] + OnDelete.allCases.map(\.rawValue)
+        let index = c.onDelete.map { OnDelete.allCases.firstIndex(of: $0)! + 1 } ?? 0
+        return [
+            Field(nil, "", .note("Column \(c.name.isEmpty ? "(unnamed)" : c.name) references:")),
+            Field(.fkTable, "Table", .text(c.referencesTable), hint: "The referenced table, e.g. projects. Empty removes the foreign key."),
+            Field(.fkColumn, "Column", .text(c.referencesColumn), hint: "The referenced column, usually id."),
+            Field(.fkOnDelete, "On delete", .choice(choices, index), hint: "←/→ chooses. SET NULL needs a nullable column."),
+            Field(.fkDone, "", .button("Done ‹ back to foreign keys"), hint: "Enter (or Esc) returns to the list."),
+        ]
+    }
+}
+
+/// One-line summaries of columns for lists.
+enum ColumnSummary {
+    static func line(_ c: ColumnDraft) -> String {
+        var parts = [c.name.isEmpty ? "(unnamed)" : c.name, typeText(c)]
+        if c.primaryKey { parts.append("PK") } else if !c.nullable { parts.append("NOT NULL") }
+        if c.unique { parts.append("unique") }
+        if c.index { parts.append("index") }
+        if !c.enumText.trimmed.isEmpty { parts.append("enum") }
+        if c.hasForeignKey { parts.append("→ \(c.referencesTable)") }
+        if !c.defaultText.trimmed.isEmpty { parts.append("=\(c.defaultText.trimmed)") }
+        return parts.joined(separator: "  ")
+    }
+
+    static func typeText(_ c: ColumnDraft) -> String {
+        switch c.type {
+        case .string: return c.length.trimmed.isEmpty ? "string" : "string(\(c.length.trimmed))"
+        case .numeric:
+            if c.precision.trimmed.isEmpty { return "numeric" }
+            return "numeric(\(c.precision.trimmed),\(c.scale.trimmed.isEmpty ? "0" : c.scale.trimmed))"
+        default: return c.type.rawValue
+        }
+    }
+
+    static func defaultHint(_ type: ColumnType) -> String {
+        switch type {
+        case .datetime, .date: return "now for the current time, a literal, or empty for none."
+        case .boolean: return "true or false, or empty for none."
+        case .integer, .bigint, .smallint, .numeric, .float: return "A number, e.g. 0, or empty for none."
+        case .json, .jsonb: return "JSON, e.g. {} or [], or empty for none."
+        default: return "Text as is (no quotes), or empty for none."
+        }
+    }
+}
+
+/// Maps a spec field path (`create_table.columns[3].length`) to the wizard's step and field.
+enum FieldPath {
+    static func location(_ path: String, model: WizardModel) -> (Step, FieldID, column: Int?) {
+        if path.hasPrefix("description") { return (.description, .description, nil) }
+        let parts = path.split(separator: ".").map(String.init)
+        guard parts.count >= 2 else { return (.table, .tableName, nil) }
+        let second = parts[1]
+        if second == "name" || second == "timestamps" { return (.table, .tableName, nil) }
+        if second.hasPrefix("columns") {
+            guard let k = index(in: second) else { return (.columns, .addColumn, nil) }
+            let i = k - model.state.table.presetCount
+            guard i >= 0 else { return (.table, .idPreset, nil) }
+            let attr = parts.count > 2 ? parts[2] : "name"
+            if attr.hasPrefix("enum") { return (.enums, .enumValues(i), nil) }
+            if attr == "default", i < model.state.table.columns.count, !model.state.table.columns[i].enumText.trimmed.isEmpty {
+                return (.enums, .enumDefault(i), nil)
+            }
+            if attr.hasPrefix("foreign_key") {
+                let field: FieldID = parts.count > 3 ? (parts[3] == "ondelete" ? .fkOnDelete : parts[3] == "column" ? .fkColumn : .fkTable) : .fkTable
+                return (.foreignKeys, field, i)
+            }
+            let field: FieldID
+            switch attr {
+            case "type": field = .columnType
+            case "length": field = .columnLength
+            case "precision": field = .columnPrecision
+            case "scale": field = .columnScale
+            case "nullable": field = .columnNullable
+            case "unique": field = .columnUnique
+            case "index": field = .columnIndex
+            case "default": field = .columnDefault
+            case "primary_key": field = .columnPrimaryKey
+            default: field = .columnName
+            }
+            return (.columns, field, i)
+        }
+        if second.hasPrefix("indexes") {
+            return (.indexes, .indexColumns(index(in: second) ?? 0), nil)
+        }
+        return (.table, .tableName, nil)
+    }
+
+    /// A short human label for a path: `invoices.status length`.
+    static func label(_ path: String, model: WizardModel) -> String {
+        let (step, field, column) = location(path, model: model)
+        switch (step, field) {
+        case (.description, _): return "Description"
+        case (.table, _): return "Table"
+        case (.enums, .enumValues(let i)): return columnName(i, model) + " values"
+        case (.enums, .enumDefault(let i)): return columnName(i, model) + " default"
+        case (.indexes, .indexColumns(let i)): return "Index \(i + 1)"
+        default:
+            let attr = path.split(separator: ".").last.map(String.init) ?? ""
+            let col = column.map { columnName($0, model) } ?? ""
+            return "Column \(col)" + (attr.hasPrefix("columns") || attr == "name" ? "" : " " + attr)
+        }
+    }
+
+    static func columnName(_ i: Int, _ model: WizardModel) -> String {
+        guard i < model.state.table.columns.count else { return "\(i + 1)" }
+        let n = model.state.table.columns[i].name
+        return n.isEmpty ? "\(i + 1 + model.state.table.presetCount)" : n
+    }
+
+    static func index(in component: String) -> Int? {
+        guard let open = component.firstIndex(of: "["), let close = component.firstIndex(of: "]") else { return nil }
+        return Int(component[component.index(after: open)..<close])
+    }
+}
+
+extension String {
+    func padded(to width: Int) -> String {
+        let w = DisplayWidth.of(self)
+        return w >= width ? self : self + String(repeating: " ", count: width - w)
+    }
+}

@@ -1,0 +1,44 @@
+import VejaMigrateCore
+
+/// A key press, as the wizard sees it: the terminal driver translates curses codes into these.
+public enum Key: Hashable, Sendable {
+    case character(Character)
+    case enter
+    case tab
+    case backTab
+    case escape
+    case backspace
+    case delete
+    case up, down, left, right
+    case home, end
+    case pageUp, pageDown
+    /// A function key, `F1` is `.function(1)`.
+    case function(Int)
+    /// Ctrl plus a letter, lowercase: Ctrl-C is `.control("c")`.
+    case control(Character)
+}
+
+/// Everything that can happen to the wizard: a key, a new terminal size, or the result of an effect.
+public enum Message: Sendable {
+    case key(Key)
+    case resize(Size)
+    /// The driver finished an effect the model asked for.
+    case effectResult(EffectResult)
+}
+
+/// What the model asks the outside world to do; the runtime does it and reports back.
+public enum Effect: Equatable, Sendable {
+    case none
+    /// Quit with the exit code.
+    case quit(Int32)
+    /// Re-read the history and write the migration (the runtime checks that the history did not change).
+    case write
+}
+
+/// The outcome of an effect.
+public enum EffectResult: Sendable {
+    case written(path: String, repositoryPath: String)
+    case failed(String)
+    /// The history changed while the wizard was open: the new graph and what changed.
+    case historyChanged(RevisionGraph, String)
+}

@@ -1,0 +1,120 @@
+/// What a key does. Bindings are data: each carries the help text that the
+/// footer and the help screen show, so help can never drift from behaviour.
+public enum Action: Hashable, Sendable {
+    case nextField, previousField, activate, back, toggle, choiceNext, choicePrevious
+    case add, delete, moveUp, moveDown
+    case help, previewTab, scrollUp, scrollDown, review, quit
+    case cursorLeft, cursorRight, cursorHome, cursorEnd, deleteBackward, deleteForward, clearField
+}
+
+/// Where a binding applies.
+public enum Scope: Hashable, Sendable {
+    /// Always.
+    case global
+    /// When the focused field is one of these kinds.
+    case focus(Set<FocusKind>)
+    /// Whenever the focused field is not a text field (so letters can be typed).
+    case notText
+}
+
+/// The kinds of field that keys care about.
+public enum FocusKind: Hashable, Sendable {
+    case text, toggle, choice, row, button
+}
+
+/// One binding: the keys, their label in the footer, what they do, and when.
+public struct KeyBinding: Sendable {
+    public let keys: [Key]
+    public let label: String
+    public let help: String
+    public let action: Action
+    public let scope: Scope
+    /// Shown in the footer when it applies (the rest only on the help screen).
+    public let footer: Bool
+
+    init(_ keys: [Key], _ label: String, _ help: String, _ action: Action, _ scope: Scope = .global, footer: Bool = true) {
+        self.keys = keys
+        self.label = label
+        self.help = help
+        self.action = action
+        self.scope = scope
+        self.footer = footer
+    }
+}
+
+/// The key table that drives the wizard, the footer and the help screen.
+public enum KeyMap {
+    public static let bindings: [KeyBinding] = [
+        KeyBinding([.tab, .down], "Tab", "next", .nextField),
+        KeyBinding([.backTab, .up], "S-Tab", "previous", .previousField, footer: false),
+        KeyBinding([.enter], "Enter", "ok", .activate),
+        KeyBinding([.escape], "Esc", "back", .back),
+        KeyBinding([.character(" ")], "Space", "toggle", .toggle, .focus([.toggle, .choice])),
+        KeyBinding([.right], "→", "next choice", .choiceNext, .focus([.choice]), footer: false),
+        KeyBinding([.left], "←", "previous choice", .choicePrevious, .focus([.choice]), footer: false),
+        KeyBinding([.character("a"), .function(5)], "a", "add", .add, .notText),
+        KeyBinding([.character("d"), .delete], "d", "delete", .delete, .focus([.row, .toggle])),
+        KeyBinding([.character("[")], "[", "move up", .moveUp, .focus([.row]), footer: false),
+        KeyBinding([.character("]")], "]", "move down", .moveDown, .focus([.row]), footer: false),
+        KeyBinding([.function(2)], "F2", "SQL/Python", .previewTab),
+        KeyBinding([.pageUp], "PgUp", "scroll preview up", .scrollUp, footer: false),
+        KeyBinding([.pageDown], "PgDn", "scroll preview down", .scrollDown, footer: false),
+        KeyBinding([.function(10), .control("s")], "F10", "review", .review),
+        KeyBinding([.function(1), .character("?")], "F1", "help", .help),
+        KeyBinding([.control("c")], "^C", "quit", .quit),
+        KeyBinding([.left], "←", "cursor left", .cursorLeft, .focus([.text]), footer: false),
+        KeyBinding([.right], "→", "cursor right", .cursorRight, .focus([.text]), footer: false),
+        KeyBinding([.home, .control("a")], "Home", "start of field", .cursorHome, .focus([.text]), footer: false),
+        KeyBinding([.end, .control("e")], "End", "end of field", .cursorEnd, .focus([.text]), footer: false),
+        KeyBinding([.backspace], "Bksp", "delete before cursor", .deleteBackward, .focus([.text]), footer: false),
+        KeyBinding([.delete], "Del", "delete at cursor", .deleteForward, .focus([.text]), footer: false),
+        KeyBinding([.control("u")], "^U", "clear field", .clearField, .focus([.text]), footer: false),
+    ]
+
+    /// The binding for `key` when the focused field is of `kind` (nil: nothing focused).
+    public static func binding(for key: Key, focus kind: FocusKind?) -> KeyBinding? {
+        // Text fields own printable keys ('?' and 'a' among them) and their editing keys.
+        bindings.first { b in
+            guard b.keys.contains(key) else { return false }
+            switch b.scope {
+            case .global:
+                if kind == .text, case .character = key { return false }
+                return true
+            case .focus(let kinds): return kind.map(kinds.contains) ?? false
+            case .notText: return kind != .text
+            }
+        }
+        .flatMap { b in
+            // A focus-scoped binding of the same key wins over a global one (Delete in text).
+            if case .global = b.scope, let specific = bindings.first(where: {
+                if case .focus(let kinds) = $0.scope, let kind, kinds.contains(kind), $0.keys.contains(key) { return true }
+                return false
+            }) { return specific }
+            return b
+        }
+    }
+
+    /// The footer's hints for the focused kind, in table order, fitted to `width`:
+    /// help and quit always stay; others drop from the end until the rest fit.
+    public static func footer(focus kind: FocusKind?, width: Int, applies: (Action) -> Bool = { _ in true }) -> [(String, String)] {
+        var items = footer(focus: kind, applies: applies)
+        let kept = items.filter { $0.0 == "F1" || $0.0 == "^C" }
+        var rest = items.filter { $0.0 != "F1" && $0.0 != "^C" }
+        func total(_ list: [(String, String)]) -> Int { list.reduce(0) { $0 + DisplayWidth.of($1.0) + DisplayWidth.of($1.1) + 3 } }
+        while !rest.isEmpty && total(rest + kept) > width { rest.removeLast() }
+        items = rest + kept
+        return items
+    }
+
+    /// The footer's hints for the focused kind, in table order.
+    public static func footer(focus kind: FocusKind?, applies: (Action) -> Bool = { _ in true }) -> [(String, String)] {
+        bindings.filter { b in
+            guard b.footer, applies(b.action) else { return false }
+            switch b.scope {
+            case .global: return true
+            case .focus(let kinds): return kind.map(kinds.contains) ?? false
+            case .notText: return kind != .text
+            }
+        }.map { ($0.label, $0.help) }
+    }
+}

@@ -1,0 +1,409 @@
+import VejaMigrateCore
+
+/// Drawing: a pure function from the model and a size to a screen of cells.
+extension WizardModel {
+    static let titleStyle = Style(reverse: true)
+    static let heading = Style(bold: true)
+    static let focusStyle = Style(foreground: .cyan, bold: true, reverse: true)
+    static let errorStyle = Style(foreground: .red, bold: true)
+    static let dimStyle = Style(foreground: .gray, dim: true)
+    static let okStyle = Style(foreground: .green, bold: true)
+    static let warnStyle = Style(foreground: .yellow, bold: true)
+    static let fieldStyle = Style(underline: true)
+
+    /// The whole screen at the model's size.
+    public func render() -> Screen { render(size: size) }
+
+    /// The whole screen at `size`.
+    public func render(size: Size) -> Screen {
+        var screen = Screen(size: size)
+        guard size.width >= WizardModel.minimumSize.width, size.height >= WizardModel.minimumSize.height else {
+            drawTooSmall(&screen)
+            return screen
+        }
+        let formWidth = min(60, max(40, size.width * 2 / 5))
+        drawTitle(&screen)
+        drawForm(&screen, width: formWidth)
+        for y in 2..<(size.height - 2) { screen.put("│", x: formWidth, y: y, style: WizardModel.dimStyle) }
+        drawPreview(&screen, x: formWidth + 1, width: size.width - formWidth - 1)
+        drawStatus(&screen, width: formWidth)
+        drawFooter(&screen)
+        switch state.overlay {
+        case .help: drawHelp(&screen)
+        case .confirmQuit: drawConfirmQuit(&screen)
+        case .none: break
+        }
+        return screen
+    }
+
+    private func drawTooSmall(_ screen: inout Screen) {
+        let s = screen.size
+        let lines = [
+            "Terminal too small: \(s.width)x\(s.height).",
+            "vejamigrate-tui needs at least \(WizardModel.minimumSize.width)x\(WizardModel.minimumSize.height).",
+            "Enlarge the window, or press Ctrl-C to quit.",
+        ]
+        for (i, line) in lines.enumerated() {
+            let y = s.height / 2 - 1 + i
+            let x = max(0, (s.width - DisplayWidth.of(line)) / 2)
+            screen.put(line, x: x, y: y, style: i == 0 ? WizardModel.warnStyle : .plain)
+        }
+    }
+
+    private func drawTitle(_ screen: inout Screen) {
+        let w = screen.size.width
+        screen.fill(x: 0, y: 0, width: w, height: 1, style: WizardModel.titleStyle)
+        screen.put(" vejamigrate · new migration", x: 0, y: 0, style: Style(bold: true, reverse: true))
+        let right = directoryLabel + " "
+        screen.put(right, x: max(30, w - DisplayWidth.of(right)), y: 0, style: WizardModel.titleStyle)
+        // Breadcrumb of the steps this operation walks.
+        let steps = state.step == .done ? state.steps + [.done] : state.steps
+        let long = steps.enumerated().map { "\($0.offset + 1) \($0.element.title)" }.joined(separator: " › ")
+        let useShort = DisplayWidth.of(long) + 1 > w
+        var x = 1
+        for (i, step) in steps.enumerated() {
+            if i > 0 { x += screen.put(" › ", x: x, y: 1, style: WizardModel.dimStyle) }
+            let label = "\(i + 1) " + (useShort ? step.shortTitle : step.title)
+            let current = step == state.step
+            let bad = !issues(on: step).isEmpty && step != .review
+            let style = current ? Style(foreground: .cyan, bold: true, underline: true) : bad ? Style(foreground: .red) : WizardModel.dimStyle
+            x += screen.put(label, x: x, y: 1, style: style)
+        }
+    }
+
+    /// One drawn line of the form, and whether it belongs to the focused field.
+    private struct FormLine {
+        var spans: [Span]
+        var focused: Bool
+        var cursorX: Int?
+    }
+
+    private func drawForm(_ screen: inout Screen, width: Int) {
+        let top = 2
+        let height = screen.size.height - 4
+        let inner = width - 2
+        var lines: [FormLine] = []
+        let n = state.steps.firstIndex(of: state.step).map { $0 + 1 }
+        var title = (n.map { "\($0). " } ?? "") + state.step.title
+        if let i = state.editingColumn, state.step == .columns { title += " › column \(i + 1 + state.table.presetCount)" }
+        if let i = state.editingForeignKey, state.step == .foreignKeys { title += " › " + FieldPath.columnName(i, self) }
+        lines.append(FormLine(spans: [Span(text: title, style: WizardModel.heading)], focused: false))
+        lines.append(FormLine(spans: [], focused: false))
+        if state.step == .done {
+            for l in doneLines(width: inner) { lines.append(l) }
+        }
+        let stepIssues = issues(on: state.step).filter { isShown($0, on: state.step) }
+        for field in fields {
+            let focused = field.id != nil && field.id == state.focus
+            let own = field.id.map { id in stepIssues.filter { issueField($0) == id } } ?? []
+            switch field.kind {
+            case .text(let value):
+                lines.append(FormLine(spans: [Span(text: field.label, style: focused ? WizardModel.heading : .plain)], focused: focused))
+                let box = inner - 2
+                var shown = value
+                var cursor = state.cursor
+                let chars = Array(value)
+                if focused, DisplayWidth.of(value) >= box {
+                    // Keep the cursor in view: show the window of text that ends at it.
+                    var start = 0
+                    while DisplayWidth.of(String(chars[start..<min(cursor, chars.count)])) >= box { start += 1 }
+                    shown = String(chars[start...])
+                    cursor -= start
+                }
+                let style = focused ? Style(foreground: .cyan, underline: true) : WizardModel.fieldStyle
+                var padded = shown
+                while DisplayWidth.of(padded) < box { padded += " " }
+                let cx = focused ? 2 + DisplayWidth.of(String(Array(shown).prefix(max(0, cursor)))) : nil
+                lines.append(FormLine(spans: [Span(text: " ", style: .plain), Span(text: clip(padded, box), style: style)], focused: focused, cursorX: cx))
+            case .toggle(let on):
+                let text = (on ? "[x] " : "[ ] ") + field.label
+                lines.append(FormLine(spans: [Span(text: clip(text, inner), style: focused ? WizardModel.focusStyle : .plain)], focused: focused))
+            case .choice(let options, let index):
+                let label = field.label + ": "
+                let value = "‹ " + options[index] + " ›"
+                lines.append(FormLine(spans: [
+                    Span(text: label, style: focused ? WizardModel.heading : .plain),
+                    Span(text: clip(value, max(1, inner - DisplayWidth.of(label))), style: focused ? WizardModel.focusStyle : WizardModel.fieldStyle),
+                ], focused: focused))
+            case .row(let text):
+                let marker = own.isEmpty && !rowHasIssue(field.id) ? "  " : "✗ "
+                let markerStyle = marker == "  " ? Style.plain : WizardModel.errorStyle
+                // Problems on the review read in full; list rows stay one line each.
+                var pieces = [clip(text, inner - 2)]
+                if case .issue = field.id { pieces = wrap(text, inner - 2) }
+                for (k, piece) in pieces.enumerated() {
+                    lines.append(FormLine(spans: [
+                        Span(text: k == 0 ? marker : "  ", style: markerStyle),
+                        Span(text: piece.padded(to: focused ? inner - 2 : 0), style: focused ? WizardModel.focusStyle : .plain),
+                    ], focused: focused))
+                }
+            case .button(let label):
+                let disabled = field.id == .write && !issues.isEmpty
+                let text = "[ " + label + " ]"
+                lines.append(FormLine(spans: [Span(text: text, style: focused ? WizardModel.focusStyle : disabled ? WizardModel.dimStyle : WizardModel.heading)], focused: focused))
+            case .note(let text):
+                for piece in wrap(text, inner) {
+                    lines.append(FormLine(spans: [Span(text: piece, style: WizardModel.dimStyle)], focused: false))
+                }
+            }
+            if case .row = field.kind {} else {
+                for issue in own {
+                    for (k, piece) in wrap("✗ " + issue.problem, inner - 1).enumerated() {
+                        lines.append(FormLine(spans: [Span(text: (k == 0 ? " " : "   ") + piece, style: WizardModel.errorStyle)], focused: focused))
+                    }
+                }
+            }
+        }
+        // Scroll so the focused field is in view.
+        let lastFocused = lines.lastIndex { $0.focused } ?? 0
+        let firstFocused = lines.firstIndex { $0.focused } ?? 0
+        var start = 0
+        if lastFocused >= height { start = min(firstFocused, lastFocused - height + 1) }
+        for (row, line) in lines.dropFirst(start).prefix(height).enumerated() {
+            var x = 1
+            for span in line.spans { x += screen.put(span.text, x: x, y: top + row, style: span.style, maxWidth: width - x) }
+            if let cx = line.cursorX, state.overlay == .none { screen.cursor = (cx, top + row) }
+        }
+        if start > 0 { screen.put("↑", x: width - 1, y: top, style: WizardModel.dimStyle) }
+        if lines.count - start > height { screen.put("↓", x: width - 1, y: top + height - 1, style: WizardModel.dimStyle) }
+    }
+
+    private func doneLines(width: Int) -> [FormLine] {
+        var out: [FormLine] = [FormLine(spans: [Span(text: "✓ Migration written", style: WizardModel.okStyle)], focused: false)]
+        for line in (exitMessage ?? "").split(separator: "\n").map(String.init) {
+            for piece in wrap(line, width) { out.append(FormLine(spans: [Span(text: piece, style: .plain)], focused: false)) }
+            out.append(FormLine(spans: [], focused: false))
+        }
+        out.append(FormLine(spans: [Span(text: "Enter or q quits.", style: WizardModel.dimStyle)], focused: false))
+        return out
+    }
+
+    /// The field an issue is shown under, on the current step.
+    private func issueField(_ issue: SpecIssue) -> FieldID? {
+        let (step, field, column) = FieldPath.location(issue.field, model: self)
+        guard step == state.step else { return nil }
+        if step == .columns, let column, state.editingColumn != column { return .columnRow(column) }
+        if step == .foreignKeys, let column, state.editingForeignKey != column { return .fkRow(column) }
+        if step == .columns, state.editingColumn != nil, column == nil { return nil }
+        return field
+    }
+
+    private func rowHasIssue(_ id: FieldID?) -> Bool {
+        guard let id else { return false }
+        switch id {
+        case .columnRow, .fkRow: return issues(on: state.step).contains { isShown($0, on: state.step) && issueField($0) == id }
+        case .issue: return true
+        default: return false
+        }
+    }
+
+    private func drawPreview(_ screen: inout Screen, x: Int, width: Int) {
+        let top = 2
+        let tabs: [(String, PreviewTab)] = [(" Python ", .python), (" SQL ", .sql)]
+        var tx = x + 1
+        for (label, tab) in tabs {
+            tx += screen.put(label, x: tx, y: top, style: state.previewTab == tab ? Style(bold: true, reverse: true) : WizardModel.dimStyle)
+            tx += 1
+        }
+        screen.put("F2 switches", x: tx + 1, y: top, style: WizardModel.dimStyle, maxWidth: max(0, x + width - tx - 1))
+        screen.put(preview.fileName, x: x + 1, y: top + 1, style: WizardModel.heading, maxWidth: width - 1)
+        var info = "revision \(preview.revision)  ←  " + (preview.downRevisions.isEmpty ? "None" : preview.downRevisions.joined(separator: ", "))
+        if graph.heads.count > 1 { info += "  (\(graph.heads.count) heads: choose on Review)" }
+        screen.put(info, x: x + 1, y: top + 2, style: WizardModel.dimStyle, maxWidth: width - 1)
+        let problems = issues.count
+        let status = problems == 0 ? "✓ ready" : "✗ \(problems) problem\(problems == 1 ? "" : "s")"
+        let rule = String(repeating: "─", count: max(0, width - DisplayWidth.of(status) - 2))
+        screen.put(rule, x: x, y: top + 3, style: WizardModel.dimStyle)
+        screen.put(status + " ", x: x + DisplayWidth.of(rule), y: top + 3, style: problems == 0 ? WizardModel.okStyle : WizardModel.errorStyle)
+        let lines = previewLines
+        let height = screen.size.height - 2 - (top + 4)
+        let first = previewTop
+        let bottom = screen.size.height - 2
+        var y = top + 4
+        var index = first
+        // Long lines wrap at spaces, so nothing the file says is hidden; continuation rows start with ↪.
+        let limit = x + width - 1
+        while y < bottom, index < lines.count {
+            let line = lines[index]
+            let rows = WizardModel.wrapPoints(Array(line.text), first: limit - (x + 1), rest: limit - (x + 3))
+            var spanIndex = 0
+            var offset = 0  // characters of the current span already drawn
+            for (r, count) in rows.enumerated() {
+                guard y < bottom else { break }
+                var cx = x + 1
+                if r > 0 { cx += screen.put("↪ ", x: cx, y: y, style: WizardModel.dimStyle) }
+                var remaining = count
+                while remaining > 0, spanIndex < line.spans.count {
+                    let span = Array(line.spans[spanIndex].text)
+                    let take = min(remaining, span.count - offset)
+                    cx += screen.put(String(span[offset..<(offset + take)]), x: cx, y: y, style: line.spans[spanIndex].style)
+                    offset += take
+                    remaining -= take
+                    if offset == span.count { spanIndex += 1; offset = 0 }
+                }
+                y += 1
+            }
+            index += 1
+        }
+        if first > 0 { screen.put("↑ PgUp", x: x + 1, y: top + 3, style: WizardModel.dimStyle) }
+        if index < lines.count {
+            screen.put("↓ PgDn", x: x + width - 7, y: screen.size.height - 3, style: WizardModel.dimStyle)
+        }
+    }
+
+    /// How many characters go on each row when a line wraps: greedy, breaking after a space
+    /// when one is in the second half of the row, else at the edge.
+    static func wrapPoints(_ chars: [Character], first: Int, rest: Int) -> [Int] {
+        var rows: [Int] = []
+        var start = 0
+        while start < chars.count {
+            let avail = max(1, rows.isEmpty ? first : rest)
+            var w = 0
+            var end = start
+            while end < chars.count, w + DisplayWidth.of(chars[end]) <= avail {
+                w += DisplayWidth.of(chars[end])
+                end += 1
+            }
+            if end == start { end = start + 1 }
+            if end < chars.count, let space = chars[start..<end].lastIndex(of: " "), space + 1 - start > avail / 2 {
+                end = space + 1
+            }
+            rows.append(end - start)
+            start = end
+        }
+        return rows.isEmpty ? [0] : rows
+    }
+
+    private func drawStatus(_ screen: inout Screen, width: Int) {
+        let y = screen.size.height - 2
+        if let flash = state.flash {
+            screen.put(" " + flash, x: 0, y: y, style: WizardModel.errorStyle)
+        } else if let hint = fields.first(where: { $0.id == state.focus })?.hint {
+            screen.put(" " + hint, x: 0, y: y, style: WizardModel.dimStyle)
+        }
+    }
+
+    private func drawFooter(_ screen: inout Screen) {
+        let y = screen.size.height - 1
+        screen.fill(x: 0, y: y, width: screen.size.width, height: 1, style: WizardModel.titleStyle)
+        var x = 0
+        for (label, help) in KeyMap.footer(focus: focusedKind, width: screen.size.width, applies: applies) {
+            let item = " \(label) \(help) "
+            if x + DisplayWidth.of(item) > screen.size.width { break }
+            screen.put(" " + label, x: x, y: y, style: Style(bold: true, reverse: true))
+            screen.put(" " + help + " ", x: x + 1 + DisplayWidth.of(label), y: y, style: WizardModel.titleStyle)
+            x += DisplayWidth.of(item)
+        }
+    }
+
+    private func drawBox(_ screen: inout Screen, title: String, lines: [(String, Style)]) {
+        let w = min(screen.size.width - 4, max(DisplayWidth.of(title) + 6, (lines.map { DisplayWidth.of($0.0) }.max() ?? 0) + 4))
+        let h = min(screen.size.height - 2, lines.count + 2)
+        let x0 = (screen.size.width - w) / 2
+        let y0 = (screen.size.height - h) / 2
+        screen.fill(x: x0, y: y0, width: w, height: h, style: .plain)
+        screen.put("┌" + String(repeating: "─", count: w - 2) + "┐", x: x0, y: y0)
+        screen.put(" " + title + " ", x: x0 + 2, y: y0, style: WizardModel.heading)
+        for row in 1..<(h - 1) {
+            screen.put("│", x: x0, y: y0 + row)
+            screen.put("│", x: x0 + w - 1, y: y0 + row)
+            if row - 1 < lines.count {
+                screen.put(lines[row - 1].0, x: x0 + 2, y: y0 + row, style: lines[row - 1].1, maxWidth: w - 4)
+            }
+        }
+        screen.put("└" + String(repeating: "─", count: w - 2) + "┘", x: x0, y: y0 + h - 1)
+        screen.cursor = nil
+    }
+
+    private func drawHelp(_ screen: inout Screen) {
+        var entries: [String] = []
+        var seen = Set<String>()
+        for b in KeyMap.bindings where seen.insert(b.label + b.help).inserted {
+            entries.append(b.keys.map(KeyMap.name).joined(separator: ", ").padded(to: 14) + b.help)
+        }
+        // Two columns when one does not fit the screen.
+        let room = screen.size.height - 6
+        var lines: [(String, Style)] = []
+        if entries.count <= room {
+            lines = entries.map { ($0, .plain) }
+        } else {
+            let half = (entries.count + 1) / 2
+            let colWidth = (entries.prefix(half).map(DisplayWidth.of).max() ?? 0) + 3
+            for i in 0..<half {
+                let right = i + half < entries.count ? entries[i + half] : ""
+                lines.append((entries[i].padded(to: colWidth) + right, .plain))
+            }
+        }
+        lines.append(("", .plain))
+        lines.append(("Bindings also drive the footer. Any key closes this help.", WizardModel.dimStyle))
+        drawBox(&screen, title: "Keys", lines: lines)
+    }
+
+    private func drawConfirmQuit(_ screen: inout Screen) {
+        drawBox(&screen, title: "Quit?", lines: [
+            ("Quit without writing the migration?", .plain),
+            ("Your answers are not saved.", WizardModel.dimStyle),
+            ("", .plain),
+            ("y quit    n stay", WizardModel.heading),
+        ])
+    }
+
+    private func clip(_ text: String, _ width: Int) -> String {
+        guard DisplayWidth.of(text) > width else { return text }
+        var out = ""
+        for ch in text {
+            if DisplayWidth.of(out) + DisplayWidth.of(ch) > width - 1 { break }
+            out.append(ch)
+        }
+        return out + "…"
+    }
+
+    /// Word-wraps text to `width` columns.
+    func wrap(_ text: String, _ width: Int) -> [String] {
+        guard width > 0 else { return [text] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if DisplayWidth.of(candidate) <= width {
+                current = candidate
+            } else {
+                if !current.isEmpty { lines.append(current) }
+                current = String(word)
+                while DisplayWidth.of(current) > width {
+                    let head = String(current.prefix(width))
+                    lines.append(head)
+                    current = String(current.dropFirst(width))
+                }
+            }
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
+    }
+}
+
+extension KeyMap {
+    /// A key's name for the help screen.
+    static func name(_ key: Key) -> String {
+        switch key {
+        case .character(" "): return "Space"
+        case .character(let c): return String(c)
+        case .enter: return "Enter"
+        case .tab: return "Tab"
+        case .backTab: return "Shift-Tab"
+        case .escape: return "Esc"
+        case .backspace: return "Backspace"
+        case .delete: return "Del"
+        case .up: return "↑"
+        case .down: return "↓"
+        case .left: return "←"
+        case .right: return "→"
+        case .home: return "Home"
+        case .end: return "End"
+        case .pageUp: return "PgUp"
+        case .pageDown: return "PgDn"
+        case .function(let n): return "F\(n)"
+        case .control(let c): return "Ctrl-" + c.uppercased()
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import VejaMigrateCore
+
+/// Where the wizard runs: the versions directory, its history at start, and "today".
+public struct WizardContext: Sendable {
+    public let directory: VersionsDirectory
+    public let graph: RevisionGraph
+    public let date: MigrationDate
+    public let cwd: URL
+
+    /// The versions directory as the user sees it.
+    public var directoryLabel: String { directory.displayPath(cwd: cwd) }
+
+    /// Finds the versions directory (as `vejamigrate` does) and reads the history.
+    public static func load(versionsDirectory: String?, date: MigrationDate, cwd: URL) throws(VejaMigrateError) -> WizardContext {
+        let dir: VersionsDirectory
+        if let versionsDirectory {
+            dir = VersionsDirectory(url: URL(fileURLWithPath: versionsDirectory, relativeTo: cwd))
+        } else {
+            dir = try VersionsDirectory.discover(from: cwd)
+        }
+        return WizardContext(directory: dir, graph: RevisionGraph(files: try dir.readMigrations()), date: date, cwd: cwd)
+    }
+}
+
+/// Performs the model's effects: the only part of the wizard that touches files.
+public enum WizardRuntime {
+    public static func perform(_ effect: Effect, model: WizardModel, context: WizardContext) -> EffectResult {
+        switch effect {
+        case .write: return write(model: model, context: context)
+        case .none, .quit: return .failed("nothing to do")
+        }
+    }
+
+    /// Reads the history again; if it moved, reports it so the user confirms the new parent.
+    /// Otherwise plans with the core (exactly as `vejamigrate new --spec`) and writes atomically.
+    static func write(model: WizardModel, context: WizardContext) -> EffectResult {
+        do throws(VejaMigrateError) {
+            let fresh = RevisionGraph(files: try context.directory.readMigrations())
+            if fresh.heads != model.graph.heads || fresh.nextSequence != model.graph.nextSequence {
+                let next = MigrationNaming.revisionID(date: model.date, sequence: fresh.nextSequence)
+                let parent = fresh.heads.count == 1 ? fresh.heads[0] : fresh.heads.isEmpty ? "none" : "one of \(fresh.heads.count) heads"
+                return .historyChanged(fresh, "The history changed while the wizard was open: the new migration is now \(next), revising \(parent). Check the preview and write again.")
+            }
+            let planned = try MigrationPlanner.plan(model.request, graph: fresh)
+            try MigrationWriter.write(planned.python, to: context.directory.url, fileName: planned.fileName)
+            return .written(
+                path: context.directory.displayPath(of: planned.fileName, cwd: context.cwd),
+                repositoryPath: context.directory.repositoryPath(of: planned.fileName, cwd: context.cwd))
+        } catch {
+            return .failed(error.message)
+        }
+    }
+}

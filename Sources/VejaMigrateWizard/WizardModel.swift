@@ -1,0 +1,577 @@
+import Foundation
+import VejaMigrateCore
+
+/// The wizard as a pure model: `update` turns a message into a new state and
+/// an effect; `render` turns the state into a screen. No terminal, no files.
+public struct WizardModel: Sendable {
+    public private(set) var state = WizardState()
+    /// The history the preview and the write are based on.
+    public private(set) var graph: RevisionGraph
+    public let date: MigrationDate
+    /// The versions directory as shown to the user.
+    public let directoryLabel: String
+    public private(set) var size = Size(width: 80, height: 24)
+
+    /// Derived on every change, so rendering only paints.
+    public private(set) var spec = MigrationSpec()
+    public private(set) var issues: [SpecIssue] = []
+    public private(set) var preview = Preview.empty
+    /// What the final screen and the shell show after a write.
+    public private(set) var exitMessage: String?
+    /// The written file's path, once written.
+    public private(set) var writtenPath: String?
+
+    /// The smallest terminal the wizard draws in.
+    public static let minimumSize = Size(width: 80, height: 24)
+
+    public init(graph: RevisionGraph, date: MigrationDate, directoryLabel: String) {
+        self.graph = graph
+        self.date = date
+        self.directoryLabel = directoryLabel
+        refresh()
+    }
+
+    public init(context: WizardContext) {
+        self.init(graph: context.graph, date: context.date, directoryLabel: context.directoryLabel)
+    }
+
+    /// Whether the user has typed anything worth asking about before quitting.
+    public var hasUnsavedWork: Bool {
+        writtenPath == nil && (state.description != "" || state.details != "" || state.table != TableDraft() || state.operation != .createTable)
+    }
+
+    /// The parent the new migration will revise, or nil for a first migration.
+    public var chosenHead: String? {
+        guard !graph.heads.isEmpty else { return nil }
+        return graph.heads[min(state.chosenHead, graph.heads.count - 1)]
+    }
+
+    /// The request the runtime hands to the core's planner: the same path as `vejamigrate new --spec`.
+    public var request: MigrationRequest {
+        MigrationRequest(description: nil, spec: spec, date: date, head: graph.heads.count > 1 ? chosenHead : nil)
+    }
+
+    // MARK: Update
+
+    /// Applies a message; returns what the runtime must do next.
+    public mutating func update(_ message: Message) -> Effect {
+        defer { refresh() }
+        switch message {
+        case .resize(let newSize):
+            size = newSize
+            return .none
+        case .effectResult(let result):
+            return handle(result)
+        case .key(let key):
+            return handle(key)
+        }
+    }
+
+    private mutating func handle(_ result: EffectResult) -> Effect {
+        switch result {
+        case .written(let path, let repositoryPath):
+            writtenPath = path
+            exitMessage = ([path] + MigrationPlanner.reminders(repositoryPath: repositoryPath)).joined(separator: "\n")
+            state.step = .done
+            state.flash = nil
+        case .failed(let text):
+            state.flash = text
+        case .historyChanged(let newGraph, let text):
+            graph = newGraph
+            state.chosenHead = 0
+            state.flash = text
+        }
+        return .none
+    }
+
+    private mutating func handle(_ key: Key) -> Effect {
+        if state.overlay == .confirmQuit {
+            switch key {
+            case .character("y"), .character("Y"), .control("c"): return .quit(130)
+            case .character("n"), .character("N"), .escape, .enter: state.overlay = .none
+            default: break
+            }
+            return .none
+        }
+        if state.overlay == .help {
+            switch key {
+            case .control("c"): return requestQuit()
+            default: state.overlay = .none
+            }
+            return .none
+        }
+        if state.step == .done {
+            switch key {
+            case .enter, .escape, .character("q"), .control("c"): return .quit(0)
+            default: return .none
+            }
+        }
+        if size.width < WizardModel.minimumSize.width || size.height < WizardModel.minimumSize.height {
+            return key == .control("c") ? requestQuit() : .none
+        }
+        state.flash = nil
+        let kind = focusedKind
+        if let binding = KeyMap.binding(for: key, focus: kind) {
+            return perform(binding.action)
+        }
+        if kind == .text, case .character(let ch) = key {
+            insert(ch)
+        } else if kind == .choice, case .character(let ch) = key {
+            jumpChoice(to: ch)
+        }
+        return .none
+    }
+
+    private mutating func requestQuit() -> Effect {
+        if hasUnsavedWork {
+            state.overlay = .confirmQuit
+            return .none
+        }
+        return .quit(130)
+    }
+
+    /// The kind of the focused field.
+    public var focusedKind: FocusKind? {
+        guard let field = fields.first(where: { $0.id == state.focus }) else { return nil }
+        switch field.kind {
+        case .text: return .text
+        case .toggle: return .toggle
+        case .choice: return .choice
+        case .row: return .row
+        case .button: return .button
+        case .note: return nil
+        }
+    }
+
+    /// Whether an action does something here; the footer only offers those.
+    public func applies(_ action: Action) -> Bool {
+        switch action {
+        case .add: return (state.step == .columns && state.editingColumn == nil) || state.step == .indexes
+        case .delete:
+            switch state.focus {
+            case .columnRow, .indexColumns, .indexUnique: return true
+            case .fkRow(let i): return i < state.table.columns.count && state.table.columns[i].hasForeignKey
+            default: return false
+            }
+        case .moveUp, .moveDown:
+            if case .columnRow = state.focus { return true }
+            return false
+        case .review: return state.step != .review
+        default: return true
+        }
+    }
+
+    private var focusableIDs: [FieldID] { fields.filter { $0.kind.focusable }.compactMap(\.id) }
+
+    private mutating func perform(_ action: Action) -> Effect {
+        switch action {
+        case .nextField: moveFocus(by: 1)
+        case .previousField: moveFocus(by: -1)
+        case .activate: return activate()
+        case .back: goBack()
+        case .toggle:
+            if focusedKind == .choice { cycleChoice(by: 1) } else { toggleFocused() }
+        case .choiceNext: cycleChoice(by: 1)
+        case .choicePrevious: cycleChoice(by: -1)
+        case .add: add()
+        case .delete: deleteFocused()
+        case .moveUp: moveColumn(by: -1)
+        case .moveDown: moveColumn(by: 1)
+        case .help: state.overlay = .help
+        case .previewTab:
+            state.previewTab = state.previewTab == .python ? .sql : .python
+            state.previewScroll = nil
+        case .scrollUp: state.previewScroll = max(0, previewTop - pageSize)
+        case .scrollDown: state.previewScroll = min(max(0, previewLines.count - pageSize), previewTop + pageSize)
+        case .review:
+            state.editingColumn = nil
+            state.editingForeignKey = nil
+            go(to: .review)
+        case .quit: return requestQuit()
+        case .cursorLeft: state.cursor = max(0, state.cursor - 1)
+        case .cursorRight: state.cursor = min(focusedText.count, state.cursor + 1)
+        case .cursorHome: state.cursor = 0
+        case .cursorEnd: state.cursor = focusedText.count
+        case .deleteBackward:
+            guard state.cursor > 0 else { break }
+            var chars = Array(focusedText)
+            chars.remove(at: state.cursor - 1)
+            state.cursor -= 1
+            setFocusedText(String(chars))
+        case .deleteForward:
+            var chars = Array(focusedText)
+            guard state.cursor < chars.count else { break }
+            chars.remove(at: state.cursor)
+            setFocusedText(String(chars))
+        case .clearField:
+            setFocusedText("")
+            state.cursor = 0
+        }
+        return .none
+    }
+
+    private var pageSize: Int { max(1, size.height - 8) }
+
+    // MARK: Focus and steps
+
+    mutating func focus(_ id: FieldID) {
+        state.focus = id
+        state.cursor = focusedText.count
+    }
+
+    private mutating func moveFocus(by delta: Int) {
+        let ids = focusableIDs
+        guard !ids.isEmpty else { return }
+        let i = ids.firstIndex(of: state.focus) ?? 0
+        focus(ids[max(0, min(ids.count - 1, i + delta))])
+    }
+
+    /// Focuses the first focusable field of the step, or `preferred` if it exists.
+    private mutating func enterStep(_ step: Step, preferred: FieldID? = nil) {
+        state.step = step
+        state.previewScroll = nil
+        let ids = focusableIDs
+        if let preferred, ids.contains(preferred) { focus(preferred) } else if let first = ids.first { focus(first) }
+    }
+
+    private mutating func go(to step: Step) {
+        enterStep(step)
+    }
+
+    /// Problems whose field belongs to `step`.
+    public func issues(on step: Step) -> [SpecIssue] {
+        issues.filter { FieldPath.location($0.field, model: self).0 == step }
+    }
+
+    /// Whether an issue is shown at its field now: a field left empty is not an error until the
+    /// user tries to move on, but anything typed is checked at once.
+    public func isShown(_ issue: SpecIssue, on step: Step) -> Bool {
+        state.attempted.contains(step) || !(issue.problem == "is missing" || issue.problem == "is empty")
+    }
+
+    private mutating func advance() {
+        state.attempted.insert(state.step)
+        let own = issues(on: state.step)
+        if !own.isEmpty {
+            state.flash = "Fix \(own.count == 1 ? "the problem" : "the \(own.count) problems") on this step first: \(own[0].problem)"
+            if let target = fieldFor(own[0]) { focus(target) }
+            return
+        }
+        let steps = state.steps
+        guard let i = steps.firstIndex(of: state.step), i + 1 < steps.count else { return }
+        enterStep(steps[i + 1])
+    }
+
+    private mutating func goBack() {
+        if state.editingColumn != nil {
+            let i = state.editingColumn!
+            state.editingColumn = nil
+            focus(.columnRow(i))
+            return
+        }
+        if state.editingForeignKey != nil {
+            let i = state.editingForeignKey!
+            state.editingForeignKey = nil
+            focus(.fkRow(i))
+            return
+        }
+        let steps = state.steps
+        guard let i = steps.firstIndex(of: state.step), i > 0 else {
+            state.flash = "This is the first step. Ctrl-C quits."
+            return
+        }
+        enterStep(steps[i - 1])
+    }
+
+    private func fieldFor(_ issue: SpecIssue) -> FieldID? {
+        let (step, field, _) = FieldPath.location(issue.field, model: self)
+        return step == state.step ? field : nil
+    }
+
+    private mutating func activate() -> Effect {
+        switch state.focus {
+        case .continueButton: advance()
+        case .columnRow(let i):
+            state.editingColumn = i
+            focus(.columnName)
+        case .addColumn: add()
+        case .columnDone: goBack()
+        case .fkRow(let i):
+            state.editingForeignKey = i
+            focus(.fkTable)
+        case .fkDone: goBack()
+        case .addIndex: add()
+        case .issue(let i):
+            guard i < issues.count else { break }
+            let (step, field, column) = FieldPath.location(issues[i].field, model: self)
+            state.editingColumn = nil
+            state.editingForeignKey = nil
+            if step == .columns, let column, column < state.table.columns.count,
+               ![.columnName].contains(field) || true {
+                state.step = .columns
+                state.editingColumn = column
+                enterStep(.columns, preferred: field)
+            } else if step == .foreignKeys, let column, column < state.table.columns.count {
+                state.step = .foreignKeys
+                state.editingForeignKey = column
+                enterStep(.foreignKeys, preferred: field)
+            } else {
+                enterStep(step, preferred: field)
+            }
+        case .write:
+            if !issues.isEmpty {
+                state.flash = "Fix the problems listed above first."
+                return .none
+            }
+            return .write
+        default:
+            // Text, toggles and choices: Enter moves on, and on the last field continues.
+            // The step's last input continues (no extra Enter on the button); in an editor it closes it.
+            let ids = focusableIDs
+            if let i = ids.firstIndex(of: state.focus), i + 1 < ids.count, ids[i + 1] != .continueButton,
+               ids[i + 1] != .columnDone, ids[i + 1] != .fkDone {
+                focus(ids[i + 1])
+            } else if state.editingColumn != nil || state.editingForeignKey != nil {
+                goBack()
+            } else {
+                advance()
+            }
+        }
+        return .none
+    }
+
+    private mutating func add() {
+        switch state.step {
+        case .columns:
+            if state.editingColumn != nil { return }
+            state.table.columns.append(ColumnDraft())
+            state.editingColumn = state.table.columns.count - 1
+            focus(.columnName)
+        case .indexes:
+            state.table.indexes.append(IndexDraft())
+            focus(.indexColumns(state.table.indexes.count - 1))
+        default: break
+        }
+    }
+
+    private mutating func deleteFocused() {
+        switch state.focus {
+        case .columnRow(let i):
+            state.table.columns.remove(at: i)
+            let ids = focusableIDs
+            focus(ids.contains(.columnRow(i)) ? .columnRow(i) : (i > 0 ? .columnRow(i - 1) : .addColumn))
+        case .indexUnique(let i), .indexColumns(let i):
+            state.table.indexes.remove(at: i)
+            focus(state.table.indexes.isEmpty ? .addIndex : .indexColumns(min(i, state.table.indexes.count - 1)))
+        case .fkRow(let i):
+            state.table.columns[i].referencesTable = ""
+            state.table.columns[i].onDelete = nil
+        default: break
+        }
+    }
+
+    private mutating func moveColumn(by delta: Int) {
+        guard case .columnRow(let i) = state.focus else { return }
+        let j = i + delta
+        guard j >= 0, j < state.table.columns.count else { return }
+        state.table.columns.swapAt(i, j)
+        focus(.columnRow(j))
+    }
+
+    // MARK: Editing values
+
+    private mutating func insert(_ ch: Character) {
+        var chars = Array(focusedText)
+        let at = min(state.cursor, chars.count)
+        chars.insert(ch, at: at)
+        state.cursor = at + 1
+        setFocusedText(String(chars))
+    }
+
+    /// The text of the focused text field.
+    public var focusedText: String {
+        let t = state.table
+        switch state.focus {
+        case .description: return state.description
+        case .details: return state.details
+        case .tableName: return t.name
+        case .columnName: return editing?.name ?? ""
+        case .columnLength: return editing?.length ?? ""
+        case .columnPrecision: return editing?.precision ?? ""
+        case .columnScale: return editing?.scale ?? ""
+        case .columnDefault: return editing?.defaultText ?? ""
+        case .enumValues(let i): return i < t.columns.count ? t.columns[i].enumText : ""
+        case .enumDefault(let i): return i < t.columns.count ? t.columns[i].defaultText : ""
+        case .fkTable: return editingFK?.referencesTable ?? ""
+        case .fkColumn: return editingFK?.referencesColumn ?? ""
+        case .indexColumns(let i): return i < t.indexes.count ? t.indexes[i].columnsText : ""
+        default: return ""
+        }
+    }
+
+    private var editing: ColumnDraft? { state.editingColumn.flatMap { $0 < state.table.columns.count ? state.table.columns[$0] : nil } }
+    private var editingFK: ColumnDraft? { state.editingForeignKey.flatMap { $0 < state.table.columns.count ? state.table.columns[$0] : nil } }
+
+    private mutating func setFocusedText(_ text: String) {
+        switch state.focus {
+        case .description: state.description = text
+        case .details: state.details = text
+        case .tableName: state.table.name = text
+        case .columnName: updateEditing { $0.name = text }
+        case .columnLength: updateEditing { $0.length = text }
+        case .columnPrecision: updateEditing { $0.precision = text }
+        case .columnScale: updateEditing { $0.scale = text }
+        case .columnDefault: updateEditing { $0.defaultText = text }
+        case .enumValues(let i): state.table.columns[i].enumText = text
+        case .enumDefault(let i): state.table.columns[i].defaultText = text
+        case .fkTable: updateEditingFK { $0.referencesTable = text }
+        case .fkColumn: updateEditingFK { $0.referencesColumn = text }
+        case .indexColumns(let i): state.table.indexes[i].columnsText = text
+        default: break
+        }
+    }
+
+    private mutating func updateEditing(_ change: (inout ColumnDraft) -> Void) {
+        guard let i = state.editingColumn, i < state.table.columns.count else { return }
+        change(&state.table.columns[i])
+    }
+
+    private mutating func updateEditingFK(_ change: (inout ColumnDraft) -> Void) {
+        guard let i = state.editingForeignKey, i < state.table.columns.count else { return }
+        change(&state.table.columns[i])
+    }
+
+    private mutating func toggleFocused() {
+        switch state.focus {
+        case .idPreset: state.table.idPreset.toggle()
+        case .timestamps: state.table.timestamps.toggle()
+        case .columnNullable: updateEditing { $0.nullable.toggle() }
+        case .columnPrimaryKey:
+            updateEditing {
+                $0.primaryKey.toggle()
+                if $0.primaryKey { $0.unique = false }
+            }
+        case .columnUnique: updateEditing { $0.unique.toggle() }
+        case .columnIndex: updateEditing { $0.index.toggle() }
+        case .indexUnique(let i): state.table.indexes[i].unique.toggle()
+        default: break
+        }
+    }
+
+    private mutating func cycleChoice(by delta: Int) {
+        switch state.focus {
+        case .operation:
+            let all = OperationChoice.allCases
+            state.operation = all[(state.operation.rawValue + delta + all.count) % all.count]
+        case .columnType:
+            let all = ColumnType.allCases
+            updateEditing { c in
+                let i = all.firstIndex(of: c.type)!
+                c.type = all[(i + delta + all.count) % all.count]
+            }
+        case .fkOnDelete:
+            let all: [OnDelete?] = [nil] + OnDelete.allCases.map(Optional.some)
+            updateEditingFK { c in
+                let i = all.firstIndex(of: c.onDelete) ?? 0
+                c.onDelete = all[(i + delta + all.count) % all.count]
+            }
+        case .parent:
+            let n = max(1, graph.heads.count)
+            state.chosenHead = (state.chosenHead + delta + n) % n
+        default: break
+        }
+    }
+
+    /// Typing a letter on a choice jumps to the next option that starts with it.
+    private mutating func jumpChoice(to ch: Character) {
+        guard let field = fields.first(where: { $0.id == state.focus }), case .choice(let options, let current) = field.kind else { return }
+        let lower = Character(ch.lowercased())
+        for step in 1...options.count {
+            let j = (current + step) % options.count
+            if options[j].lowercased().first == lower {
+                cycleChoice(by: j - current)
+                return
+            }
+        }
+    }
+
+    // MARK: Derived state
+
+    /// Rebuilds the spec, its problems and the preview from the state.
+    private mutating func refresh() {
+        var issues: [SpecIssue] = []
+        var spec = MigrationSpec(description: state.description.trimmed.isEmpty ? nil : state.description.trimmed)
+        if !state.details.trimmed.isEmpty { spec.details = state.details.trimmed }
+        if state.operation == .createTable {
+            let (table, typed) = state.table.build(path: "create_table")
+            spec.operations = [.createTable(table)]
+            issues += typed
+        }
+        // A typed value that could not be read already has its own message; skip the validator's echo.
+        let typedFields = Set(issues.map(\.field))
+        issues += SpecValidator.issues(in: spec).filter { !typedFields.contains($0.field) }
+        if let d = spec.description, (try? MigrationNaming.slug(d)) == nil {
+            issues.append(SpecIssue(field: "description", problem: "has no letters or digits to name the file with", fix: "describe the change in words, e.g. add invoices table"))
+        }
+        self.spec = spec
+        self.issues = issues
+        let newPreview = Preview.make(spec: spec, graph: graph, head: chosenHead, date: date)
+        if newPreview != preview { preview = newPreview }
+        if let scroll = state.previewScroll { state.previewScroll = min(scroll, max(0, previewLines.count - 1)) }
+    }
+
+    /// The first preview line shown: where the user scrolled, or else the part being edited.
+    public var previewTop: Int {
+        if let scroll = state.previewScroll { return scroll }
+        guard state.previewTab == .python else { return 0 }
+        let lines = preview.python
+        var column: Int?
+        switch state.focus {
+        case .columnRow(let i), .enumValues(let i), .enumDefault(let i), .fkRow(let i): column = i
+        default: column = state.editingColumn ?? state.editingForeignKey
+        }
+        let visible = max(1, size.height - 8)
+        if let column, column < state.table.columns.count, !state.table.columns[column].name.isEmpty,
+           let line = lines.firstIndex(where: { $0.text.contains("sa.Column(\"\(state.table.columns[column].name)\"") }) {
+            return max(0, min(line - visible / 2, lines.count - visible))
+        }
+        if state.step.rawValue >= Step.table.rawValue, let line = lines.firstIndex(where: { $0.text.hasPrefix("def upgrade") }) {
+            return max(0, min(line - 1, lines.count - visible))
+        }
+        return 0
+    }
+
+    /// The lines the preview pane shows for the active tab.
+    public var previewLines: [HighlightedLine] {
+        state.previewTab == .python ? preview.python : preview.sql
+    }
+
+    /// The file name the migration will get.
+    public var previewFileName: String { preview.fileName }
+}
+
+/// The preview of the file: name, header and highlighted text of both tabs.
+public struct Preview: Equatable, Sendable {
+    public var fileName: String
+    public var revision: String
+    public var downRevisions: [String]
+    public var python: [HighlightedLine]
+    public var sql: [HighlightedLine]
+
+    static let empty = Preview(fileName: "", revision: "", downRevisions: [], python: [], sql: [])
+
+    /// Renders what the core would write, even while the spec still has problems.
+    static func make(spec: MigrationSpec, graph: RevisionGraph, head: String?, date: MigrationDate) -> Preview {
+        let description = spec.description ?? ""
+        let slug = (try? MigrationNaming.slug(description)) ?? "<description>"
+        let revision = MigrationNaming.revisionID(date: date, sequence: graph.nextSequence)
+        let parents = head.map { [$0] } ?? []
+        let header = MigrationHeaderFields(description: description.isEmpty ? "<description>" : description, details: spec.details, revision: revision, downRevisions: parents, date: date)
+        let python = MigrationRenderer.python(header: header, operations: spec.operations)
+        let sql = SQLRenderer.sql(operations: spec.operations, revision: revision)
+        return Preview(
+            fileName: MigrationNaming.fileName(date: date, sequence: graph.nextSequence, slug: slug),
+            revision: revision, downRevisions: parents,
+            python: Highlighter.python(python), sql: Highlighter.sql(sql))
+    }
+}

@@ -1,0 +1,161 @@
+import XCTest
+@testable import VejaMigrateCore
+@testable import VejaMigrateWizard
+
+/// Drives a model the way the terminal would: keys in, screens out.
+struct Driver {
+    var model: WizardModel
+    var effects: [Effect] = []
+
+    init(graph: RevisionGraph = Fixtures.linearGraph(), size: Size = Size(width: 80, height: 24)) {
+        model = WizardModel(graph: graph, date: MigrationDate("2026-11-25")!, directoryLabel: "backend/app/migrations/versions")
+        _ = model.update(.resize(size))
+    }
+
+    mutating func press(_ keys: Key...) {
+        for k in keys { effects.append(model.update(.key(k))) }
+    }
+
+    mutating func type(_ text: String) {
+        for ch in text { effects.append(model.update(.key(.character(ch)))) }
+    }
+
+    var screen: Screen { model.render() }
+    var text: String { screen.text }
+}
+
+enum Fixtures {
+    /// Two migrations in a chain: 20260211_000016 ← 20260211_000017.
+    static func linearGraph() -> RevisionGraph {
+        RevisionGraph(files: [
+            file("20260210_000016_add_projects.py", revision: "20260210_000016", down: []),
+            file("20260211_000017_add_tasks.py", revision: "20260211_000017", down: ["20260210_000016"]),
+        ])
+    }
+
+    static func twoHeads() -> RevisionGraph {
+        RevisionGraph(files: [
+            file("20260210_000016_add_projects.py", revision: "20260210_000016", down: []),
+            file("20260211_000017_add_tasks.py", revision: "20260211_000017", down: ["20260210_000016"]),
+            file("20260211_000018_add_tags.py", revision: "20260211_000018", down: ["20260210_000016"]),
+        ])
+    }
+
+    static func file(_ name: String, revision: String, down: [String]) -> MigrationFile {
+        var h = MigrationHeader()
+        h.revision = revision
+        h.downRevisions = down
+        h.declaresDownRevision = true
+        return MigrationFile(fileName: name, header: .success(h))
+    }
+}
+
+/// Golden screens: the text and a style layer, one letter per cell, compared with files under Golden/.
+enum Golden {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    /// One letter for each look, so a golden file shows style as well as text.
+    static func styleLetter(_ s: Style) -> Character {
+        if s.reverse && s.foreground == .cyan { return "F" }  // focused
+        if s.reverse { return s.bold ? "T" : "t" }  // title and footer bars
+        switch s.foreground {
+        case .red: return "E"
+        case .green: return s.dim ? "d" : s.bold ? "G" : "g"
+        case .gray: return "."
+        case .magenta: return "k"
+        case .blue: return "c"
+        case .cyan: return s.underline ? "U" : "n"
+        case .yellow: return "W"
+        case .normal: return s.bold ? (s.underline ? "H" : "B") : s.underline ? "u" : " "
+        }
+    }
+
+    static func styleLayer(_ screen: Screen) -> String {
+        (0..<screen.size.height).map { y in
+            String((0..<screen.size.width).filter { !screen[$0, y].continuation }.map { styleLetter(screen[$0, y].style) })
+        }.joined(separator: "\n")
+    }
+
+    static func document(_ screen: Screen) -> String {
+        var cursor = "none"
+        if let c = screen.cursor { cursor = "\(c.x),\(c.y)" }
+        return "size \(screen.size.width)x\(screen.size.height) cursor \(cursor)\n--- text\n" + screen.text + "\n--- style\n" + styleLayer(screen) + "\n"
+    }
+
+    /// Compares with the golden file; `VEJAMIGRATE_RECORD=1` writes it instead.
+    static func check(_ screen: Screen, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
+        let url = directory.appendingPathComponent(name + ".txt")
+        let actual = document(screen)
+        if ProcessInfo.processInfo.environment["VEJAMIGRATE_RECORD"] == "1" {
+            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try! actual.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+            XCTFail("missing golden \(url.path); run with VEJAMIGRATE_RECORD=1 once and review it", file: file, line: line)
+            return
+        }
+        if expected != actual {
+            let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+            let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+            let firstDiff = zip(e, a).enumerated().first { $0.element.0 != $0.element.1 }.map { $0.offset } ?? min(e.count, a.count)
+            XCTFail("screen differs from \(name) at line \(firstDiff + 1):\nexpected: \(firstDiff < e.count ? e[firstDiff] : "")\nactual:   \(firstDiff < a.count ? a[firstDiff] : "")", file: file, line: line)
+        }
+    }
+}
+
+extension Driver {
+    /// Answers the whole invoices flow like a person: description, table, two columns, enum, FK, an index.
+    mutating func answerInvoices() {
+        type("add invoices table")
+        press(.enter, .enter)          // details → operation
+        press(.enter)                  // create a table → table step
+        type("invoices")
+        press(.enter, .enter, .enter)  // id preset, timestamps → columns
+        press(.enter)                  // + Add column
+        type("project_id")
+        press(.enter)
+        type("u")                      // type jumps to uuid
+        press(.enter, .enter)          // → primary key → nullable
+        press(.character(" "))         // NOT NULL
+        press(.enter, .enter, .enter, .enter)  // default, unique, index → back to list
+        press(.character("a"))
+        type("status")
+        press(.enter, .enter)          // type string → length
+        type("32")
+        press(.enter, .enter)          // → primary key → nullable
+        press(.character(" "))
+        press(.enter)
+        type("DRAFT")
+        press(.enter, .enter, .enter)  // unique, index → back to list
+        press(.tab, .tab, .enter)      // + Add column, Continue
+        type("DRAFT, SENT, PAID, VOID")
+        press(.enter, .enter)          // default kept → foreign keys
+        press(.enter)                  // edit project_id
+        type("projects")
+        press(.enter, .enter, .right, .enter)  // column id, ondelete CASCADE → list
+        press(.tab, .tab, .enter)      // status row, Continue → indexes
+        press(.enter)                  // + Add index
+        type("status, created_at")
+        press(.enter, .tab, .tab, .enter)  // unique → + Add index → Continue → review
+    }
+}
+
+/// The spec a person would write by hand for `answerInvoices`.
+let invoicesSpecJSON = """
+{
+  "description": "add invoices table",
+  "create_table": {
+    "name": "invoices",
+    "timestamps": true,
+    "columns": [
+      {"name": "id", "type": "uuid", "primary_key": true},
+      {"name": "project_id", "type": "uuid", "nullable": false,
+       "foreign_key": {"table": "projects", "column": "id", "ondelete": "CASCADE"}},
+      {"name": "status", "type": "string", "length": 32, "nullable": false,
+       "enum": ["DRAFT", "SENT", "PAID", "VOID"], "default": "DRAFT"}
+    ],
+    "indexes": [{"columns": ["status", "created_at"]}]
+  }
+}
+"""
