@@ -39,7 +39,9 @@ public enum MigrationNaming {
         }
         if out.count > maxSlugLength {
             let cut = String(out.prefix(maxSlugLength))
-            if let lastUnderscore = cut.lastIndex(of: "_"), cut.distance(from: cut.startIndex, to: lastUnderscore) >= maxSlugLength / 2 {
+            if out.dropFirst(maxSlugLength).first == "_" {
+                out = cut  // the limit falls between two words already
+            } else if let lastUnderscore = cut.lastIndex(of: "_"), cut.distance(from: cut.startIndex, to: lastUnderscore) >= maxSlugLength / 2 {
                 out = String(cut[..<lastUnderscore])
             } else {
                 out = cut

@@ -55,7 +55,7 @@ public struct TableDefinition: Equatable, Sendable {
             ResolvedColumn(
                 name: c.name, type: c.type, length: c.type == .string ? (c.length ?? 255) : nil,
                 precision: c.precision, scale: c.scale, nullable: c.isNullable,
-                serverDefault: TableDefinition.serverDefault(c))
+                serverDefault: TableDefinition.serverDefault(c, soleKey: all.filter(\.primaryKey).count == 1))
         }
         primaryKey = all.filter(\.primaryKey).map(\.name)
         foreignKeys = all.compactMap { c in
@@ -94,10 +94,12 @@ public struct TableDefinition: Equatable, Sendable {
     public static func uniqueName(table: String, column: String) -> String { "uniq_\(table)_\(column)" }
     public static func indexName(table: String, columns: [String]) -> String { "idx_\(table)_" + columns.joined(separator: "_") }
 
-    /// The SQL text of a column's server default; a UUID primary key gets `gen_random_uuid()`.
-    static func serverDefault(_ c: Column) -> String? {
+    /// The SQL text of a column's server default. A table's sole UUID primary key gets
+    /// `gen_random_uuid()`; the columns of a composite key (typically foreign keys of a
+    /// join table) do not, since a random value there would reference nothing.
+    static func serverDefault(_ c: Column, soleKey: Bool) -> String? {
         guard let d = c.defaultValue else {
-            return c.primaryKey && c.type == .uuid ? "gen_random_uuid()" : nil
+            return c.primaryKey && soleKey && c.type == .uuid && c.foreignKey == nil ? "gen_random_uuid()" : nil
         }
         switch d {
         case .now: return "now()"

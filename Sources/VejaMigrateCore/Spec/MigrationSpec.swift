@@ -6,6 +6,8 @@ public struct MigrationSpec: Equatable, Sendable {
     public var details: String?
     /// The operations, applied in order by `upgrade()` and undone in reverse by `downgrade()`.
     public var operations: [MigrationOperation]
+    /// Whether the spec wrote its operations as an `operations` list, so field paths say `operations[i]`.
+    public var operationsListed = false
 
     public init(description: String? = nil, details: String? = nil, operations: [MigrationOperation] = []) {
         self.description = description

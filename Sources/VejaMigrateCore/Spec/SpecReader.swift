@@ -99,6 +99,7 @@ public enum SpecReader {
             spec.details = string(o, "details", "")
             let direct = opKeys.filter { o[$0] != nil }
             if let list = array(o, "operations", "") {
+                spec.operationsListed = list.count == 1  // several are always paths of the list
                 if !direct.isEmpty {
                     issue(direct[0], "cannot stand beside \"operations\"", "move it into the \"operations\" list")
                 }
@@ -239,7 +240,7 @@ extension MigrationSpec {
             case .createTable(let t): return .object(["create_table": t.jsonValue])
             }
         }
-        if ops.count == 1, case .object(let single) = ops[0] {
+        if ops.count == 1, !operationsListed, case .object(let single) = ops[0] {
             o.merge(single) { a, _ in a }
         } else if !ops.isEmpty {
             o["operations"] = .array(ops)

@@ -15,7 +15,7 @@ public enum SpecValidator {
         if text?.trimmed(" \t\r\n").isEmpty ?? true {
             v.add("description", "is missing", "give a short description such as \"add invoices table\" (argument or \"description\" in the spec)")
         }
-        let single = spec.operations.count == 1
+        let single = spec.operations.count == 1 && !spec.operationsListed
         var tableNames: [String: String] = [:]
         for (i, op) in spec.operations.enumerated() {
             switch op {
