@@ -32,7 +32,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "VejaMigrateCoreTests", dependencies: ["VejaMigrateCore"]),
-        .testTarget(name: "VejaMigrateWizardTests", dependencies: ["VejaMigrateWizard", "VejaMigrateCore"]),
+        // Golden files are read through #filePath, not bundled.
+        .testTarget(name: "VejaMigrateCoreTests", dependencies: ["VejaMigrateCore"], exclude: ["Golden"]),
+        .testTarget(name: "VejaMigrateWizardTests", dependencies: ["VejaMigrateWizard", "VejaMigrateCore"], exclude: ["Golden"]),
     ]
 )

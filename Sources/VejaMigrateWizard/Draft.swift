@@ -126,7 +126,7 @@ extension ColumnDraft {
             return (nil, SpecIssue(field: path, problem: "\"\(t)\" is not a whole number", fix: "type digits, e.g. 0"))
         case .numeric, .float:
             if let n = Int(t) { return (.int(n), nil) }
-            if let x = Double(t), x.isFinite { return (.double(x), nil) }
+            if ColumnDraft.isDecimalText(t), let x = Decimal(string: t, locale: Locale(identifier: "en_US_POSIX")) { return (.decimal(x), nil) }
             return (nil, SpecIssue(field: path, problem: "\"\(t)\" is not a number", fix: "type a number, e.g. 0 or 12.50"))
         case .json, .jsonb:
             if let data = t.data(using: .utf8), let v = try? JSONDecoder().decode(JSONValue.self, from: data) {
@@ -139,6 +139,22 @@ extension ColumnDraft {
         case .uuid, .string, .text:
             return (.string(t), nil)
         }
+    }
+}
+
+extension ColumnDraft {
+    /// `-12.50`, `1e-5`: digits, an optional fraction and exponent, nothing else.
+    static func isDecimalText(_ t: String) -> Bool {
+        var s = Substring(t)
+        if s.first == "-" || s.first == "+" { s = s.dropFirst() }
+        let mantissa = s.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+        guard !mantissa.isEmpty, mantissa.filter({ $0 == "." }).count <= 1, mantissa.contains(where: \.isNumber) else { return false }
+        s = s.dropFirst(mantissa.count)
+        if s.isEmpty { return true }
+        guard s.first == "e" || s.first == "E" else { return false }
+        s = s.dropFirst()
+        if s.first == "-" || s.first == "+" { s = s.dropFirst() }
+        return !s.isEmpty && s.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }
 

@@ -68,7 +68,9 @@ public enum MigrationRenderer {
         var args: [PyArg] = [PyArg(nil, .string(t.name))]
         for c in t.columns {
             var cargs = [PyArg(nil, .string(c.name)), PyArg(nil, .atom(sqlalchemyType(c)))]
-            if let d = c.serverDefault { cargs.append(PyArg("server_default", .call("sa.text", [PyArg(nil, .string(d))]))) }
+            if let d = c.serverDefault {
+                cargs.append(PyArg("server_default", .call("sa.text", [PyArg(nil, .string(SQL.escapingBindParameters(d)))])))
+            }
             cargs.append(PyArg("nullable", .atom(c.nullable ? "True" : "False")))
             args.append(PyArg(nil, .call("sa.Column", cargs)))
         }
@@ -88,7 +90,7 @@ public enum MigrationRenderer {
             args.append(PyArg(nil, .call("sa.UniqueConstraint", u.columns.map { PyArg(nil, .string($0)) } + [PyArg("name", .string(u.name))])))
         }
         for ch in t.checks {
-            args.append(PyArg(nil, .call("sa.CheckConstraint", [PyArg(nil, .string(ch.condition)), PyArg("name", .string(ch.name))])))
+            args.append(PyArg(nil, .call("sa.CheckConstraint", [PyArg(nil, .string(SQL.escapingBindParameters(ch.condition))), PyArg("name", .string(ch.name))])))
         }
         var lines = PyExpr.call("op.create_table", args, magicTrailingComma: true).lines(indent: 4)
         for i in t.indexes {

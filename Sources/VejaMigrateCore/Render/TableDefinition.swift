@@ -106,7 +106,7 @@ public struct TableDefinition: Equatable, Sendable {
         case .string(let s): return SQL.literal(s)
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
-        case .double(let x): return JSONValue.numberText(x)
+        case .decimal(let x): return x.description
         case .json(let j): return SQL.literal(j.compactText)
         }
     }
@@ -117,5 +117,27 @@ public enum SQL {
     /// A standard SQL string literal: `'O''Brien'`.
     public static func literal(_ s: String) -> String {
         "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    /// Escapes every `:name` that SQLAlchemy's `text()` (and so `sa.text`, `sa.CheckConstraint`)
+    /// would read as a bind parameter, following its own pattern `(?<![:\w\\]):(\w+)(?!:)`.
+    /// Without this, a default `'{"a":1}'` would be sent as `'{"a"NULL}'`.
+    public static func escapingBindParameters(_ s: String) -> String {
+        let chars = Array(s)
+        func isWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+        var out = ""
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == ":", i + 1 < chars.count, isWord(chars[i + 1]),
+               i == 0 || !(chars[i - 1] == ":" || chars[i - 1] == "\\" || isWord(chars[i - 1])) {
+                var j = i + 1
+                while j < chars.count, isWord(chars[j]) { j += 1 }
+                if j == chars.count || chars[j] != ":" { out.append("\\") }
+            }
+            out.append(c)
+            i += 1
+        }
+        return out
     }
 }

@@ -6,7 +6,8 @@ public enum JSONValue: Equatable, Sendable, Codable {
     case null
     case bool(Bool)
     case int(Int)
-    case double(Double)
+    /// A number that is not a whole Int: kept as a Decimal so every digit written survives.
+    case decimal(Decimal)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
@@ -16,7 +17,7 @@ public enum JSONValue: Equatable, Sendable, Codable {
         if c.decodeNil() { self = .null; return }
         if let b = try? c.decode(Bool.self) { self = .bool(b); return }
         if let i = try? c.decode(Int.self) { self = .int(i); return }
-        if let d = try? c.decode(Double.self) { self = .double(d); return }
+        if let d = try? c.decode(Decimal.self) { self = .decimal(d); return }
         if let s = try? c.decode(String.self) { self = .string(s); return }
         if let a = try? c.decode([JSONValue].self) { self = .array(a); return }
         self = .object(try c.decode([String: JSONValue].self))
@@ -28,7 +29,7 @@ public enum JSONValue: Equatable, Sendable, Codable {
         case .null: try c.encodeNil()
         case .bool(let b): try c.encode(b)
         case .int(let i): try c.encode(i)
-        case .double(let d): try c.encode(d)
+        case .decimal(let d): try c.encode(d)
         case .string(let s): try c.encode(s)
         case .array(let a): try c.encode(a)
         case .object(let o): try c.encode(o)
@@ -41,7 +42,7 @@ public enum JSONValue: Equatable, Sendable, Codable {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
-        case .double(let d): return JSONValue.numberText(d)
+        case .decimal(let d): return d.description
         case .string(let s): return JSONValue.quoted(s)
         case .array(let a): return "[" + a.map(\.compactText).joined(separator: ",") + "]"
         case .object(let o):
@@ -49,11 +50,6 @@ public enum JSONValue: Equatable, Sendable, Codable {
         }
     }
 
-    /// A plain decimal for a double: `12.5`, `0.001`, `100`.
-    static func numberText(_ d: Double) -> String {
-        if d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
-        return "\(d)"
-    }
 
     static func quoted(_ s: String) -> String {
         var out = "\""
@@ -80,7 +76,7 @@ public enum JSONValue: Equatable, Sendable, Codable {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
-        case .int, .double: return "a number"
+        case .int, .decimal: return "a number"
         case .string: return "a string"
         case .array: return "an array"
         case .object: return "an object"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A migration described as data: what `vejamigrate new --spec` reads and what the wizard builds.
 public struct MigrationSpec: Equatable, Sendable {
     /// The one-line description: the docstring's first line and the file name's slug.
@@ -111,7 +113,8 @@ public enum ColumnDefault: Equatable, Sendable {
     case string(String)
     case bool(Bool)
     case int(Int)
-    case double(Double)
+    /// A number with a fraction (or too large for Int), every digit kept.
+    case decimal(Decimal)
     /// An object or array for a json/jsonb column.
     case json(JSONValue)
 }

@@ -70,7 +70,7 @@ public enum SpecReader {
             guard let v = o[key] else { return nil }
             switch v {
             case .int(let i): return i
-            case .double(let d) where d == d.rounded() && abs(d) < 1e15: return Int(d)
+            case .decimal(let d) where Int(d.description) != nil: return Int(d.description)
             default:
                 issue(join(path, key), "must be a whole number, not \(v.typeName)", "write a number without quotes, e.g. 64")
                 return nil
@@ -219,7 +219,7 @@ public enum SpecReader {
             case .string(let s): return .string(s)
             case .bool(let b): return .bool(b)
             case .int(let i): return .int(i)
-            case .double(let d): return .double(d)
+            case .decimal(let d): return .decimal(d)
             case .array, .object: return .json(v)
             case .null:
                 issue(path, "is null", "leave \"default\" out for no default; a nullable column is NULL when not given")
@@ -288,7 +288,7 @@ extension Column {
             case .string(let s): o["default"] = .string(s)
             case .bool(let b): o["default"] = .bool(b)
             case .int(let i): o["default"] = .int(i)
-            case .double(let d): o["default"] = .double(d)
+            case .decimal(let d): o["default"] = .decimal(d)
             case .json(let j): o["default"] = j
             }
         }

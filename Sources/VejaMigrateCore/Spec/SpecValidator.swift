@@ -227,11 +227,11 @@ public enum SpecValidator {
                 } else if c.type == .integer, !(Int(Int32.min)...Int(Int32.max)).contains(n) {
                     add(path, "\(n) does not fit an integer", "use bigint, or a smaller default")
                 }
-            case (.double(let x), _) where c.type == .numeric || c.type == .float:
-                if !x.isFinite { add(path, "is not a finite number", "use a finite number") }
-            case (.double(let x), _) where c.type.isInteger:
+            case (.decimal, _) where c.type == .numeric || c.type == .float:
+                break
+            case (.decimal(let x), _) where c.type.isInteger:
                 add(path, "\(x) is not a whole number, but \(c.name) is \(type)", "use a whole number, or type numeric")
-            case (.int, _), (.double, _):
+            case (.int, _), (.decimal, _):
                 add(path, "a number, but \(c.name) is \(type)", c.type.isTextual ? "write it as a string in quotes" : "use a value of type \(type)")
             case (.json, _) where c.type.isJSON: break
             case (.json, _):

@@ -1,0 +1,321 @@
+import CNcursesw
+import Foundation
+import Synchronization
+import VejaMigrateWizard
+
+/// The ncurses side of the wizard: keys in, cells out, and the terminal put back the way it was.
+///
+/// The driver knows nothing about the wizard. `nextMessage()` waits at most 100 ms,
+/// so the loop can notice `pendingSignal` (SIGINT, SIGTERM, SIGHUP) and stop cleanly.
+///
+///     let terminal = try Terminal.start(colors: true)
+///     defer { terminal.stop() }
+///     terminal.paint(screen)
+///     if let message = terminal.nextMessage() { ... }
+final class Terminal {
+    private let window: UnsafeMutablePointer<WINDOW>
+    private let colorsOn: Bool
+    private var colorPairs: [Color: Int16] = [:]
+    private var cursorVisible: Int32 = -1
+    /// Runs of cells share a style; its curses attributes are worked out once a run (plain is 0, pair 0).
+    private var lastStyle: (style: Style, attributes: attr_t, pair: Int16) = (.plain, 0, 0)
+    private var stopped = false
+    /// One cell's characters for `setcchar`: a spacing character, its combining marks, NUL.
+    private var cellCharacters: [wchar_t]
+
+    private init(window: UnsafeMutablePointer<WINDOW>, colors: Bool) {
+        self.window = window
+        colorsOn = colors
+        cellCharacters = Array(repeating: 0, count: Int(vm_ccharmax()) + 1)
+    }
+
+    /// Takes over the terminal: UTF-8 locale, raw keys, no echo, keypad, 25 ms Esc, 100 ms input timeout.
+    ///
+    /// Colours are used only when `colors` is true and the terminal has them.
+    static func start(colors: Bool) throws -> Terminal {
+        Terminal.chooseUTF8Locale()
+        // Before newterm: ncurses installs its own SIGINT/SIGTERM handlers only where none is set.
+        TerminalSignals.install()
+        guard let screen = vm_newterm(), let window = vm_stdscr() else {
+            let term = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
+            throw TerminalError(message: "vejamigrate-tui cannot open the terminal (TERM=\(term)); try TERM=xterm-256color")
+        }
+        _ = set_term(screen)
+        raw()
+        noecho()
+        nonl()
+        keypad(window, true)
+        _ = set_escdelay(25)
+        wtimeout(window, 100)
+        TerminalSignals.terminalActive.store(true, ordering: .sequentiallyConsistent)
+
+        let terminal = Terminal(window: window, colors: colors && has_colors())
+        if terminal.colorsOn { terminal.setUpColors() }
+        return terminal
+    }
+
+    /// Under a non-UTF-8 locale `wget_wch` hung on multibyte input and box characters vanished.
+    private static func chooseUTF8Locale() {
+        setlocale(LC_ALL, "")
+        let codeset = vm_codeset().map { String(cString: $0) } ?? ""
+        if codeset.uppercased().replacingOccurrences(of: "-", with: "") != "UTF8" {
+            setlocale(LC_CTYPE, "C.UTF-8")
+        }
+    }
+
+    private func setUpColors() {
+        start_color()
+        let background: Int16 = use_default_colors() == OK ? -1 : Int16(COLOR_BLACK)
+        let manyColors = vm_colors() >= 16
+        var pair: Int16 = 1
+        for color in Color.allCases where color != .normal {
+            let foreground: Int16
+            switch color {
+            case .normal: continue
+            case .red: foreground = Int16(COLOR_RED)
+            case .green: foreground = Int16(COLOR_GREEN)
+            case .yellow: foreground = Int16(COLOR_YELLOW)
+            case .blue: foreground = Int16(COLOR_BLUE)
+            case .magenta: foreground = Int16(COLOR_MAGENTA)
+            case .cyan: foreground = Int16(COLOR_CYAN)
+            case .gray: foreground = manyColors ? 8 : Int16(COLOR_WHITE)  // 8 is bright black
+            }
+            if init_pair(pair, foreground, background) == OK { colorPairs[color] = pair }
+            pair += 1
+        }
+    }
+
+    /// The terminal's size in cells.
+    var size: Size {
+        Size(width: Int(max(0, getmaxx(window))), height: Int(max(0, getmaxy(window))))
+    }
+
+    /// The signal that asked the program to stop (SIGINT, SIGTERM or SIGHUP), if one arrived.
+    var pendingSignal: Int32? {
+        let signal = TerminalSignals.pending.load(ordering: .relaxed)
+        return signal == 0 ? nil : signal
+    }
+
+    /// The next key or resize; nil when nothing arrived within 100 ms (or the key means nothing to the wizard).
+    func nextMessage() -> Message? {
+        var code: wint_t = 0
+        switch wget_wch(window, &code) {
+        case OK:
+            return KeyTranslation.character(UInt32(code)).map(Message.key)
+        case KEY_CODE_YES:
+            if Int32(code) == KEY_RESIZE { return .resize(size) }
+            return KeyTranslation.keyCode(Int32(code)).map(Message.key)
+        default:
+            return nil
+        }
+    }
+
+    /// Paints every cell of `screen`, places or hides the cursor, and refreshes once.
+    ///
+    /// Every cell is overwritten instead of erasing first, so ncurses sends only what changed and nothing flickers.
+    func paint(_ screen: Screen) {
+        guard !stopped else { return }
+        let current = size
+        let width = min(screen.size.width, current.width)
+        let height = min(screen.size.height, current.height)
+        for y in 0..<height {
+            // A continuation cell is painted by the wide character to its left; one left without it gets a space.
+            var coveredByWide = false
+            for x in 0..<width {
+                let cell = screen[x, y]
+                if cell.continuation && coveredByWide {
+                    coveredByWide = false
+                    continue
+                }
+                var character = cell.continuation ? " " : cell.character
+                // Most cells are printable ASCII; the Unicode lookup in DisplayWidth is the slow part of a paint.
+                var columns = character.asciiValue.map { (0x20..<0x7F).contains($0) ? 1 : 0 } ?? DisplayWidth.of(character)
+                if columns == 0 || (columns == 2 && x + 1 >= width) {
+                    character = " "
+                    columns = 1
+                } else if character.asciiValue == nil, !libraryAgrees(character, columns: columns) {
+                    // ncurses places cells by the C library's widths; a character it measures differently
+                    // from the model would shift the rest of the row, so a replacement keeps the grid.
+                    character = "\u{FFFD}"
+                    columns = 1
+                }
+                put(character, x: x, y: y, style: cell.style)
+                coveredByWide = columns == 2
+            }
+        }
+        // A screen rendered for a smaller size (a resize raced the render) leaves no stale cells behind.
+        if width < current.width || height < current.height {
+            for y in 0..<current.height {
+                for x in (y < height ? width : 0)..<current.width { put(" ", x: x, y: y, style: .plain) }
+            }
+        }
+        if let cursor = screen.cursor, cursor.x >= 0, cursor.y >= 0, cursor.x < width, cursor.y < height {
+            setCursorVisibility(1)
+            wmove(window, Int32(cursor.y), Int32(cursor.x))
+        } else {
+            setCursorVisibility(0)
+        }
+        wrefresh(window)
+    }
+
+    private func libraryAgrees(_ character: Character, columns: Int) -> Bool {
+        guard let first = character.unicodeScalars.first else { return false }
+        return Int(vm_wcwidth(wchar_t(bitPattern: first.value))) == columns
+    }
+
+    private func put(_ character: Character, x: Int, y: Int, style: Style) {
+        var count = 0
+        for scalar in character.unicodeScalars where count < cellCharacters.count - 1 {
+            cellCharacters[count] = wchar_t(bitPattern: scalar.value)
+            count += 1
+        }
+        cellCharacters[count] = 0
+        if style != lastStyle.style {
+            let (attributes, pair) = attributes(for: style)
+            lastStyle = (style, attributes, pair)
+        }
+        let (attributes, pair) = (lastStyle.attributes, lastStyle.pair)
+        _ = cellCharacters.withUnsafeBufferPointer { buffer in
+            // Fails harmlessly in the bottom-right cell (the cursor cannot advance); the cell is still written.
+            vm_put_cell(window, Int32(y), Int32(x), buffer.baseAddress, attributes, pair)
+        }
+    }
+
+    private func attributes(for style: Style) -> (attr_t, Int16) {
+        var attributes = vm_a_normal()
+        if style.bold { attributes |= vm_a_bold() }
+        if style.reverse { attributes |= vm_a_reverse() }
+        if style.underline { attributes |= vm_a_underline() }
+        if style.dim { attributes |= vm_a_dim() }
+        guard colorsOn else {
+            // Attributes only: gray text still reads as secondary.
+            if style.foreground == .gray { attributes |= vm_a_dim() }
+            return (attributes, 0)
+        }
+        return (attributes, colorPairs[style.foreground] ?? 0)
+    }
+
+    private func setCursorVisibility(_ visibility: Int32) {
+        guard visibility != cursorVisible else { return }
+        curs_set(visibility)
+        cursorVisible = visibility
+    }
+
+    /// Gives the terminal back (endwin); safe to call more than once.
+    func stop() {
+        guard !stopped else { return }
+        stopped = true
+        curs_set(1)
+        TerminalSignals.terminalActive.store(false, ordering: .sequentiallyConsistent)
+        endwin()
+    }
+}
+
+/// The terminal could not be opened.
+struct TerminalError: Error {
+    var message: String
+}
+
+/// Curses key codes to the wizard's keys.
+enum KeyTranslation {
+    /// A character from `wget_wch` (it returned OK): control codes, then printable text.
+    static func character(_ code: UInt32) -> Key? {
+        switch code {
+        case 8, 127: return .backspace
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 1...26:
+            return .control(Character(Unicode.Scalar(UInt8(code) + UInt8(ascii: "a") - 1)))
+        case 0..<32, 128..<160: return nil
+        default:
+            return Unicode.Scalar(code).map { .character(Character($0)) }
+        }
+    }
+
+    /// A function-key code from `wget_wch` (it returned KEY_CODE_YES).
+    static func keyCode(_ code: Int32) -> Key? {
+        switch code {
+        case KEY_BACKSPACE: return .backspace
+        case KEY_ENTER: return .enter
+        case KEY_BTAB: return .backTab
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_HOME, KEY_FIND: return .home  // some terminals send Find/Select for Home/End
+        case KEY_END, KEY_SELECT: return .end
+        case KEY_PPAGE: return .pageUp
+        case KEY_NPAGE: return .pageDown
+        case KEY_DC: return .delete
+        case vm_key_f(1)...vm_key_f(63): return .function(Int(code - vm_key_f0()))
+        default: return nil
+        }
+    }
+}
+
+/// Signal handling for the terminal: a flag for the polite signals, endwin-then-crash for the fatal ones.
+///
+/// Handlers only store into atomics (and, for a crash, call endwin where that is still possible);
+/// the main loop sees `pending` within one input timeout.
+enum TerminalSignals {
+    static let pending = Atomic<Int32>(0)
+    static let terminalActive = Atomic<Bool>(false)
+    static let stopSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    static let fatalSignals: [Int32] = [SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGTRAP]
+    /// The handlers replaced for the fatal signals (the Swift runtime's backtracer, usually), by signal number.
+    nonisolated(unsafe) private static let previous: UnsafeMutablePointer<sigaction> = {
+        let storage = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
+        storage.initialize(repeating: sigaction(), count: 65)
+        return storage
+    }()
+
+    static func install() {
+        // Touch the lazily initialised statics now, not first inside a handler.
+        _ = pending.load(ordering: .relaxed)
+        _ = terminalActive.load(ordering: .relaxed)
+        let previousActions = previous
+
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signal in stopSignals + [SIGWINCH] { sigaddset(&unblock, signal) }
+        // A parent can hand down a blocked mask (swift-corelibs-foundation's Process did).
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
+
+        for signal in stopSignals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { signal in
+                TerminalSignals.pending.store(signal, ordering: .relaxed)
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0  // no SA_RESTART: a signal wakes the input wait early
+            sigaction(signal, &action, nil)
+        }
+        for signal in fatalSignals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_sigaction = { signal, info, context in
+                if TerminalSignals.terminalActive.exchange(false, ordering: .sequentiallyConsistent) {
+                    endwin()
+                }
+                // The handler we replaced (the Swift runtime's backtracer) prints its report on the restored
+                // terminal. It returns expecting the fault to recur, which a sent signal never does, so the
+                // default action is raised here; it lands when this handler returns.
+                let replaced = TerminalSignals.previous[Int(signal)]
+                if replaced.sa_flags & SA_SIGINFO != 0 {
+                    replaced.__sigaction_handler.sa_sigaction?(signal, info, context)
+                } else if let handler = replaced.__sigaction_handler.sa_handler,
+                          unsafeBitCast(handler, to: Int.self) != unsafeBitCast(SIG_IGN, to: Int.self) {
+                    handler(signal)
+                }
+                var byDefault = sigaction()
+                sigemptyset(&byDefault.sa_mask)
+                sigaction(signal, &byDefault, nil)
+                raise(signal)
+            }
+            sigemptyset(&action.sa_mask)
+            // On the alternate stack when there is one: a stack overflow must still reach endwin.
+            action.sa_flags = SA_SIGINFO | SA_ONSTACK
+            sigaction(signal, &action, previousActions + Int(signal))
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import VejaMigrateCore
+import VejaMigrateWizard
+
+/// The ncurses wizard: guided creation of the next migration, live preview, confirm, write.
+struct VejaMigrateTUI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vejamigrate-tui",
+        abstract: "Create the next Alembic migration with a guided, full-screen wizard.",
+        discussion: """
+            Needs a terminal; for scripts use `vejamigrate new --spec FILE`.
+            Colour is off with --no-color or a non-empty NO_COLOR.
+            Exit codes: 0 done; 1 invalid input (nothing written); 2 usage error or no terminal;
+            3 the history has problems; 4 I/O error; 128+N when stopped by signal N (nothing written).
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The Alembic versions directory (default: backend/app/migrations/versions under the current directory or the git work tree).", valueName: "dir"))
+    var versionsDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Pin \"today\" for the file name and Create Date.", valueName: "YYYY-MM-DD"))
+    var date: String?
+
+    @Flag(name: .long, help: "Attributes only, no colour (also when NO_COLOR is set and not empty).")
+    var noColor = false
+
+    func validate() throws {
+        if let date, MigrationDate(date) == nil {
+            throw ValidationError("--date \(date) is not a real day; write it as YYYY-MM-DD, e.g. 2026-02-12")
+        }
+    }
+
+    /// Whether to use colour: not when asked not to, by flag or by the NO_COLOR convention.
+    var wantsColor: Bool {
+        !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    }
+
+    func run() throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            FileHandle.standardError.write(Data("vejamigrate-tui needs a terminal; for scripts use `vejamigrate new --spec FILE`\n".utf8))
+            throw ExitCode(2)
+        }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let today = date.flatMap(MigrationDate.init) ?? MigrationDate.today()
+        // Before the terminal is taken over, so a history error prints as plain text.
+        let context = try WizardContext.load(versionsDirectory: versionsDir, date: today, cwd: cwd)
+        let terminal: Terminal
+        do {
+            terminal = try Terminal.start(colors: wantsColor)
+        } catch let error as TerminalError {
+            FileHandle.standardError.write(Data((error.message + "\n").utf8))
+            throw ExitCode(2)
+        }
+        WizardLoop(terminal: terminal, context: context).run()
+    }
+}

@@ -1,0 +1,120 @@
+"""Run the built `vejamigrate` binary against scratch copies of the example history."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE_PROJECT = REPO / "examples" / "vejapro"
+EXAMPLE_VERSIONS = EXAMPLE_PROJECT / "backend" / "app" / "migrations" / "versions"
+VERSIONS_SUBPATH = Path("backend/app/migrations/versions")
+DATE = "2026-11-25"
+DATE_COMPACT = "20261125"
+EXAMPLE_HEAD = "20260211_000017"
+EXAMPLE_COUNT = 17
+
+REMINDER_TEST = "Run `/test` to verify the migration applies cleanly against SQLite test DB."
+
+
+def cli_binary() -> Path:
+    return Path(os.environ.get("VEJAMIGRATE_BIN") or REPO / ".build" / "debug" / "vejamigrate")
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+    args: list[str]
+
+    def __str__(self) -> str:  # shown by pytest when an assertion on it fails
+        return f"vejamigrate {' '.join(self.args)} -> exit {self.code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+
+def run(
+    args: list[str],
+    cwd: Path | None = None,
+    stdin: str | None = None,
+    timeout: float = 60,
+    user: int | None = None,
+    binary: Path | None = None,
+) -> Result:
+    binary = binary or cli_binary()
+    if not binary.exists():
+        raise AssertionError(f"{binary} is missing: build it with `swift build` (or set VEJAMIGRATE_BIN)")
+    env = dict(os.environ)
+    env.pop("NO_COLOR", None)
+    env["NO_COLOR"] = "1"  # plain text, whatever the terminal
+    proc = subprocess.run(
+        [str(binary), *args],
+        cwd=cwd,
+        input=stdin if stdin is not None else "",
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        **({"user": user, "group": user, "extra_groups": []} if user is not None else {}),
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr, list(args))
+
+
+def copy_project(dest: Path) -> Path:
+    """A scratch copy of the example project laid out as VejaPRO's (`<dest>/backend/app/migrations/versions`).
+
+    Returns the versions directory.
+    """
+    versions = dest / VERSIONS_SUBPATH
+    shutil.copytree(EXAMPLE_VERSIONS, versions, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return versions
+
+
+def listing(directory: Path) -> dict[str, bytes]:
+    """Every file under directory with its bytes, to prove that nothing was written."""
+    return {
+        str(path.relative_to(directory)): path.read_bytes() if path.is_file() else b"<dir>"
+        for path in sorted(directory.rglob("*"))
+    }
+
+
+def write_spec(directory: Path, spec: dict, name: str = "spec.json") -> Path:
+    path = directory / name
+    path.write_text(json.dumps(spec, indent=2))
+    return path
+
+
+def new_with_spec(tmp: Path, spec: dict, *extra: str) -> tuple[Result, Path]:
+    """`vejamigrate new --spec FILE --versions-dir DIR --date 2026-11-25` on a fresh copy of the example."""
+    versions = copy_project(tmp / "proj")
+    spec_file = write_spec(tmp, spec)
+    result = run(["new", "--spec", str(spec_file), "--versions-dir", str(versions), "--date", DATE, *extra], cwd=tmp)
+    return result, versions
+
+
+def created_files(versions: Path) -> list[Path]:
+    originals = {p.name for p in EXAMPLE_VERSIONS.iterdir()}
+    return sorted(p for p in versions.iterdir() if p.name not in originals and p.suffix == ".py")
+
+
+def ruff_binary() -> str:
+    local = Path(sys.executable).parent / "ruff"
+    if local.exists():
+        return str(local)
+    found = shutil.which("ruff")
+    assert found, "ruff is not installed (make venv)"
+    return found
+
+
+def ruff_format_check(*paths: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [ruff_binary(), "format", "--no-cache", "--check", "--diff", "--line-length", "120", *map(str, paths)],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
