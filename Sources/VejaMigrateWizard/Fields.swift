@@ -101,7 +101,7 @@ extension WizardModel {
             }
             let all = issues
             if all.isEmpty && graph.chainProblems.allSatisfy({ $0.kind == .multipleHeads }) {
-                out.append(Field(nil, "", .note("No problems. The file is ready to write.")))
+                out.append(Field(nil, "", .note("No problems: ready to write.")))
                 out.append(Field(.write, "", .button("Write migration"), hint: "Enter writes the file. Esc goes back to change something."))
             } else {
                 out.append(Field(nil, "", .note("\(all.count) problem\(all.count == 1 ? "" : "s") to fix before writing:")))

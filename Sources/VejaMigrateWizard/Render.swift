@@ -21,11 +21,14 @@ extension WizardModel {
             drawTooSmall(&screen)
             return screen
         }
-        let formWidth = min(60, max(40, size.width * 2 / 5))
+        // The final screen is the path and the reminders, full width, so they read (and copy) whole.
+        let formWidth = state.step == .done ? size.width : min(60, max(40, size.width * 2 / 5))
         drawTitle(&screen)
         drawForm(&screen, width: formWidth)
-        for y in 2..<(size.height - 2) { screen.put("│", x: formWidth, y: y, style: WizardModel.dimStyle) }
-        drawPreview(&screen, x: formWidth + 1, width: size.width - formWidth - 1)
+        if state.step != .done {
+            for y in 2..<(size.height - 2) { screen.put("│", x: formWidth, y: y, style: WizardModel.dimStyle) }
+            drawPreview(&screen, x: formWidth + 1, width: size.width - formWidth - 1)
+        }
         drawStatus(&screen, width: formWidth)
         drawFooter(&screen)
         switch state.overlay {

@@ -309,7 +309,7 @@ final class MigrationRendererTests: XCTestCase {
         let table = CreateTable(name: "t", columns: [
             Column(name: "b", type: .boolean, defaultValue: .bool(true)),
             Column(name: "n", type: .integer, defaultValue: .int(0)),
-            Column(name: "x", type: .float, defaultValue: .double(0.5)),
+            Column(name: "x", type: .float, defaultValue: .decimal(Decimal(string: "0.5")!)),
             Column(name: "s", type: .text, defaultValue: .string("O'Brien")),
             Column(name: "j", type: .json, defaultValue: .json(.array([]))),
         ])

@@ -387,7 +387,7 @@ final class SpecTests: XCTestCase {
                 Column(name: "id", type: .integer, primaryKey: true),
                 Column(name: "project_id", type: .uuid, nullable: false, foreignKey: ForeignKey(table: "projects", onDelete: .restrict)),
                 Column(name: "note", type: .text, defaultValue: .string("it's \"fine\" \\ ok")),
-                Column(name: "ratio", type: .float, defaultValue: .double(0.25)),
+                Column(name: "ratio", type: .float, defaultValue: .decimal(Decimal(string: "0.25")!)),
                 Column(name: "count", type: .bigint, nullable: true, defaultValue: .int(-3)),
                 Column(name: "flag", type: .boolean, defaultValue: .bool(true)),
                 Column(name: "at", type: .datetime, index: true, defaultValue: .now),

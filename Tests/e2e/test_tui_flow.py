@@ -1,0 +1,293 @@
+"""The wizard used like a person would: typed answers in a real terminal under tmux.
+
+The happy path writes a file byte-equal to what `vejamigrate new --spec` writes for the same
+answers, and that file applies with real Alembic on PostgreSQL and SQLite.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from tuiharness import REPO, copy_project, expect_no_new_files, listing, start_args
+
+sys.path.insert(0, str(REPO / "Tests" / "integration"))
+from alembic_run import AlembicRunner, write_script_location  # noqa: E402
+from pgserver import PostgresServer  # noqa: E402
+
+pytestmark = pytest.mark.tui
+
+CLI = REPO / ".build" / "debug" / "vejamigrate"
+NEW_FILE = "20261125_000018_add_invoices_table.py"
+
+# The spec a person would write by hand for the answers typed in `answer_invoices`.
+INVOICES_SPEC = {
+    "description": "add invoices table",
+    "create_table": {
+        "name": "invoices",
+        "timestamps": True,
+        "columns": [
+            {"name": "id", "type": "uuid", "primary_key": True},
+            {
+                "name": "project_id",
+                "type": "uuid",
+                "nullable": False,
+                "foreign_key": {"table": "projects", "column": "id", "ondelete": "CASCADE"},
+            },
+            {
+                "name": "status",
+                "type": "string",
+                "length": 32,
+                "nullable": False,
+                "enum": ["DRAFT", "SENT", "PAID", "VOID"],
+                "default": "DRAFT",
+            },
+            {"name": "amount", "type": "numeric", "precision": 12, "scale": 2, "nullable": False},
+        ],
+        "indexes": [{"columns": ["status", "created_at"]}],
+    },
+}
+
+
+def cli_binary() -> Path:
+    import os
+
+    return Path(os.environ.get("VEJAMIGRATE_BIN", CLI))
+
+
+def wait_text(session, text: str, timeout: float = 15) -> str:
+    return session.wait_until(lambda s: text in s, timeout=timeout, what=repr(text))
+
+
+def answer_invoices(s) -> None:
+    """Types the invoices answers, waiting at each step like a person reading the screen."""
+    wait_text(s, "1. Description")
+    s.send_text("add invoices table")
+    s.send_keys("Enter", "Enter")
+    wait_text(s, "2. Operation")
+    s.send_keys("Enter")
+    wait_text(s, "3. Table")
+    s.send_text("invoices")
+    s.send_keys("Enter", "Enter", "Enter")
+    wait_text(s, "4. Columns")
+    s.send_keys("Enter")
+    wait_text(s, "› column 2")
+    s.send_text("project_id")
+    s.send_keys("Enter")
+    s.send_text("u")  # the type picker jumps to uuid
+    s.send_keys("Enter", "Enter", "Space", "Enter", "Enter", "Enter", "Enter")
+    wait_text(s, "project_id  uuid  NOT NULL")
+    s.send_text("a")
+    wait_text(s, "› column 3")
+    s.send_text("status")
+    s.send_keys("Enter", "Enter")
+    s.send_text("32")
+    s.send_keys("Enter", "Enter", "Space", "Enter")
+    s.send_text("DRAFT")
+    s.send_keys("Enter", "Enter", "Enter")
+    wait_text(s, "status  string(32)  NOT NULL")
+    s.send_text("a")
+    wait_text(s, "› column 4")
+    s.send_text("amount")
+    s.send_keys("Enter")
+    s.send_text("n")  # numeric
+    s.send_keys("Enter")
+    s.send_text("12")
+    s.send_keys("Enter")
+    s.send_text("2")
+    s.send_keys("Enter", "Enter", "Space", "Enter", "Enter", "Enter", "Enter")
+    wait_text(s, "amount  numeric(12,2)  NOT NULL")
+    s.send_keys("Tab", "Tab", "Enter")  # + Add column, Continue
+    wait_text(s, "5. Enum values")
+    s.send_text("DRAFT, SENT, PAID, VOID")
+    s.send_keys("Enter", "Enter")
+    wait_text(s, "6. Foreign keys")
+    s.send_keys("Enter")
+    wait_text(s, "references:")
+    s.send_text("projects")
+    s.send_keys("Enter", "Enter", "Right", "Enter")
+    wait_text(s, "→ projects.id CASC")
+    s.send_keys("Tab", "Tab", "Tab", "Enter")  # status, amount rows, Continue
+    wait_text(s, "7. Indexes")
+    s.send_keys("Enter")  # + Add index
+    s.send_text("status, created_at")
+    s.send_keys("Enter", "Tab", "Tab", "Enter")
+    wait_text(s, "8. Review")
+
+
+def cli_file(tmp_path: Path, spec: dict) -> bytes:
+    """What `vejamigrate new --spec` writes for the same answers, on a fresh copy of the project."""
+    project = tmp_path / "cli-proj"
+    copy_project(project)
+    spec_path = tmp_path / "spec.json"
+    spec_path.write_text(json.dumps(spec))
+    result = subprocess.run(
+        [str(cli_binary()), "new", "--spec", str(spec_path), "--date", "2026-11-25"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    )
+    assert result.returncode == 0, result
+    return (project / "backend/app/migrations/versions" / NEW_FILE).read_bytes()
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    server = PostgresServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+def test_happy_path_writes_what_the_cli_writes_and_it_applies(tui, tui_binary, project, versions, tmp_path, postgres):
+    s = tui(100, 30)
+    s.start([str(tui_binary), "--date", "2026-11-25"], cwd=project)  # finds the versions directory itself
+    answer_invoices(s)
+    screen = wait_text(s, "No problems: ready to write.")
+    assert NEW_FILE in screen
+    assert "Revises: 20260211_000017" in screen
+    s.send_keys("Enter")
+    screen = wait_text(s, "✓ Migration written")
+    assert "Run `/test` to verify the migration applies cleanly against SQLite test DB." in screen
+    s.send_keys("Enter")
+    assert s.wait_exit() == 0
+    assert s.terminal_restored()
+    after = s.screen().replace("\n", "")  # the shell wraps long lines at the pane's width
+    assert f"Deploy to server with `/deploy backend/app/migrations/versions/{NEW_FILE}`." in after
+
+    written = (versions / NEW_FILE).read_bytes()
+    assert written == cli_file(tmp_path, INVOICES_SPEC)
+
+    # Real Alembic on PostgreSQL: up, the constraints hold, down, up again.
+    script = write_script_location(tmp_path / "alembic")
+    db = postgres.create_database()
+    runner = AlembicRunner(versions, postgres.url(db), script)
+    runner.upgrade("head")
+    with postgres.connect(db) as conn:
+        owner = conn.execute("INSERT INTO users (email, full_name) VALUES ('a@b.c', 'A') RETURNING id").fetchone()
+        project_id = conn.execute(
+            "INSERT INTO projects (name, owner_id) VALUES ('P', %s) RETURNING id", (owner[0],)
+        ).fetchone()[0]
+        row = conn.execute(
+            "INSERT INTO invoices (project_id, amount) VALUES (%s, 12.50) RETURNING status, created_at", (project_id,)
+        ).fetchone()
+        assert row[0] == "DRAFT" and row[1] is not None
+        with pytest.raises(Exception, match="chk_invoices_status"):
+            conn.execute("INSERT INTO invoices (project_id, amount, status) VALUES (%s, 1, 'LOST')", (project_id,))
+        indexes = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'invoices'")}
+        assert {"idx_invoices_project_id", "idx_invoices_status_created_at"} <= indexes
+    runner.downgrade("-1")
+    runner.upgrade("head")
+    # And SQLite: up, down, up.
+    lite = AlembicRunner(versions, f"sqlite:///{tmp_path / 'lite.db'}", script)
+    lite.upgrade("head")
+    lite.downgrade("-1")
+    lite.upgrade("head")
+
+
+def test_going_back_and_editing_keeps_answers(tui, tui_binary, project, versions, tmp_path):
+    s = tui(100, 30)
+    s.start(start_args(tui_binary, versions), cwd=project)
+    answer_invoices(s)
+    # Back to the table step (one Escape at a time, as a person would), rename the table.
+    for title in ("7. Indexes", "6. Foreign keys", "5. Enum values", "4. Columns", "3. Table"):
+        s.send_keys("Escape")
+        wait_text(s, title)
+    s.send_keys("End")
+    s.send_text("_v2")
+    s.send_keys("F10")
+    screen = wait_text(s, "8. Review")
+    assert "No problems" in screen
+    s.send_keys("Enter")
+    wait_text(s, "✓ Migration written")
+    s.send_keys("Enter")
+    assert s.wait_exit() == 0
+    spec = json.loads(json.dumps(INVOICES_SPEC))
+    spec["create_table"]["name"] = "invoices_v2"
+    assert (versions / NEW_FILE).read_bytes() == cli_file(tmp_path, spec)
+
+
+def test_a_validation_error_blocks_the_write(tui, tui_binary, project, versions):
+    before = listing(project)
+    s = tui(100, 30)
+    s.start(start_args(tui_binary, versions), cwd=project)
+    wait_text(s, "1. Description")
+    s.send_text("add bad table")
+    s.send_keys("Enter", "Enter", "Enter")
+    wait_text(s, "3. Table")
+    s.send_text("Bad Table")
+    screen = wait_text(s, "is not a valid table")
+    assert "✗" in screen
+    s.send_keys("Tab", "Tab", "Tab", "Enter")  # Continue is refused
+    screen = wait_text(s, "Fix the problem on this step first")
+    assert "3. Table" in screen
+    s.send_keys("F10")  # Review lists the problem and offers no Write
+    screen = wait_text(s, "problem to fix before writing")
+    assert "Write migration" not in screen
+    s.send_keys("Enter")  # jumps back to the field
+    wait_text(s, "3. Table")
+    s.send_keys("C-c")
+    wait_text(s, "Quit without writing")
+    s.send_text("y")
+    assert s.wait_exit() == 130
+    assert s.terminal_restored()
+    expect_no_new_files(before, project)
+
+
+def test_resize_in_the_middle_keeps_the_answers(tui, tui_binary, project, versions):
+    s = tui(100, 30)
+    s.start(start_args(tui_binary, versions), cwd=project)
+    wait_text(s, "1. Description")
+    s.send_text("add invoices table")
+    s.send_keys("Enter", "Enter", "Enter")
+    wait_text(s, "3. Table")
+    s.send_text("invoi")
+    s.resize(60, 20)
+    wait_text(s, "Terminal too small: 60x20.")
+    s.send_text("zzz")  # ignored while too small
+    time.sleep(0.2)
+    s.resize(120, 40)
+    screen = wait_text(s, "3. Table")
+    s.send_text("ces")
+    screen = wait_text(s, "20261125_000018_add_invoices_table.py")
+    assert " invoices " in screen or " invoices\n" in screen or "invoices" in screen.split("Table name")[1].split("\n")[1]
+    assert "zzz" not in screen
+    s.send_keys("C-c")
+    wait_text(s, "Quit without writing")
+    s.send_text("y")
+    assert s.wait_exit() == 130
+
+
+def test_another_migration_appearing_moves_the_parent(tui, tui_binary, project, versions, tmp_path):
+    s = tui(100, 30)
+    s.start(start_args(tui_binary, versions), cwd=project)
+    wait_text(s, "1. Description")
+    s.send_text("add notes")
+    s.send_keys("Enter", "Enter", "Right", "Enter")  # empty migration → review
+    wait_text(s, "No problems")
+    # A teammate's migration lands while the wizard is open.
+    result = subprocess.run(
+        [str(cli_binary()), "new", "teammate change", "--date", "2026-11-24", "--versions-dir", str(versions)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    )
+    assert result.returncode == 0, result
+    s.send_keys("Enter")
+    screen = wait_text(s, "The history changed")
+    assert "20261125_000019" in screen
+    s.send_keys("Enter")
+    wait_text(s, "✓ Migration written")
+    s.send_keys("Enter")
+    assert s.wait_exit() == 0
+    written = (versions / "20261125_000019_add_notes.py").read_text()
+    assert 'down_revision = "20261124_000018"' in written
