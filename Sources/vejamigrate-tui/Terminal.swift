@@ -97,7 +97,10 @@ final class Terminal {
     }
 
     /// The next key or resize; nil when nothing arrived within 100 ms (or the key means nothing to the wizard).
-    func nextMessage() -> Message? {
+    /// With `wait: false`, only what is already queued (typeahead, a paste) is returned.
+    func nextMessage(wait: Bool = true) -> Message? {
+        if !wait { wtimeout(window, 0) }
+        defer { if !wait { wtimeout(window, 100) } }
         var code: wint_t = 0
         switch wget_wch(window, &code) {
         case OK:

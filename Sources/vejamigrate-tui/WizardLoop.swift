@@ -11,8 +11,12 @@ struct WizardLoop {
     func run() -> Never {
         var model = WizardModel(context: context)
         perform(model.update(.resize(terminal.size)), on: &model)
+        var changed = true
         while true {
-            terminal.paint(model.render(size: terminal.size))
+            // Paint only after a change: idle timeouts cost nothing, and queued keys (a paste,
+            // fast typing) are all applied before the next frame.
+            if changed { terminal.paint(model.render(size: terminal.size)) }
+            changed = false
             if let signal = terminal.pendingSignal {
                 // Nothing is written: a write only happens inside `perform`, which runs to the end first.
                 terminal.stop()
@@ -20,6 +24,10 @@ struct WizardLoop {
             }
             guard let message = terminal.nextMessage() else { continue }
             perform(model.update(message), on: &model)
+            while terminal.pendingSignal == nil, let queued = terminal.nextMessage(wait: false) {
+                perform(model.update(queued), on: &model)
+            }
+            changed = true
         }
     }
 

@@ -291,3 +291,21 @@ def test_another_migration_appearing_moves_the_parent(tui, tui_binary, project, 
     assert s.wait_exit() == 0
     written = (versions / "20261125_000019_add_notes.py").read_text()
     assert 'down_revision = "20261124_000018"' in written
+
+
+@pytest.mark.parametrize("env", [{}, {"LANG": "C", "LC_ALL": "C"}], ids=["utf8", "lc_all_c"])
+def test_lithuanian_description_in_any_locale(tui, tui_binary, project, versions, env):
+    s = tui(100, 30)
+    s.start(start_args(tui_binary, versions), cwd=project, env=env)
+    wait_text(s, "1. Description")
+    s.send_text("Pridėti sąskaitų lentelę")
+    screen = wait_text(s, "20261125_000018_prideti_saskaitu_lentele.py")
+    assert "Pridėti sąskaitų lentelę" in screen  # the field and the docstring show the letters themselves
+    s.send_keys("Enter", "Enter", "Right", "Enter")  # empty migration → review
+    wait_text(s, "No problems")
+    s.send_keys("Enter")
+    wait_text(s, "✓ Migration written")
+    s.send_keys("Enter")
+    assert s.wait_exit() == 0
+    text = (versions / "20261125_000018_prideti_saskaitu_lentele.py").read_text(encoding="utf-8")
+    assert text.startswith('"""Pridėti sąskaitų lentelę\n')
