@@ -9,10 +9,12 @@ struct VejaMigrateTUI: ParsableCommand {
         commandName: "vejamigrate-tui",
         abstract: "Create the next Alembic migration with a guided, full-screen wizard.",
         discussion: """
-            Needs a terminal; for scripts use `vejamigrate new --spec FILE`.
-            Colour is off with --no-color or a non-empty NO_COLOR.
-            Exit codes: 0 done; 1 invalid input (nothing written); 2 usage error or no terminal;
-            3 the history has problems; 4 I/O error; 128+N when stopped by signal N (nothing written).
+            Needs a terminal; for scripts use `vejamigrate new --spec FILE`. Colour is off with --no-color or a \
+            non-empty NO_COLOR. Keys: F1 in the wizard.
+
+            Exit codes: 0 written; 2 usage error or no terminal; \
+            4 I/O error (no versions directory); 130 quit with Ctrl-C; 128+N stopped by signal N. \
+            Nothing is written unless you confirm on the Review step.
             """
     )
 

@@ -6,9 +6,10 @@ struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create the next migration.",
         discussion: """
-            Without --spec the body is the seed's empty template. With --spec FILE (or - for standard input)
-            the body is built from the JSON spec (docs/spec.md). The file is created atomically and never
-            replaces an existing one.
+            Without --spec the body is the seed's empty template. With --spec FILE (or - for standard input) \
+            the body is built from the JSON spec (docs/spec.md). The file is created atomically and never \
+            replaces an existing one. Several heads or a broken chain: nothing is written, exit 3, \
+            unless --head names the parent.
             """
     )
 
