@@ -58,7 +58,7 @@ extension WizardModel {
             var out: [Field] = [Field(nil, "", .note("Enter on a column to make it reference another table. Each FK gets an index."))]
             for (i, c) in s.table.columns.enumerated() where !c.primaryKey {
                 let name = c.name.isEmpty ? "column \(i + 1 + s.table.presetCount)" : c.name
-                var text = name.padded(to: 16) + " "
+                var text = name.padded(to: 12) + " "
                 if c.hasForeignKey {
                     text += "→ \(c.referencesTable).\(c.referencesColumn.trimmed.isEmpty ? "id" : c.referencesColumn)"
                     if let od = c.onDelete { text += " \(od.rawValue)" }
@@ -77,12 +77,12 @@ extension WizardModel {
                 out.append(Field(nil, "", .note("No automatic indexes.")))
             }
             for c in automatic {
-                let why = c.foreignKey != nil ? "foreign key" : "index on column"
-                out.append(Field(nil, "", .note("auto  " + TableDefinition.indexName(table: table.name, columns: [c.name]) + "  (\(why))")))
+                let why = c.foreignKey != nil ? "FK" : "column"
+                out.append(Field(nil, "", .note("auto: " + TableDefinition.indexName(table: table.name, columns: [c.name]) + " (\(why))")))
             }
             for (i, idx) in s.table.indexes.enumerated() {
-                out.append(Field(.indexColumns(i), "Index \(i + 1) columns", .text(idx.columnsText), hint: "Comma-separated columns, e.g. status, issued_at. d on Unique removes the index."))
-                out.append(Field(.indexUnique(i), "unique", .toggle(idx.unique), hint: "Space toggles. d removes this index."))
+                out.append(Field(.indexColumns(i), "Index \(i + 1): columns", .text(idx.columnsText), hint: "Comma-separated columns, e.g. status, issued_at."))
+                out.append(Field(.indexUnique(i), "Unique", .toggle(idx.unique), hint: "Space toggles. d removes this index."))
             }
             out.append(Field(.addIndex, "", .button("+ Add index"), hint: "Enter (or a) adds a composite index."))
             out.append(Field(.continueButton, "", .button("Continue ›")))
@@ -106,7 +106,7 @@ extension WizardModel {
             } else {
                 out.append(Field(nil, "", .note("\(all.count) problem\(all.count == 1 ? "" : "s") to fix before writing:")))
                 for (i, issue) in all.enumerated() {
-                    out.append(Field(.issue(i), "", .row(FieldPath.label(issue.field, model: self) + ": " + issue.problem), hint: "Enter jumps to the field. " + issue.fix))
+                    out.append(Field(.issue(i), "", .row(FieldPath.label(issue.field, model: self) + ": " + issue.problem), hint: "Enter jumps to the field. " + issue.fix.prefix(1).uppercased() + issue.fix.dropFirst()))
                 }
             }
             return out
@@ -129,6 +129,9 @@ extension WizardModel {
         }
         out.append(Field(.columnPrimaryKey, "Primary key", .toggle(c.primaryKey), hint: "Space toggles. Part of the table's primary key."))
         if !c.primaryKey { out.append(Field(.columnNullable, "Nullable", .toggle(c.nullable), hint: "Space toggles. Off means NOT NULL.")) }
+        if c.type.isTextual {
+            out.append(Field(.columnEnum, "Allowed values (enum)", .text(c.enumText), hint: "Comma-separated, e.g. DRAFT, SENT. Makes chk_<table>_<column>. Empty: free text."))
+        }
         out.append(Field(.columnDefault, "Default", .text(c.defaultText), hint: ColumnSummary.defaultHint(c.type)))
         if !c.primaryKey { out.append(Field(.columnUnique, "Unique", .toggle(c.unique), hint: "Space toggles. Adds uniq_<table>_<column>.")) }
         out.append(Field(.columnIndex, "Index", .toggle(c.index), hint: "Space toggles. Adds idx_<table>_<column> for frequent queries."))
@@ -239,6 +242,14 @@ enum FieldPath {
             let col = column.map { columnName($0, model) } ?? ""
             return "Column \(col)" + (attr.hasPrefix("columns") || attr == "name" ? "" : " " + attr)
         }
+    }
+
+    /// The index of the user's column an issue path names, if any.
+    static func columnIndex(_ path: String, model: WizardModel) -> Int? {
+        let parts = path.split(separator: ".").map(String.init)
+        guard parts.count >= 2, parts[1].hasPrefix("columns"), let k = index(in: parts[1]) else { return nil }
+        let i = k - model.state.table.presetCount
+        return i >= 0 ? i : nil
     }
 
     static func columnName(_ i: Int, _ model: WizardModel) -> String {

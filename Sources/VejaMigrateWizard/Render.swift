@@ -22,18 +22,20 @@ extension WizardModel {
             return screen
         }
         // The final screen is the path and the reminders, full width, so they read (and copy) whole.
-        let formWidth = state.step == .done ? size.width : min(60, max(40, size.width * 2 / 5))
+        let layout = self.layout(for: size)
         drawTitle(&screen)
-        drawForm(&screen, width: formWidth)
+        drawForm(&screen, width: layout.formWidth)
         if state.step != .done {
-            for y in 2..<(size.height - 2) { screen.put("│", x: formWidth, y: y, style: WizardModel.dimStyle) }
-            drawPreview(&screen, x: formWidth + 1, width: size.width - formWidth - 1)
+            for y in 2..<(size.height - 2) { screen.put("│", x: layout.formWidth, y: y, style: WizardModel.dimStyle) }
+            drawPreview(&screen, x: layout.previewX, width: layout.previewWidth)
         }
-        drawStatus(&screen, width: formWidth)
+        drawStatus(&screen, width: layout.formWidth)
         drawFooter(&screen)
         switch state.overlay {
         case .help: drawHelp(&screen)
         case .confirmQuit: drawConfirmQuit(&screen)
+        case .confirmDelete(let question):
+            drawBox(&screen, title: "Delete?", lines: [(question, .plain), ("", .plain), ("y delete    n keep", WizardModel.heading)])
         case .none: break
         }
         return screen
@@ -46,8 +48,9 @@ extension WizardModel {
             "vejamigrate-tui needs at least \(WizardModel.minimumSize.width)x\(WizardModel.minimumSize.height).",
             "Enlarge the window, or press Ctrl-C to quit.",
         ]
-        for (i, line) in lines.enumerated() {
-            let y = s.height / 2 - 1 + i
+        let rows = lines.enumerated().flatMap { i, line in wrap(line, s.width).map { (i, $0) } }
+        for (k, (i, line)) in rows.enumerated() {
+            let y = max(0, s.height / 2 - rows.count / 2) + k
             let x = max(0, (s.width - DisplayWidth.of(line)) / 2)
             screen.put(line, x: x, y: y, style: i == 0 ? WizardModel.warnStyle : .plain)
         }
@@ -68,7 +71,7 @@ extension WizardModel {
             if i > 0 { x += screen.put(" › ", x: x, y: 1, style: WizardModel.dimStyle) }
             let label = "\(i + 1) " + (useShort ? step.shortTitle : step.title)
             let current = step == state.step
-            let bad = !issues(on: step).isEmpty && step != .review
+            let bad = state.attempted.contains(step) && !issues(on: step).isEmpty && step != .review
             let style = current ? Style(foreground: .cyan, bold: true, underline: true) : bad ? Style(foreground: .red) : WizardModel.dimStyle
             x += screen.put(label, x: x, y: 1, style: style)
         }
@@ -95,7 +98,7 @@ extension WizardModel {
         if state.step == .done {
             for l in doneLines(width: inner) { lines.append(l) }
         }
-        let stepIssues = issues(on: state.step).filter { isShown($0, on: state.step) }
+        let stepIssues = issues.filter { issueField($0) != nil && isShown($0, on: state.step) }
         for field in fields {
             let focused = field.id != nil && field.id == state.focus
             let own = field.id.map { id in stepIssues.filter { issueField($0) == id } } ?? []
@@ -177,6 +180,8 @@ extension WizardModel {
             for piece in wrap(line, width) { out.append(FormLine(spans: [Span(text: piece, style: .plain)], focused: false)) }
             out.append(FormLine(spans: [], focused: false))
         }
+        out.append(FormLine(spans: [Span(text: "/test and /deploy are the VejaPRO team's commands; the lines are printed again when you quit.", style: WizardModel.dimStyle)], focused: false))
+        out.append(FormLine(spans: [], focused: false))
         out.append(FormLine(spans: [Span(text: "Enter or q quits.", style: WizardModel.dimStyle)], focused: false))
         return out
     }
@@ -184,6 +189,11 @@ extension WizardModel {
     /// The field an issue is shown under, on the current step.
     private func issueField(_ issue: SpecIssue) -> FieldID? {
         let (step, field, column) = FieldPath.location(issue.field, model: self)
+        // The column editor also edits enum values and their default: show those problems there too.
+        if state.step == .columns, let editing = state.editingColumn, step == .enums,
+           FieldPath.columnIndex(issue.field, model: self) == editing {
+            return issue.field.hasSuffix(".default") ? .columnDefault : .columnEnum
+        }
         guard step == state.step else { return nil }
         if step == .columns, let column, state.editingColumn != column { return .columnRow(column) }
         if step == .foreignKeys, let column, state.editingForeignKey != column { return .fkRow(column) }
@@ -210,11 +220,11 @@ extension WizardModel {
         }
         screen.put("F2 switches", x: tx + 1, y: top, style: WizardModel.dimStyle, maxWidth: max(0, x + width - tx - 1))
         screen.put(preview.fileName, x: x + 1, y: top + 1, style: WizardModel.heading, maxWidth: width - 1)
-        var info = "revision \(preview.revision)  ←  " + (preview.downRevisions.isEmpty ? "None" : preview.downRevisions.joined(separator: ", "))
+        var info = "\(preview.revision) ← " + (preview.downRevisions.isEmpty ? "None" : preview.downRevisions.joined(separator: ", "))
         if graph.heads.count > 1 { info += "  (\(graph.heads.count) heads: choose on Review)" }
         screen.put(info, x: x + 1, y: top + 2, style: WizardModel.dimStyle, maxWidth: width - 1)
         let problems = issues.count
-        let status = problems == 0 ? "✓ ready" : "✗ \(problems) problem\(problems == 1 ? "" : "s")"
+        let status = problems == 0 ? "✓ ready" : "✗ \(problems) to fix · F10 lists"
         let rule = String(repeating: "─", count: max(0, width - DisplayWidth.of(status) - 2))
         screen.put(rule, x: x, y: top + 3, style: WizardModel.dimStyle)
         screen.put(status + " ", x: x + DisplayWidth.of(rule), y: top + 3, style: problems == 0 ? WizardModel.okStyle : WizardModel.errorStyle)
@@ -268,8 +278,11 @@ extension WizardModel {
                 end += 1
             }
             if end == start { end = start + 1 }
-            if end < chars.count, let space = chars[start..<end].lastIndex(of: " "), space + 1 - start > avail / 2 {
-                end = space + 1
+            // Break after a space, else after punctuation, if one is in the second half of the row.
+            if end < chars.count {
+                let row = chars[start..<end]
+                let cut = row.lastIndex(of: " ") ?? row.lastIndex { "([,.=".contains($0) }
+                if let cut, cut + 1 - start > avail / 2 { end = cut + 1 }
             }
             rows.append(end - start)
             start = end
@@ -290,7 +303,8 @@ extension WizardModel {
         let y = screen.size.height - 1
         screen.fill(x: 0, y: y, width: screen.size.width, height: 1, style: WizardModel.titleStyle)
         var x = 0
-        for (label, help) in KeyMap.footer(focus: focusedKind, width: screen.size.width, applies: applies) {
+        let items = state.step == .done ? [("Enter", "quit")] : KeyMap.footer(focus: focusedKind, width: screen.size.width, applies: applies)
+        for (label, help) in items {
             let item = " \(label) \(help) "
             if x + DisplayWidth.of(item) > screen.size.width { break }
             screen.put(" " + label, x: x, y: y, style: Style(bold: true, reverse: true))
@@ -338,7 +352,7 @@ extension WizardModel {
             }
         }
         lines.append(("", .plain))
-        lines.append(("Bindings also drive the footer. Any key closes this help.", WizardModel.dimStyle))
+        lines.append(("Any key closes this help.", WizardModel.dimStyle))
         drawBox(&screen, title: "Keys", lines: lines)
     }
 

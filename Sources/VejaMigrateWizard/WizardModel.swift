@@ -93,6 +93,19 @@ public struct WizardModel: Sendable {
             }
             return .none
         }
+        if case .confirmDelete = state.overlay {
+            switch key {
+            case .character("y"), .character("Y"):
+                state.overlay = .none
+                if let target = state.pendingDelete { state.focus = target; deleteFocused() }
+                state.pendingDelete = nil
+            case .control("c"): return requestQuit()
+            default:
+                state.overlay = .none
+                state.pendingDelete = nil
+            }
+            return .none
+        }
         if state.overlay == .help {
             switch key {
             case .control("c"): return requestQuit()
@@ -174,15 +187,15 @@ public struct WizardModel: Sendable {
         case .choiceNext: cycleChoice(by: 1)
         case .choicePrevious: cycleChoice(by: -1)
         case .add: add()
-        case .delete: deleteFocused()
+        case .delete: askToDelete()
         case .moveUp: moveColumn(by: -1)
         case .moveDown: moveColumn(by: 1)
         case .help: state.overlay = .help
         case .previewTab:
             state.previewTab = state.previewTab == .python ? .sql : .python
             state.previewScroll = nil
-        case .scrollUp: state.previewScroll = max(0, previewTop - pageSize)
-        case .scrollDown: state.previewScroll = min(max(0, previewLines.count - pageSize), previewTop + pageSize)
+        case .scrollUp: state.previewScroll = previewLine(from: previewTop, movingRows: -(layout.previewRows - 2))
+        case .scrollDown: state.previewScroll = min(previewMaxTop, previewLine(from: previewTop, movingRows: layout.previewRows - 2))
         case .review:
             state.editingColumn = nil
             state.editingForeignKey = nil
@@ -209,8 +222,6 @@ public struct WizardModel: Sendable {
         }
         return .none
     }
-
-    private var pageSize: Int { max(1, size.height - 8) }
 
     // MARK: Focus and steps
 
@@ -354,6 +365,21 @@ public struct WizardModel: Sendable {
         }
     }
 
+    /// Columns and indexes hold typing; removing one asks first.
+    private mutating func askToDelete() {
+        switch state.focus {
+        case .columnRow(let i):
+            let name = state.table.columns[i].name
+            state.pendingDelete = state.focus
+            state.overlay = .confirmDelete("Delete column \(name.isEmpty ? "\(i + 1 + state.table.presetCount)" : name)?")
+        case .indexColumns(let i), .indexUnique(let i):
+            state.pendingDelete = state.focus
+            state.overlay = .confirmDelete("Delete index \(i + 1) (\(state.table.indexes[i].columnsText))?")
+        default:
+            deleteFocused()
+        }
+    }
+
     private mutating func deleteFocused() {
         switch state.focus {
         case .columnRow(let i):
@@ -400,6 +426,7 @@ public struct WizardModel: Sendable {
         case .columnPrecision: return editing?.precision ?? ""
         case .columnScale: return editing?.scale ?? ""
         case .columnDefault: return editing?.defaultText ?? ""
+        case .columnEnum: return editing?.enumText ?? ""
         case .enumValues(let i): return i < t.columns.count ? t.columns[i].enumText : ""
         case .enumDefault(let i): return i < t.columns.count ? t.columns[i].defaultText : ""
         case .fkTable: return editingFK?.referencesTable ?? ""
@@ -422,6 +449,7 @@ public struct WizardModel: Sendable {
         case .columnPrecision: updateEditing { $0.precision = text }
         case .columnScale: updateEditing { $0.scale = text }
         case .columnDefault: updateEditing { $0.defaultText = text }
+        case .columnEnum: updateEditing { $0.enumText = text }
         case .enumValues(let i): state.table.columns[i].enumText = text
         case .enumDefault(let i): state.table.columns[i].defaultText = text
         case .fkTable: updateEditingFK { $0.referencesTable = text }
@@ -517,12 +545,65 @@ public struct WizardModel: Sendable {
         self.issues = issues
         let newPreview = Preview.make(spec: spec, graph: graph, head: chosenHead, date: date)
         if newPreview != preview { preview = newPreview }
-        if let scroll = state.previewScroll { state.previewScroll = min(scroll, max(0, previewLines.count - 1)) }
+    }
+
+    /// Where the panes are at the current size; `render` draws by the same numbers.
+    struct Layout {
+        var formWidth: Int
+        var previewX: Int
+        var previewWidth: Int
+        /// Screen rows of preview text (below its four header rows, above status and footer).
+        var previewRows: Int
+    }
+
+    var layout: Layout { layout(for: size) }
+
+    func layout(for size: Size) -> Layout {
+        let formWidth = state.step == .done ? size.width : min(60, max(40, size.width * 2 / 5))
+        return Layout(formWidth: formWidth, previewX: formWidth + 1, previewWidth: size.width - formWidth - 1, previewRows: max(1, size.height - 8))
+    }
+
+    /// How many screen rows a preview line takes once wrapped.
+    func previewRows(of line: HighlightedLine) -> Int {
+        let w = layout.previewWidth
+        return WizardModel.wrapPoints(Array(line.text), first: w - 2, rest: w - 4).count
+    }
+
+    /// The last first-line that still fills the pane: scrolling stops when the end is in view.
+    var previewMaxTop: Int {
+        let lines = previewLines
+        var rows = 0
+        var i = lines.count
+        while i > 0 {
+            rows += previewRows(of: lines[i - 1])
+            if rows > layout.previewRows { return i }
+            i -= 1
+        }
+        return 0
+    }
+
+    /// The first line `rows` screen rows before (negative) or after `line`.
+    func previewLine(from line: Int, movingRows rows: Int) -> Int {
+        let lines = previewLines
+        var i = line
+        var moved = 0
+        if rows >= 0 {
+            while i < lines.count - 1, moved + previewRows(of: lines[i]) <= rows {
+                moved += previewRows(of: lines[i])
+                i += 1
+            }
+        } else {
+            while i > 0, moved + previewRows(of: lines[i - 1]) <= -rows {
+                moved += previewRows(of: lines[i - 1])
+                i -= 1
+            }
+        }
+        return i
     }
 
     /// The first preview line shown: where the user scrolled, or else the part being edited.
     public var previewTop: Int {
-        if let scroll = state.previewScroll { return scroll }
+        if let scroll = state.previewScroll { return min(scroll, previewMaxTop) }
         guard state.previewTab == .python else { return 0 }
         let lines = preview.python
         var column: Int?
@@ -530,13 +611,19 @@ public struct WizardModel: Sendable {
         case .columnRow(let i), .enumValues(let i), .enumDefault(let i), .fkRow(let i): column = i
         default: column = state.editingColumn ?? state.editingForeignKey
         }
-        let visible = max(1, size.height - 8)
-        if let column, column < state.table.columns.count, !state.table.columns[column].name.isEmpty,
-           let line = lines.firstIndex(where: { $0.text.contains("sa.Column(\"\(state.table.columns[column].name)\"") }) {
-            return max(0, min(line - visible / 2, lines.count - visible))
+        var target: Int?
+        if let column, column < state.table.columns.count, !state.table.columns[column].name.isEmpty {
+            target = lines.firstIndex { $0.text.contains("sa.Column(\"\(state.table.columns[column].name)\"") }
+        }
+        if target == nil, state.step == .indexes {
+            target = lines.firstIndex { $0.text.contains("op.create_index(") }
+        }
+        if let target {
+            // The line being edited sits a third of the way down the pane.
+            return min(previewLine(from: target, movingRows: -(layout.previewRows / 3)), previewMaxTop)
         }
         if state.step.rawValue >= Step.table.rawValue, let line = lines.firstIndex(where: { $0.text.hasPrefix("def upgrade") }) {
-            return max(0, min(line - 1, lines.count - visible))
+            return min(max(0, line - 1), previewMaxTop)
         }
         return 0
     }

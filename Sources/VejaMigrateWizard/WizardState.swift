@@ -43,7 +43,7 @@ public enum OperationChoice: Int, CaseIterable, Sendable {
     public var title: String {
         switch self {
         case .createTable: return "Create a table"
-        case .empty: return "Empty migration (TODO template)"
+        case .empty: return "Empty (TODO template)"
         }
     }
 }
@@ -55,7 +55,7 @@ public enum FieldID: Hashable, Sendable {
     case tableName, idPreset, timestamps
     case columnRow(Int), addColumn
     case columnName, columnType, columnLength, columnPrecision, columnScale, columnNullable, columnPrimaryKey
-    case columnDefault, columnUnique, columnIndex, columnDone
+    case columnEnum, columnDefault, columnUnique, columnIndex, columnDone
     case enumValues(Int), enumDefault(Int)
     case fkRow(Int)
     case fkTable, fkColumn, fkOnDelete, fkDone
@@ -104,6 +104,8 @@ public enum Overlay: Equatable, Sendable {
     case none
     case help
     case confirmQuit
+    /// Asks before `d` removes a column or an index: what it removes, in words.
+    case confirmDelete(String)
 }
 
 /// Which preview the right pane shows.
@@ -135,6 +137,8 @@ public struct WizardState: Equatable, Sendable {
     public var flash: String?
     /// Steps the user tried to leave: from then on, empty required fields show their error too.
     public var attempted: Set<Step> = []
+    /// The row `d` will remove once confirmed.
+    public var pendingDelete: FieldID?
 
     public init() {}
 

@@ -125,7 +125,7 @@ extension Driver {
         type("32")
         press(.enter, .enter)          // → primary key → nullable
         press(.character(" "))
-        press(.enter)
+        press(.enter, .enter)          // allowed values: given on the enum step below
         type("DRAFT")
         press(.enter, .enter, .enter)  // unique, index → back to list
         press(.tab, .tab, .enter)      // + Add column, Continue

@@ -145,6 +145,10 @@ final class WizardFlowTests: XCTestCase {
         d.press(.character("["), .character("["))
         XCTAssertEqual(d.model.state.table.columns.map(\.name), ["c_col", "a_col", "b_col"])
         d.press(.character("d"))
+        XCTAssertEqual(d.model.state.overlay, .confirmDelete("Delete column c_col?"), "deleting typed work asks first")
+        d.press(.character("n"))
+        XCTAssertEqual(d.model.state.table.columns.map(\.name), ["c_col", "a_col", "b_col"])
+        d.press(.character("d"), .character("y"))
         XCTAssertEqual(d.model.state.table.columns.map(\.name), ["a_col", "b_col"])
     }
 
@@ -217,5 +221,46 @@ extension WizardModel {
         while state.focus != .enumDefault(column) { _ = update(.key(.tab)) }
         _ = update(.key(.control("u")))
         for ch in text { _ = update(.key(.character(ch))) }
+    }
+}
+
+final class PreviewScrollTests: XCTestCase {
+    func testPageDownReachesTheEndOfTheFileAt80x24() {
+        var d = Driver()
+        d.answerInvoices()
+        for _ in 0..<30 { d.press(.pageDown) }
+        let text = d.text
+        XCTAssertTrue(text.contains("op.drop_table(\"invoices\")"), text)
+        XCTAssertFalse(text.contains("↓ PgDn"), "the end is in view")
+        for _ in 0..<30 { d.press(.pageUp) }
+        XCTAssertTrue(d.text.contains("\"\"\"add invoices table"), d.text)
+    }
+
+    func testPreviewFollowsTheColumnBeingEdited() {
+        var d = Driver()
+        d.type("t")
+        d.press(.enter, .enter, .enter)
+        d.type("things")
+        d.press(.enter, .enter, .enter)
+        for i in 0..<12 {
+            d.press(.character("a"))
+            d.type("column_number_\(i)")
+            d.press(.escape)
+        }
+        d.press(.enter)  // edit column_number_11
+        XCTAssertTrue(d.text.contains("sa.Column(\"column_number_11\""), d.text)
+    }
+
+    func testEnumErrorsShowInTheColumnEditor() {
+        var d = Driver()
+        d.type("t")
+        d.press(.enter, .enter, .enter)
+        d.type("things")
+        d.press(.enter, .enter, .enter, .enter)
+        d.type("state")
+        d.press(.enter, .enter, .enter, .enter, .enter)  // type, length, PK, nullable → allowed values
+        XCTAssertEqual(d.model.state.focus, .columnEnum)
+        d.type("A, A")
+        XCTAssertTrue(d.text.contains("✗ \"A\" is listed twice"), d.text)
     }
 }

@@ -86,7 +86,7 @@ def answer_invoices(s) -> None:
     s.send_text("status")
     s.send_keys("Enter", "Enter")
     s.send_text("32")
-    s.send_keys("Enter", "Enter", "Space", "Enter")
+    s.send_keys("Enter", "Enter", "Space", "Enter", "Enter")  # allowed values come on the enum step
     s.send_text("DRAFT")
     s.send_keys("Enter", "Enter", "Enter")
     wait_text(s, "status  string(32)  NOT NULL")
