@@ -6,7 +6,7 @@
 #   make test     unit tests (swift test), then the integration suite against real Alembic,
 #                 PostgreSQL and SQLite, then the SQLite part again on SQLAlchemy 2.0,
 #                 then the wizard under tmux (Tests/e2e)
-#   make run      the ncurses wizard on the example project (examples/vejapro)
+#   make run      the ncurses wizard on a copy of the example project (.tmp/vejapro)
 #   make bench    scripts/bench.sh, once it exists
 
 SHELL := /bin/bash
@@ -28,7 +28,7 @@ PIP_FLAGS := --disable-pip-version-check --no-input --quiet
 
 DEBUG_BIN := $(SCRATCH)/debug
 
-.PHONY: all deps venv venv-sa20 build release test test-unit test-integration test-sa20 test-e2e run bench clean distclean
+.PHONY: run-reset all deps venv venv-sa20 build release test test-unit test-integration test-sa20 test-e2e run bench clean distclean
 
 all: build
 
@@ -95,14 +95,26 @@ test-e2e: venv
 
 # Runs in the example project itself, so the wizard finds
 # backend/app/migrations/versions the way it would in VejaPRO.
-run: build
-	cd examples/vejapro && "$(CURDIR)/$(DEBUG_BIN)/vejamigrate-tui"
+# The wizard runs on a copy of the example (made once, kept between runs), so what you write
+# never lands in the repository or in the histories the tests copy. `make run-reset` starts over.
+RUN_PROJECT := .tmp/vejapro
+
+run: build $(RUN_PROJECT)
+	@cd $(RUN_PROJECT) && "$(CURDIR)/$(DEBUG_BIN)/vejamigrate-tui"; status=$$?; \
+	echo "(the example project is $(RUN_PROJECT); make run-reset starts it over)"; exit $$status
+
+$(RUN_PROJECT):
+	mkdir -p $(dir $(RUN_PROJECT))
+	cp -R examples/vejapro $(RUN_PROJECT)
+
+run-reset:
+	rm -rf $(RUN_PROJECT)
 
 bench: build
 	@if [ -f scripts/bench.sh ]; then bash scripts/bench.sh; else echo "bench: scripts/bench.sh does not exist yet"; fi
 
 clean:
-	rm -rf .build $(SCRATCH)
+	rm -rf .build $(SCRATCH) .tmp
 	find . -name __pycache__ -type d -prune -not -path "./$(VENV)/*" -not -path "./$(VENV_SA20)/*" -exec rm -rf {} +
 
 distclean: clean
