@@ -26,6 +26,8 @@ public struct PlannedMigration: Equatable, Sendable {
     public var downRevisions: [String]
     public var python: String
     public var sql: String
+    /// What the history cannot confirm (tables touched by raw SQL): print, but write anyway.
+    public var warnings: [SpecIssue] = []
 }
 
 /// Plans the next migration on top of a history: the single place where the CLI and the wizard meet.
@@ -53,11 +55,19 @@ public enum MigrationPlanner {
         return graph.heads
     }
 
-    /// Validates the request and renders the next migration.
-    public static func plan(_ request: MigrationRequest, graph: RevisionGraph) throws(VejaMigrateError) -> PlannedMigration {
+    /// Validates the request and renders the next migration. With `schema` (the history read
+    /// whole, `VersionsDirectory.readHistory()`), the spec is also checked against the tables and
+    /// columns the history has (`SpecValidator.historyIssues`): errors stop, warnings are returned.
+    public static func plan(_ request: MigrationRequest, graph: RevisionGraph, schema: HistorySchema? = nil) throws(VejaMigrateError) -> PlannedMigration {
         let spec = request.spec ?? MigrationSpec()
         let description = (request.description ?? spec.description)?.trimmed(" \t\r\n")
         var issues = SpecValidator.issues(in: spec, description: description ?? "")
+        var warnings: [SpecIssue] = []
+        if let schema, !spec.operations.isEmpty {
+            let history = SpecValidator.historyIssues(in: spec, schema: schema)
+            issues += history.errors
+            warnings = history.warnings
+        }
         var slug = ""
         if let description, !description.isEmpty {
             do throws(VejaMigrateError) {
@@ -76,7 +86,8 @@ public enum MigrationPlanner {
             revision: revision,
             downRevisions: parents,
             python: MigrationRenderer.python(header: header, operations: spec.operations),
-            sql: SQLRenderer.sql(operations: spec.operations, revision: revision))
+            sql: SQLRenderer.sql(operations: spec.operations, revision: revision),
+            warnings: warnings)
     }
 
     /// The seed's two reminders after a file is written.

@@ -40,4 +40,7 @@ public struct SpecIssue: Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "error: \(field): \(problem); \(fix)" }
+
+    /// The same, as a warning: `warning: <field>: <problem>; <fix>`.
+    public var warningDescription: String { "warning: \(field): \(problem); \(fix)" }
 }

@@ -73,11 +73,28 @@ struct New: ParsableCommand {
             throw VejaMigrateError.invalidInput([SpecIssue(field: "description", problem: "is missing", fix: "pass it as an argument, e.g. vejamigrate new \"add invoices table\", or set \"description\" in the spec")])
         }
         let dir = try common.versionsDirectory()
-        let graph = RevisionGraph(files: try dir.readMigrations())
+        // The whole history (upgrade() bodies too) is read only when the spec changes tables;
+        // otherwise the headers are enough.
+        let graph: RevisionGraph
+        var schema: HistorySchema?
+        if let spec, !spec.operations.isEmpty {
+            let history = try dir.readHistory()
+            graph = history.graph
+            // The schema at the parent: a branch that --head leaves out does not count. When the
+            // parent is uncertain, the planner reports that (after the spec's own errors).
+            if let parents = try? MigrationPlanner.parents(in: graph, head: head) {
+                schema = history.schema(at: parents)
+            }
+        } else {
+            graph = RevisionGraph(files: try dir.readMigrations())
+        }
         let request = MigrationRequest(description: description, spec: spec, date: common.today, head: head)
-        let planned = try MigrationPlanner.plan(request, graph: graph)
+        let planned = try MigrationPlanner.plan(request, graph: graph, schema: schema)
         for p in graph.problems where !graph.chainProblems.contains(p) {
             printError("warning: \(p.kind.rawValue): \(p.message)")
+        }
+        for w in planned.warnings {
+            printError(w.warningDescription)
         }
         let shownPath = dir.displayPath(of: planned.fileName, cwd: common.cwd)
         let result = Result(path: shownPath, revision: planned.revision, down_revision: .revisions(planned.downRevisions))

@@ -8,10 +8,10 @@ struct VejaMigrate: ParsableCommand {
         commandName: "vejamigrate",
         abstract: "Create Alembic migrations that follow the VejaPRO conventions exactly.",
         discussion: """
-            Exit codes: 0 done; 1 invalid input (nothing written); 2 usage error;
+            Exit codes: 0 done; 1 invalid input (nothing written); 2 usage error; \
             3 the history has problems that stop the command; 4 I/O error.
             """,
-        subcommands: [Status.self, New.self]
+        subcommands: [Status.self, New.self, SchemaCommand.self]
     )
 }
 

@@ -45,6 +45,16 @@ public enum HeaderReadError: Error, Equatable, Sendable {
 /// strings never fool it.
 public enum MigrationHeaderReader {
     public static func read(bytes: [UInt8]) throws(HeaderReadError) -> MigrationHeader {
+        try read(bytes: bytes, everyLine: nil).header
+    }
+
+    /// The header, lexing the file only once: with `everyLine`, every logical line of the whole
+    /// file is handed on as well (the schema reader reads `upgrade()` from them). A string that
+    /// never ends after the header is complete does not make the header unreadable (the
+    /// header-only read never gets that far); its line is returned as `bodyError`.
+    static func read(
+        bytes: [UInt8], everyLine: ((PythonHeaderLexer.LogicalLine) -> Void)?
+    ) throws(HeaderReadError) -> (header: MigrationHeader, bodyError: Int?) {
         if !isValidUTF8(bytes) { throw .notUTF8 }
         // Python skips a UTF-8 byte order mark; so must we, or it glues onto the first token.
         let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
@@ -52,47 +62,56 @@ public enum MigrationHeaderReader {
         var lexer = PythonHeaderLexer(bytes: bytes)
         var firstStatement = true
         var failure: HeaderReadError?
-        do {
-            try lexer.forEachLogicalLine { logical in
-                defer { firstStatement = false }
-                guard logical.column == 0 else { return true }
-                let tokens = logical.tokens
-                if firstStatement, tokens.allSatisfy({ if case .string = $0 { return true } else { return false } }) {
-                    let text = tokens.map { if case .string(let s) = $0 { return s } else { return "" } }.joined()
-                    parseDocstring(text, into: &header)
-                    return true
-                }
-                guard case .name(let name) = tokens.first else { return true }
-                if name == "def" || name == "class" {
-                    // Function bodies follow; stop once the header is complete.
-                    return !(header.revision != nil && header.declaresDownRevision)
-                }
-                guard name == "revision" || name == "down_revision" else { return true }
-                guard let value = assignedValue(tokens) else { return true }
-                guard let strings = stringsOrNone(value) else {
+        var headerDone = false
+        /// One logical line for the header; false once the header needs no more.
+        func step(_ logical: PythonHeaderLexer.LogicalLine) -> Bool {
+            defer { firstStatement = false }
+            guard logical.column == 0 else { return true }
+            let tokens = logical.tokens
+            if firstStatement, tokens.allSatisfy({ if case .string = $0 { return true } else { return false } }) {
+                let text = tokens.map { if case .string(let s) = $0 { return s } else { return "" } }.joined()
+                parseDocstring(text, into: &header)
+                return true
+            }
+            guard case .name(let name) = tokens.first else { return true }
+            if name == "def" || name == "class" {
+                // Function bodies follow; stop once the header is complete.
+                return !(header.revision != nil && header.declaresDownRevision)
+            }
+            guard name == "revision" || name == "down_revision" else { return true }
+            guard let value = assignedValue(tokens) else { return true }
+            guard let strings = stringsOrNone(value) else {
+                failure = .unsupportedValue(name: name, line: logical.line)
+                return false
+            }
+            if name == "revision" {
+                guard strings.count == 1 else {
                     failure = .unsupportedValue(name: name, line: logical.line)
                     return false
                 }
-                if name == "revision" {
-                    guard strings.count == 1 else {
-                        failure = .unsupportedValue(name: name, line: logical.line)
-                        return false
-                    }
-                    header.revision = strings[0]
-                } else {
-                    header.downRevisions = strings
-                    header.declaresDownRevision = true
-                }
-                return true
+                header.revision = strings[0]
+            } else {
+                header.downRevisions = strings
+                header.declaresDownRevision = true
+            }
+            return true
+        }
+        do {
+            try lexer.forEachLogicalLine { logical in
+                guard let everyLine else { return step(logical) }
+                everyLine(logical)
+                if !headerDone { headerDone = !step(logical) }
+                return failure == nil
             }
         } catch PythonHeaderLexer.LexError.unterminatedString(let line) {
-            throw .unterminatedString(line: line)
+            if !headerDone || failure != nil || header.revision == nil { throw .unterminatedString(line: line) }
+            return (header, line)
         } catch {
             throw .noRevision
         }
         if let failure { throw failure }
         if header.revision == nil { throw .noRevision }
-        return header
+        return (header, nil)
     }
 
     /// The tokens after the top-level `=` of `name [: annotation] = value`, or nil if not an assignment.
@@ -142,6 +161,14 @@ public enum MigrationHeaderReader {
     }
 
     private static func parseDocstring(_ text: String, into header: inout MigrationHeader) {
+        // Nearly every docstring is ASCII: there a Character is a byte (CRLF aside, and a newline
+        // either way), so the same rules run on bytes without grapheme breaking.
+        var text = text
+        if text.withUTF8({ bytes in
+            guard isASCII(bytes) else { return false }
+            parseASCIIDocstring(bytes, into: &header)
+            return true
+        }) { return }
         var sawDescription = false
         // Split on every newline: in a CRLF file "\r\n" is one Character, never equal to "\n".
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
@@ -162,6 +189,62 @@ public enum MigrationHeaderReader {
             }
         }
     }
+
+    /// `parseDocstring` for ASCII text, byte for byte the same result.
+    private static func parseASCIIDocstring(_ text: UnsafeBufferPointer<UInt8>, into header: inout MigrationHeader) {
+        var sawDescription = false
+        var start = 0
+        let count = text.count
+        while start <= count {
+            // Lines end at \n, \v, \f and \r: the ASCII characters whose `isNewline` is true.
+            var end = start
+            while end < count, !(0x0A...0x0D).contains(text[end]) { end += 1 }
+            defer { start = end + 1 }
+            let line = trimASCII(UnsafeBufferPointer(rebasing: text[start..<end]), spaceTabCR: true)
+            if line.isEmpty { continue }
+            if !sawDescription {
+                sawDescription = true
+                header.docDescription = String(decoding: line, as: UTF8.self)
+                continue
+            }
+            if let rest = dropASCIIPrefix(line, "Revision ID:") {
+                if header.docRevisionID == nil { header.docRevisionID = String(decoding: trimASCII(rest), as: UTF8.self) }
+            } else if let rest = dropASCIIPrefix(line, "Revises:") {
+                if header.docRevises == nil {
+                    var revises: [String] = []
+                    var from = 0
+                    while from <= rest.count {
+                        var to = from
+                        while to < rest.count, rest[to] != UInt8(ascii: ",") { to += 1 }
+                        let item = trimASCII(UnsafeBufferPointer(rebasing: rest[from..<to]))
+                        if !item.isEmpty { revises.append(String(decoding: item, as: UTF8.self)) }
+                        from = to + 1
+                    }
+                    header.docRevises = revises
+                }
+            } else if let rest = dropASCIIPrefix(line, "Create Date:") {
+                if header.docCreateDate == nil { header.docCreateDate = String(decoding: trimASCII(rest), as: UTF8.self) }
+            }
+        }
+    }
+
+    /// Drops leading and trailing spaces and tabs (and carriage returns when asked).
+    private static func trimASCII(_ s: UnsafeBufferPointer<UInt8>, spaceTabCR: Bool = false) -> UnsafeBufferPointer<UInt8> {
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || (spaceTabCR && b == 0x0D) }
+        var lo = 0
+        var hi = s.count
+        while lo < hi, blank(s[lo]) { lo += 1 }
+        while hi > lo, blank(s[hi - 1]) { hi -= 1 }
+        return UnsafeBufferPointer(rebasing: s[lo..<hi])
+    }
+
+    private static func dropASCIIPrefix(_ s: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> UnsafeBufferPointer<UInt8>? {
+        let n = prefix.utf8CodeUnitCount
+        guard s.count >= n else { return nil }
+        let p = prefix.utf8Start
+        for i in 0..<n where s[i] != p[i] { return nil }
+        return UnsafeBufferPointer(rebasing: s[n...])
+    }
 }
 
 extension StringProtocol {
@@ -181,6 +264,23 @@ extension StringProtocol {
 /// Whether `bytes` are well-formed UTF-8.
 func isValidUTF8(_ bytes: [UInt8]) -> Bool {
     // ASCII fast path: most migrations are pure ASCII.
-    if !bytes.contains(where: { $0 >= 0x80 }) { return true }
+    if bytes.withUnsafeBufferPointer(isASCII) { return true }
     return String(validating: bytes, as: UTF8.self) != nil
+}
+
+/// Whether every byte is below 0x80, eight bytes at a time.
+func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress else { return true }
+    let count = bytes.count
+    var i = 0
+    var high: UInt64 = 0
+    while i + 8 <= count {
+        high |= UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+        i += 8
+    }
+    while i < count {
+        high |= UInt64(base[i])
+        i += 1
+    }
+    return high & 0x8080_8080_8080_8080 == 0
 }

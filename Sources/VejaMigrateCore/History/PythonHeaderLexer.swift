@@ -9,8 +9,11 @@ struct PythonHeaderLexer {
     enum Token: Equatable {
         case name(String)
         case string(String)
+        /// An f-string (any prefix with `f`): its text with the `{...}` fields as written.
+        case fstring(String)
         case op(UInt8)
-        case number
+        /// A number literal as written.
+        case number(String)
     }
 
     struct LogicalLine {
@@ -88,13 +91,16 @@ struct PythonHeaderLexer {
                 // A string prefix (r, b, u, f and combinations) glued to a quote.
                 if index < count, bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'"),
                    index - start <= 2, bytes[start..<index].allSatisfy(isStringPrefix) {
-                    current.tokens.append(.string(try lexString(prefix: Array(bytes[start..<index]))))
+                    let prefix = Array(bytes[start..<index])
+                    let text = try lexString(prefix: prefix)
+                    current.tokens.append(prefix.contains { $0 | 0x20 == UInt8(ascii: "f") } ? .fstring(text) : .string(text))
                 } else {
                     current.tokens.append(.name(String(decoding: bytes[start..<index], as: UTF8.self)))
                 }
             } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                let start = index
                 while index < count && (isNameContinue(bytes[index]) || bytes[index] == UInt8(ascii: ".")) { index += 1 }
-                current.tokens.append(.number)
+                current.tokens.append(.number(String(decoding: bytes[start..<index], as: UTF8.self)))
             } else {
                 if byte == UInt8(ascii: "(") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") { depth += 1 }
                 if byte == UInt8(ascii: ")") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") { depth = max(0, depth - 1) }
@@ -130,8 +136,28 @@ struct PythonHeaderLexer {
         let triple = index + 2 < count && bytes[index + 1] == quote && bytes[index + 2] == quote
         index += triple ? 3 : 1
         var value: [UInt8] = []
+        var escaped = false
         while index < count {
+            // Copy the run up to the next byte that matters in one go.
+            let runStart = index
+            while index < count {
+                let c = bytes[index]
+                if c == quote || c == UInt8(ascii: "\\") || c == UInt8(ascii: "\n") { break }
+                index += 1
+            }
+            if index > runStart {
+                if index < count, bytes[index] == quote, !escaped, value.isEmpty,
+                   !triple || (index + 2 < count && bytes[index + 1] == quote && bytes[index + 2] == quote) {
+                    // The common case: no escapes, so the value is the bytes between the quotes.
+                    let text = String(decoding: bytes[runStart..<index], as: UTF8.self)
+                    index += triple ? 3 : 1
+                    return text
+                }
+                value.append(contentsOf: bytes[runStart..<index])
+            }
+            guard index < count else { break }
             let b = bytes[index]
+            escaped = true
             if b == UInt8(ascii: "\\") && index + 1 < count {
                 let next = bytes[index + 1]
                 if next == UInt8(ascii: "\n") { line += 1 }

@@ -37,13 +37,21 @@ public struct RevisionGraph: Sendable {
         self.files = files
         var problems: [HistoryProblem] = []
         var fileByRevision: [String: Int] = [:]
+        fileByRevision.reserveCapacity(files.count)
         var duplicates: [String: [String]] = [:]
-        var bySequence: [Int: [String]] = [:]
+        // The first file of each sequence; lists only for sequences that are shared.
+        var firstBySequence: [Int: Int] = [:]
+        firstBySequence.reserveCapacity(files.count)
+        var sharedSequences: [Int: [String]] = [:]
         var maxSequence = 0
         for (i, file) in files.enumerated() {
             if let seq = file.nameSequence {
                 maxSequence = max(maxSequence, seq)
-                bySequence[seq, default: []].append(file.fileName)
+                if let first = firstBySequence[seq] {
+                    sharedSequences[seq, default: [files[first].fileName]].append(file.fileName)
+                } else {
+                    firstBySequence[seq] = i
+                }
             }
             switch file.header {
             case .failure(let error):
@@ -74,7 +82,7 @@ public struct RevisionGraph: Sendable {
         self.nextSequence = maxSequence + 1
         self.fileByRevision = fileByRevision
 
-        for (seq, names) in bySequence.sorted(by: { $0.key < $1.key }) where names.count > 1 {
+        for (seq, names) in sharedSequences.sorted(by: { $0.key < $1.key }) {
             problems.append(HistoryProblem(
                 kind: .duplicateSequence,
                 message: "sequence \(MigrationNaming.sequenceString(seq)) is used by \(names.count) files (\(names.joined(separator: ", "))); move the one that is not yet shared onto the head with `vejamigrate rebase FILE`",
@@ -87,16 +95,21 @@ public struct RevisionGraph: Sendable {
                 files: names))
         }
 
-        // Parents, missing parents and children.
-        var hasChild = Set<String>()
-        var parents: [Int: [Int]] = [:]
-        for (revision, i) in fileByRevision {
-            guard case .success(let header) = files[i].header else { continue }
-            _ = revision
+        // Parents, missing parents and children, over the files that index a revision, in file
+        // order. Parent edges are kept flat: the parents of file i are
+        // parentList[parentStart[i]..<parentStart[i + 1]].
+        var hasChild = [Bool](repeating: false, count: files.count)
+        var parentStart = [Int](repeating: 0, count: files.count + 1)
+        var parentList: [Int] = []
+        parentList.reserveCapacity(files.count)
+        for i in files.indices {
+            parentStart[i] = parentList.count
+            guard case .success(let header) = files[i].header, let revision = header.revision,
+                  fileByRevision[revision] == i else { continue }
             for parent in header.downRevisions {
-                hasChild.insert(parent)
                 if let p = fileByRevision[parent] {
-                    parents[i, default: []].append(p)
+                    hasChild[p] = true
+                    parentList.append(p)
                 } else {
                     problems.append(HistoryProblem(
                         kind: .missingDownRevision,
@@ -105,9 +118,16 @@ public struct RevisionGraph: Sendable {
                 }
             }
         }
-        problems.append(contentsOf: RevisionGraph.cycles(files: files, parents: parents))
+        parentStart[files.count] = parentList.count
+        problems.append(contentsOf: RevisionGraph.cycles(files: files, parentStart: parentStart, parentList: parentList))
 
-        let heads = fileByRevision.filter { !hasChild.contains($0.key) }.sorted { $0.value < $1.value }.map(\.key)
+        // Heads: indexed revisions that no indexed file revises, in file order.
+        var heads: [String] = []
+        for i in files.indices where !hasChild[i] {
+            if case .success(let header) = files[i].header, let revision = header.revision, fileByRevision[revision] == i {
+                heads.append(revision)
+            }
+        }
         self.heads = heads
         if heads.count > 1 {
             let listed = heads.map { "\($0) (\(files[fileByRevision[$0]!].fileName))" }
@@ -134,17 +154,18 @@ public struct RevisionGraph: Sendable {
     }
 
     /// Finds every cycle with an iterative three-colour walk over parent edges.
-    private static func cycles(files: [MigrationFile], parents: [Int: [Int]]) -> [HistoryProblem] {
+    private static func cycles(files: [MigrationFile], parentStart: [Int], parentList: [Int]) -> [HistoryProblem] {
         var colour = [UInt8](repeating: 0, count: files.count)  // 0 new, 1 on stack, 2 done
         var problems: [HistoryProblem] = []
-        for start in parents.keys.sorted() where colour[start] == 0 {
+        // Starts from every file with a parent, in file order.
+        for start in files.indices where parentStart[start] < parentStart[start + 1] && colour[start] == 0 {
             var stack: [(node: Int, next: Int)] = [(start, 0)]
             colour[start] = 1
             while let top = stack.last {
-                let ps = parents[top.node] ?? []
-                if top.next < ps.count {
+                let first = parentStart[top.node]
+                if first + top.next < parentStart[top.node + 1] {
                     stack[stack.count - 1].next += 1
-                    let p = ps[top.next]
+                    let p = parentList[first + top.next]
                     if colour[p] == 0 {
                         colour[p] = 1
                         stack.append((p, 0))

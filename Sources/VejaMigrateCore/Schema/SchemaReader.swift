@@ -1,0 +1,195 @@
+import Foundation
+
+/// One migration file read whole: its header and the schema changes of its `upgrade()`.
+public struct MigrationSource: Sendable {
+    public var file: MigrationFile
+    var changes: [LocatedChange]
+}
+
+/// A history read whole: the revision graph and the schema it builds.
+public struct MigrationHistory: Sendable {
+    public let graph: RevisionGraph
+    /// The schema of every migration in the directory (all branches, when there are several).
+    public let schema: HistorySchema
+    let sources: [MigrationSource]
+
+    public init(graph: RevisionGraph, schema: HistorySchema) {
+        self.graph = graph
+        self.schema = schema
+        self.sources = []
+    }
+
+    init(graph: RevisionGraph, schema: HistorySchema, sources: [MigrationSource]) {
+        self.graph = graph
+        self.schema = schema
+        self.sources = sources
+    }
+
+    /// The schema at `revisions` (the parents of a new migration): only their ancestors are
+    /// replayed, so a branch that is not merged in does not count. `schema` when that is everything.
+    public func schema(at revisions: [String]) -> HistorySchema {
+        guard !sources.isEmpty else { return schema }
+        let ancestors = graph.ancestors(of: revisions)
+        let everything = graph.topologicalOrder()
+        if ancestors.count == everything.count { return schema }
+        var result = HistorySchema()
+        for i in everything where ancestors.contains(i) && i < sources.count {
+            for change in sources[i].changes { result.apply(change, file: sources[i].file.fileName) }
+        }
+        return result
+    }
+}
+
+/// Reads the schema a history builds, statically: no Python, no database.
+///
+/// Each file's bytes are read once and lexed once (the header and `upgrade()` in the
+/// same pass), files in parallel; then the changes are replayed in revision order
+/// (parents before children, merges after all their parents). `downgrade()` is never read.
+public enum SchemaReader {
+    /// Reads one file: its header, and when that reads, its `upgrade()`.
+    public static func source(fileName: String, bytes: [UInt8]) -> MigrationSource {
+        var definition: PythonHeaderLexer.LogicalLine?
+        var body: [PythonHeaderLexer.LogicalLine] = []
+        var module: [PythonHeaderLexer.LogicalLine] = []
+        var inUpgrade = false
+        let read = Result { () throws(HeaderReadError) in
+            try MigrationHeaderReader.read(bytes: bytes) { logical in
+                if logical.column == 0 {
+                    let t = logical.tokens
+                    if t.count >= 3, t[0] == .name("def"), t[1] == .name("upgrade"), t[2] == .op(UInt8(ascii: "(")) {
+                        // The last definition wins, as in Python.
+                        inUpgrade = true
+                        definition = logical
+                        body.removeAll()
+                    } else {
+                        if t.first != .op(UInt8(ascii: "@")) { inUpgrade = false }
+                        if t.count >= 3, case .name = t[0], t[1] == .op(UInt8(ascii: "=")) || t[1] == .op(UInt8(ascii: ":")) {
+                            module.append(logical)
+                        }
+                    }
+                } else if inUpgrade {
+                    body.append(logical)
+                }
+            }
+        }
+        switch read {
+        case .failure(let error):
+            return MigrationSource(file: MigrationFile(fileName: fileName, header: .failure(error)), changes: [])
+        case .success(let (header, bodyError)):
+            var changes = UpgradeReader.read(definition: definition, body: body, module: module)
+            if let line = bodyError, line >= (definition?.line ?? Int.max) {
+                changes.append(LocatedChange(line: line, change: .opaque("a string that never ends", [])))
+            }
+            return MigrationSource(file: MigrationFile(fileName: fileName, header: .success(header)), changes: changes)
+        }
+    }
+
+    /// Replays every file's changes in revision order.
+    public static func schema(sources: [MigrationSource], graph: RevisionGraph) -> HistorySchema {
+        var schema = HistorySchema()
+        for i in graph.topologicalOrder() where i < sources.count {
+            let name = sources[i].file.fileName
+            for change in sources[i].changes { schema.apply(change, file: name) }
+        }
+        return schema
+    }
+
+    /// The graph and schema of sources already read.
+    public static func history(sources: [MigrationSource]) -> MigrationHistory {
+        let graph = RevisionGraph(files: sources.map(\.file))
+        return MigrationHistory(graph: graph, schema: schema(sources: sources, graph: graph), sources: sources)
+    }
+
+    /// A history from files in memory, `(file name, text)`: for tests and tools.
+    public static func history(files: [(name: String, text: String)]) -> MigrationHistory {
+        let sorted = files.sorted { $0.name < $1.name }
+        return history(sources: sorted.map { source(fileName: $0.name, bytes: Array($0.text.utf8)) })
+    }
+}
+
+extension VersionsDirectory {
+    /// Reads every migration whole (header and `upgrade()`), on all cores for large histories,
+    /// and replays the schema. `readMigrations()` stays the fast path when only headers matter.
+    public func readHistory() throws(VejaMigrateError) -> MigrationHistory {
+        let names = try migrationFileNames()
+        let base = url.path
+        var results = [MigrationSource?](repeating: nil, count: names.count)
+        let read: @Sendable (Int) -> MigrationSource = { i in
+            let name = names[i]
+            guard let bytes = FileBytes.read(path: base + "/" + name) else {
+                return MigrationSource(file: MigrationFile(fileName: name, header: .failure(.cannotOpen)), changes: [])
+            }
+            return SchemaReader.source(fileName: name, bytes: bytes)
+        }
+        if names.count < 64 {
+            for i in names.indices { results[i] = read(i) }
+        } else {
+            let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, names.count / 16))
+            results.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let out = buffer
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    var i = chunk
+                    while i < names.count {
+                        out[i] = read(i)
+                        i += chunks
+                    }
+                }
+            }
+        }
+        return SchemaReader.history(sources: results.map { $0! })
+    }
+}
+
+extension RevisionGraph {
+    /// The files of `revisions` and of everything they revise, directly or not.
+    public func ancestors(of revisions: [String]) -> Set<Int> {
+        var seen = Set<Int>()
+        var stack = revisions.compactMap { fileByRevision[$0] }
+        while let i = stack.popLast() {
+            guard seen.insert(i).inserted, case .success(let header) = files[i].header else { continue }
+            for parent in header.downRevisions {
+                if let p = fileByRevision[parent], !seen.contains(p) { stack.append(p) }
+            }
+        }
+        return seen
+    }
+
+    /// File indices in an order where every migration comes after its parents (a merge after
+    /// all of them), ties in file-name order. Files whose header did not read, and second
+    /// declarations of a revision, are left out; a cycle is cut where the walk meets it.
+    public func topologicalOrder() -> [Int] {
+        var parents = [[Int]](repeating: [], count: files.count)
+        var members: [Int] = []
+        members.reserveCapacity(fileByRevision.count)
+        for (_, i) in fileByRevision {
+            members.append(i)
+            guard case .success(let header) = files[i].header else { continue }
+            parents[i] = header.downRevisions.compactMap { fileByRevision[$0] }
+        }
+        members.sort()
+        var state = [UInt8](repeating: 0, count: files.count)  // 0 new, 1 on the stack, 2 placed
+        var order: [Int] = []
+        order.reserveCapacity(members.count)
+        var stack: [(node: Int, next: Int)] = []
+        for start in members where state[start] == 0 {
+            stack.append((start, 0))
+            state[start] = 1
+            while let top = stack.last {
+                let ps = parents[top.node]
+                if top.next < ps.count {
+                    stack[stack.count - 1].next += 1
+                    let p = ps[top.next]
+                    if state[p] == 0 {
+                        state[p] = 1
+                        stack.append((p, 0))
+                    }
+                } else {
+                    state[top.node] = 2
+                    order.append(top.node)
+                    stack.removeLast()
+                }
+            }
+        }
+        return order
+    }
+}
