@@ -56,6 +56,7 @@ extension WizardModel {
         case .foreignKeys:
             if let i = s.editingForeignKey, i < s.table.columns.count { return foreignKeyEditorFields(s.table.columns[i]) }
             var out: [Field] = [Field(nil, "", .note("Enter on a column to make it reference another table. Each FK gets an index."))]
+            for w in warnings { out.append(Field(nil, "", .note("⚠ " + w.problem))) }
             for (i, c) in s.table.columns.enumerated() where !c.primaryKey {
                 let name = c.name.isEmpty ? "column \(i + 1 + s.table.presetCount)" : c.name
                 var text = name.padded(to: 12) + " "
@@ -96,6 +97,7 @@ extension WizardModel {
             } else {
                 out.append(Field(nil, "", .note("Revises: " + (graph.heads.first ?? "None (first migration)"))))
             }
+            for w in warnings { out.append(Field(nil, "", .note("⚠ " + w.problem))) }
             for p in graph.chainProblems where p.kind != .multipleHeads {
                 out.append(Field(nil, "", .note("History: " + p.message)))
             }
@@ -139,12 +141,21 @@ extension WizardModel {
         return out
     }
 
+    /// The referenced-table hint: the history's tables, closest to what is typed first.
+    func tableHint(for typed: String) -> String {
+        guard let schema, !schema.tableNames.isEmpty else {
+            return "The referenced table, e.g. projects. Empty removes the foreign key."
+        }
+        let names = typed.trimmed.isEmpty ? schema.tableNames : schema.closeTableNames(to: typed.trimmed, limit: 8)
+        return "Tables: " + names.prefix(8).joined(separator: ", ") + (names.count > 8 ? ", …" : "") + ". Empty removes the FK."
+    }
+
     func foreignKeyEditorFields(_ c: ColumnDraft) -> [Field] {
         let choices = ["none"] + OnDelete.allCases.map(\.rawValue)
         let index = c.onDelete.map { OnDelete.allCases.firstIndex(of: $0)! + 1 } ?? 0
         return [
             Field(nil, "", .note("Column \(c.name.isEmpty ? "(unnamed)" : c.name) references:")),
-            Field(.fkTable, "Table", .text(c.referencesTable), hint: "The referenced table, e.g. projects. Empty removes the foreign key."),
+            Field(.fkTable, "Table", .text(c.referencesTable), hint: tableHint(for: c.referencesTable)),
             Field(.fkColumn, "Column", .text(c.referencesColumn), hint: "The referenced column, usually id."),
             Field(.fkOnDelete, "On delete", .choice(choices, index), hint: "←/→ chooses. SET NULL needs a nullable column."),
             Field(.fkDone, "", .button("Done ‹ back to foreign keys"), hint: "Enter (or Esc) returns to the list."),

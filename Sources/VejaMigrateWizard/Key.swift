@@ -39,6 +39,6 @@ public enum Effect: Equatable, Sendable {
 public enum EffectResult: Sendable {
     case written(path: String, repositoryPath: String)
     case failed(String)
-    /// The history changed while the wizard was open: the new graph and what changed.
-    case historyChanged(RevisionGraph, String)
+    /// The history changed while the wizard was open: the history read again, and what changed.
+    case historyChanged(MigrationHistory, String)
 }

@@ -4,7 +4,9 @@ import VejaMigrateCore
 /// Where the wizard runs: the versions directory, its history at start, and "today".
 public struct WizardContext: Sendable {
     public let directory: VersionsDirectory
-    public let graph: RevisionGraph
+    /// The history read whole: the graph, and the schema that tells which tables exist.
+    public let history: MigrationHistory
+    public var graph: RevisionGraph { history.graph }
     public let date: MigrationDate
     public let cwd: URL
 
@@ -19,7 +21,7 @@ public struct WizardContext: Sendable {
         } else {
             dir = try VersionsDirectory.discover(from: cwd)
         }
-        return WizardContext(directory: dir, graph: RevisionGraph(files: try dir.readMigrations()), date: date, cwd: cwd)
+        return WizardContext(directory: dir, history: try dir.readHistory(), date: date, cwd: cwd)
     }
 }
 
@@ -36,13 +38,15 @@ public enum WizardRuntime {
     /// Otherwise plans with the core (exactly as `vejamigrate new --spec`) and writes atomically.
     static func write(model: WizardModel, context: WizardContext) -> EffectResult {
         do throws(VejaMigrateError) {
-            let fresh = RevisionGraph(files: try context.directory.readMigrations())
+            let history = try context.directory.readHistory()
+            let fresh = history.graph
             if fresh.heads != model.graph.heads || fresh.nextSequence != model.graph.nextSequence {
                 let next = MigrationNaming.revisionID(date: model.date, sequence: fresh.nextSequence)
                 let parent = fresh.heads.count == 1 ? fresh.heads[0] : fresh.heads.isEmpty ? "none" : "one of \(fresh.heads.count) heads"
-                return .historyChanged(fresh, "The history changed while the wizard was open: the new migration is now \(next), revising \(parent). Check the preview and write again.")
+                return .historyChanged(history, "The history changed while the wizard was open: the new migration is now \(next), revising \(parent). Check the preview and write again.")
             }
-            let planned = try MigrationPlanner.plan(model.request, graph: fresh)
+            let parents = try MigrationPlanner.parents(in: fresh, head: model.request.head)
+            let planned = try MigrationPlanner.plan(model.request, graph: fresh, schema: history.schema(at: parents))
             try MigrationWriter.write(planned.python, to: context.directory.url, fileName: planned.fileName)
             return .written(
                 path: context.directory.displayPath(of: planned.fileName, cwd: context.cwd),

@@ -7,6 +7,10 @@ public struct WizardModel: Sendable {
     public private(set) var state = WizardState()
     /// The history the preview and the write are based on.
     public private(set) var graph: RevisionGraph
+    /// The tables the history has, for checks and suggestions; nil when only headers were read.
+    public private(set) var schema: HistorySchema?
+    /// What the history cannot confirm (tables touched by raw SQL): shown, but the write goes ahead.
+    public private(set) var warnings: [SpecIssue] = []
     public let date: MigrationDate
     /// The versions directory as shown to the user.
     public let directoryLabel: String
@@ -24,15 +28,16 @@ public struct WizardModel: Sendable {
     /// The smallest terminal the wizard draws in.
     public static let minimumSize = Size(width: 80, height: 24)
 
-    public init(graph: RevisionGraph, date: MigrationDate, directoryLabel: String) {
+    public init(graph: RevisionGraph, schema: HistorySchema? = nil, date: MigrationDate, directoryLabel: String) {
         self.graph = graph
+        self.schema = schema
         self.date = date
         self.directoryLabel = directoryLabel
         refresh()
     }
 
     public init(context: WizardContext) {
-        self.init(graph: context.graph, date: context.date, directoryLabel: context.directoryLabel)
+        self.init(graph: context.graph, schema: context.history.schema, date: context.date, directoryLabel: context.directoryLabel)
     }
 
     /// Whether the user has typed anything worth asking about before quitting.
@@ -76,8 +81,9 @@ public struct WizardModel: Sendable {
             state.flash = nil
         case .failed(let text):
             state.flash = text
-        case .historyChanged(let newGraph, let text):
-            graph = newGraph
+        case .historyChanged(let history, let text):
+            graph = history.graph
+            schema = history.schema
             state.chosenHead = 0
             state.flash = text
         }
@@ -309,6 +315,9 @@ public struct WizardModel: Sendable {
         case .columnDone: goBack()
         case .fkRow(let i):
             state.editingForeignKey = i
+            if state.table.columns[i].referencesTable.isEmpty, let guess = guessedTable(for: state.table.columns[i].name) {
+                state.table.columns[i].referencesTable = guess
+            }
             focus(.fkTable)
         case .fkDone: goBack()
         case .addIndex: add()
@@ -349,6 +358,15 @@ public struct WizardModel: Sendable {
             }
         }
         return .none
+    }
+
+    /// `project_id` most likely references `projects`: the history decides which name exists.
+    func guessedTable(for column: String) -> String? {
+        guard let schema, column.hasSuffix("_id"), column.count > 3 else { return nil }
+        let stem = String(column.dropLast(3))
+        var candidates = [stem + "s", stem, stem + "es"]
+        if stem.hasSuffix("y") { candidates.insert(String(stem.dropLast()) + "ies", at: 0) }
+        return candidates.first { schema.tables[$0] != nil }
     }
 
     private mutating func add() {
@@ -538,6 +556,13 @@ public struct WizardModel: Sendable {
         // A typed value that could not be read already has its own message; skip the validator's echo.
         let typedFields = Set(issues.map(\.field))
         issues += SpecValidator.issues(in: spec).filter { !typedFields.contains($0.field) }
+        var warnings: [SpecIssue] = []
+        if let schema, !spec.operations.isEmpty {
+            let history = SpecValidator.historyIssues(in: spec, schema: schema)
+            issues += history.errors
+            warnings = history.warnings
+        }
+        self.warnings = warnings
         if let d = spec.description, (try? MigrationNaming.slug(d)) == nil {
             issues.append(SpecIssue(field: "description", problem: "has no letters or digits to name the file with", fix: "describe the change in words, e.g. add invoices table"))
         }

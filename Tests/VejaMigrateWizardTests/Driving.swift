@@ -7,8 +7,8 @@ struct Driver {
     var model: WizardModel
     var effects: [Effect] = []
 
-    init(graph: RevisionGraph = Fixtures.linearGraph(), size: Size = Size(width: 80, height: 24)) {
-        model = WizardModel(graph: graph, date: MigrationDate("2026-11-25")!, directoryLabel: "backend/app/migrations/versions")
+    init(graph: RevisionGraph = Fixtures.linearGraph(), schema: HistorySchema? = nil, size: Size = Size(width: 80, height: 24)) {
+        model = WizardModel(graph: graph, schema: schema, date: MigrationDate("2026-11-25")!, directoryLabel: "backend/app/migrations/versions")
         _ = model.update(.resize(size))
     }
 
@@ -25,6 +25,14 @@ struct Driver {
 }
 
 enum Fixtures {
+    /// The bundled example project's history, read whole (graph and schema).
+    static func exampleHistory() throws -> MigrationHistory {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../examples/vejapro/backend/app/migrations/versions").standardizedFileURL
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".py") }
+        return SchemaReader.history(files: try names.map { ($0, try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8)) })
+    }
+
     /// Two migrations in a chain: 20260211_000016 ← 20260211_000017.
     static func linearGraph() -> RevisionGraph {
         RevisionGraph(files: [
@@ -132,6 +140,7 @@ extension Driver {
         type("DRAFT, SENT, PAID, VOID")
         press(.enter, .enter)          // default kept → foreign keys
         press(.enter)                  // edit project_id
+        press(.control("u"))           // (with a history, the wizard guesses the table: start clean)
         type("projects")
         press(.enter, .enter, .right, .enter)  // column id, ondelete CASCADE → list
         press(.tab, .tab, .enter)      // status row, Continue → indexes

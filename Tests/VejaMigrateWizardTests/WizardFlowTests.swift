@@ -170,7 +170,7 @@ final class WizardFlowTests: XCTestCase {
         d.answerInvoices()
         var files = Fixtures.linearGraph().files
         files.append(Fixtures.file("20261124_000018_other.py", revision: "20261124_000018", down: ["20260211_000017"]))
-        _ = d.model.update(.effectResult(.historyChanged(RevisionGraph(files: files), "The history changed")))
+        _ = d.model.update(.effectResult(.historyChanged(MigrationHistory(graph: RevisionGraph(files: files), schema: HistorySchema()), "The history changed")))
         XCTAssertEqual(d.model.previewFileName, "20261125_000019_add_invoices_table.py")
         XCTAssertEqual(d.model.preview.downRevisions, ["20261124_000018"])
         XCTAssertEqual(d.model.state.flash, "The history changed")
