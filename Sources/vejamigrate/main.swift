@@ -7,7 +7,9 @@ do {
     var command = try VejaMigrate.parseAsRoot()
     try command.run()
 } catch let error as VejaMigrateError {
-    FileHandle.standardError.write(Data((error.message + "\n").utf8))
+    // Every stop reads the same: `error: ...` (spec problems carry it per line already).
+    let text = error.message.hasPrefix("error: ") ? error.message : "error: " + error.message
+    FileHandle.standardError.write(Data((text + "\n").utf8))
     exit(error.exitCode)
 } catch {
     let code = VejaMigrate.exitCode(for: error)
