@@ -32,6 +32,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // In-process timings for `make bench` (docs/performance.md).
+        .executableTarget(name: "vejamigrate-bench", dependencies: ["VejaMigrateCore", "VejaMigrateWizard"]),
         // Golden files are read through #filePath, not bundled.
         .testTarget(name: "VejaMigrateCoreTests", dependencies: ["VejaMigrateCore"], exclude: ["Golden"]),
         .testTarget(name: "VejaMigrateWizardTests", dependencies: ["VejaMigrateWizard", "VejaMigrateCore"], exclude: ["Golden"]),

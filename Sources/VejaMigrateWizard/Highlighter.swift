@@ -90,17 +90,17 @@ public enum Highlighter {
                 if j < line.endIndex { j = line.index(after: j) }
                 spans.append(Span(text: String(line[i..<j]), style: string))
                 i = j
-            } else if ch.isLetter || ch == "_" {
+            } else if isLetter(ch) || ch == "_" {
                 var j = i
-                while j < line.endIndex, line[j].isLetter || line[j].isNumber || line[j] == "_" || line[j] == "." { j = line.index(after: j) }
+                while j < line.endIndex, isLetter(line[j]) || isNumber(line[j]) || line[j] == "_" || line[j] == "." { j = line.index(after: j) }
                 let word = String(line[i..<j])
                 let style: Style
                 if keywords.contains(word) { style = keyword } else if j < line.endIndex, line[j] == "(" { style = call } else { style = .plain }
                 spans.append(Span(text: word, style: style))
                 i = j
-            } else if ch.isNumber {
+            } else if isNumber(ch) {
                 var j = i
-                while j < line.endIndex, line[j].isNumber || line[j] == "." { j = line.index(after: j) }
+                while j < line.endIndex, isNumber(line[j]) || line[j] == "." { j = line.index(after: j) }
                 spans.append(Span(text: String(line[i..<j]), style: number))
                 i = j
             } else {
@@ -109,6 +109,16 @@ public enum Highlighter {
             }
         }
         return spans
+    }
+
+    static func isLetter(_ c: Character) -> Bool {
+        if let a = c.asciiValue { return (a | 0x20) >= 0x61 && (a | 0x20) <= 0x7A }
+        return c.isLetter
+    }
+
+    static func isNumber(_ c: Character) -> Bool {
+        if let a = c.asciiValue { return a >= 0x30 && a <= 0x39 }
+        return c.isNumber
     }
 
     /// Joins neighbouring spans of the same style.

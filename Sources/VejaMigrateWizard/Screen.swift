@@ -118,6 +118,8 @@ public struct Screen: Equatable, Sendable {
 public enum DisplayWidth {
     /// 0 for combining marks and controls, 2 for East Asian wide and emoji, else 1.
     public static func of(_ ch: Character) -> Int {
+        // ASCII: controls are 0, the rest 1; no Unicode property lookup (CRLF is a control too).
+        if let a = ch.asciiValue { return a < 0x20 || a == 0x7F ? 0 : 1 }
         guard let s = ch.unicodeScalars.first else { return 0 }
         let v = s.value
         if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
@@ -131,7 +133,14 @@ public enum DisplayWidth {
         return 1
     }
 
-    public static func of(_ s: String) -> Int { s.reduce(0) { $0 + of($1) } }
+    public static func of(_ s: String) -> Int {
+        var ascii = 0
+        for b in s.utf8 {
+            if b >= 0x80 { return s.reduce(0) { $0 + of($1) } }
+            if b >= 0x20 && b != 0x7F { ascii += 1 }
+        }
+        return ascii
+    }
 
     /// Symbols below U+1F000 that terminals draw two columns wide (Unicode's emoji presentation).
     static let emojiWide: Set<UInt32> = [

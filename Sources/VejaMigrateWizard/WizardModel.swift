@@ -20,6 +20,8 @@ public struct WizardModel: Sendable {
     public private(set) var spec = MigrationSpec()
     public private(set) var issues: [SpecIssue] = []
     public private(set) var preview = Preview.empty
+    /// Screen rows each preview line takes at the current width.
+    private(set) var previewRowCounts: [Int] = []
     /// What the final screen and the shell show after a write.
     public private(set) var exitMessage: String?
     /// The written file's path, once written.
@@ -568,8 +570,10 @@ public struct WizardModel: Sendable {
         }
         self.spec = spec
         self.issues = issues
-        let newPreview = Preview.make(spec: spec, graph: graph, head: chosenHead, date: date)
-        if newPreview != preview { preview = newPreview }
+        preview = Preview.make(spec: spec, graph: graph, head: chosenHead, date: date, tab: state.previewTab)
+        // Row counts of the wrapped preview, once per change: scrolling and following read them.
+        let width = layout.previewWidth
+        previewRowCounts = previewLines.map { WizardModel.wrapPoints(Array($0.text), first: width - 2, rest: width - 4).count }
     }
 
     /// Where the panes are at the current size; `render` draws by the same numbers.
@@ -600,7 +604,7 @@ public struct WizardModel: Sendable {
         var rows = 0
         var i = lines.count
         while i > 0 {
-            rows += previewRows(of: lines[i - 1])
+            rows += previewRowCounts[i - 1]
             if rows > layout.previewRows { return i }
             i -= 1
         }
@@ -613,13 +617,13 @@ public struct WizardModel: Sendable {
         var i = line
         var moved = 0
         if rows >= 0 {
-            while i < lines.count - 1, moved + previewRows(of: lines[i]) <= rows {
-                moved += previewRows(of: lines[i])
+            while i < lines.count - 1, moved + previewRowCounts[i] <= rows {
+                moved += previewRowCounts[i]
                 i += 1
             }
         } else {
-            while i > 0, moved + previewRows(of: lines[i - 1]) <= -rows {
-                moved += previewRows(of: lines[i - 1])
+            while i > 0, moved + previewRowCounts[i - 1] <= -rows {
+                moved += previewRowCounts[i - 1]
                 i -= 1
             }
         }
@@ -673,17 +677,17 @@ public struct Preview: Equatable, Sendable {
     static let empty = Preview(fileName: "", revision: "", downRevisions: [], python: [], sql: [])
 
     /// Renders what the core would write, even while the spec still has problems.
-    static func make(spec: MigrationSpec, graph: RevisionGraph, head: String?, date: MigrationDate) -> Preview {
+    /// Only the tab on screen is highlighted; switching tabs is a change that makes the other.
+    static func make(spec: MigrationSpec, graph: RevisionGraph, head: String?, date: MigrationDate, tab: PreviewTab) -> Preview {
         let description = spec.description ?? ""
         let slug = (try? MigrationNaming.slug(description)) ?? "<description>"
         let revision = MigrationNaming.revisionID(date: date, sequence: graph.nextSequence)
         let parents = head.map { [$0] } ?? []
         let header = MigrationHeaderFields(description: description.isEmpty ? "<description>" : description, details: spec.details, revision: revision, downRevisions: parents, date: date)
-        let python = MigrationRenderer.python(header: header, operations: spec.operations)
-        let sql = SQLRenderer.sql(operations: spec.operations, revision: revision)
+        let python = tab == .python ? Highlighter.python(MigrationRenderer.python(header: header, operations: spec.operations)) : []
+        let sql = tab == .sql ? Highlighter.sql(SQLRenderer.sql(operations: spec.operations, revision: revision)) : []
         return Preview(
             fileName: MigrationNaming.fileName(date: date, sequence: graph.nextSequence, slug: slug),
-            revision: revision, downRevisions: parents,
-            python: Highlighter.python(python), sql: Highlighter.sql(sql))
+            revision: revision, downRevisions: parents, python: python, sql: sql)
     }
 }
