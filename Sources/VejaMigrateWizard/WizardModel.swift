@@ -137,7 +137,9 @@ public struct WizardModel: Sendable {
         }
         if kind == .text, case .character(let ch) = key {
             insert(ch)
-        } else if kind == .choice, case .character(let ch) = key {
+        } else if kind == .choice, state.focus == .columnType, case .character(let ch) = key {
+            // Only the long type list jumps by letter; on other choices a stray letter must not
+            // silently change an answer (typing the table name one step too early, say).
             jumpChoice(to: ch)
         }
         return .none

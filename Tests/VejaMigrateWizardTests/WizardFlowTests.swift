@@ -264,3 +264,14 @@ final class PreviewScrollTests: XCTestCase {
         XCTAssertTrue(d.text.contains("✗ \"A\" is listed twice"), d.text)
     }
 }
+
+final class ChoiceLetterTests: XCTestCase {
+    func testLettersDoNotChangeTheOperation() {
+        var d = Driver()
+        d.type("add notes")
+        d.press(.enter, .enter)
+        XCTAssertEqual(d.model.state.focus, .operation)
+        d.type("notes_e")  // the table name, typed one step too early
+        XCTAssertEqual(d.model.state.operation, .createTable)
+    }
+}
