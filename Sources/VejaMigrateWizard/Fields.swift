@@ -72,7 +72,8 @@ extension WizardModel {
             return out
         case .indexes:
             var out: [Field] = []
-            let (table, _) = s.table.build(path: "create_table")
+            // The table as `refresh` already built it for the spec.
+            guard case .createTable(let table)? = spec.operations.first else { return [] }
             let automatic = table.columns.filter { $0.foreignKey != nil || $0.index }
             if automatic.isEmpty {
                 out.append(Field(nil, "", .note("No automatic indexes.")))

@@ -32,6 +32,15 @@ public struct KeyBinding: Sendable {
     /// Shown in the footer when it applies (the rest only on the help screen).
     public let footer: Bool
 
+    /// Whether the binding is live when the focused field is of `kind` (nil: nothing focused).
+    func applies(to kind: FocusKind?) -> Bool {
+        switch scope {
+        case .global: return true
+        case .focus(let kinds): return kind.map(kinds.contains) ?? false
+        case .notText: return kind != .text
+        }
+    }
+
     init(_ keys: [Key], _ label: String, _ help: String, _ action: Action, _ scope: Scope = .global, footer: Bool = true) {
         self.keys = keys
         self.label = label
@@ -73,25 +82,14 @@ public enum KeyMap {
 
     /// The binding for `key` when the focused field is of `kind` (nil: nothing focused).
     public static func binding(for key: Key, focus kind: FocusKind?) -> KeyBinding? {
-        // Text fields own printable keys ('?' and 'a' among them) and their editing keys.
-        bindings.first { b in
-            guard b.keys.contains(key) else { return false }
-            switch b.scope {
-            case .global:
-                if kind == .text, case .character = key { return false }
-                return true
-            case .focus(let kinds): return kind.map(kinds.contains) ?? false
-            case .notText: return kind != .text
-            }
+        let candidates = bindings.filter { $0.keys.contains(key) && $0.applies(to: kind) }
+        // A binding for the focused kind wins over a global one (Delete in text deletes a character).
+        if let specific = candidates.first(where: { if case .focus = $0.scope { return true } else { return false } }) {
+            return specific
         }
-        .flatMap { b in
-            // A focus-scoped binding of the same key wins over a global one (Delete in text).
-            if case .global = b.scope, let specific = bindings.first(where: {
-                if case .focus(let kinds) = $0.scope, let kind, kinds.contains(kind), $0.keys.contains(key) { return true }
-                return false
-            }) { return specific }
-            return b
-        }
+        // Text fields own printable keys ('?' and 'a' among them).
+        if kind == .text, case .character = key { return nil }
+        return candidates.first
     }
 
     /// The footer's hints for the focused kind, in table order, fitted to `width`:
@@ -108,13 +106,6 @@ public enum KeyMap {
 
     /// The footer's hints for the focused kind, in table order.
     public static func footer(focus kind: FocusKind?, applies: (Action) -> Bool = { _ in true }) -> [(String, String)] {
-        bindings.filter { b in
-            guard b.footer, applies(b.action) else { return false }
-            switch b.scope {
-            case .global: return true
-            case .focus(let kinds): return kind.map(kinds.contains) ?? false
-            case .notText: return kind != .text
-            }
-        }.map { ($0.label, $0.help) }
+        bindings.filter { $0.footer && applies($0.action) && $0.applies(to: kind) }.map { ($0.label, $0.help) }
     }
 }

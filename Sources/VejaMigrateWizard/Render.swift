@@ -132,11 +132,13 @@ extension WizardModel {
                     Span(text: clip(value, max(1, inner - DisplayWidth.of(label))), style: focused ? WizardModel.focusStyle : WizardModel.fieldStyle),
                 ], focused: focused))
             case .row(let text):
-                let marker = own.isEmpty && !rowHasIssue(field.id) ? "  " : "✗ "
+                // A row is marked when a problem sits on it; the review's rows are problems themselves.
+                var isProblem = false
+                if case .issue = field.id { isProblem = true }
+                let marker = own.isEmpty && !isProblem ? "  " : "✗ "
                 let markerStyle = marker == "  " ? Style.plain : WizardModel.errorStyle
                 // Problems on the review read in full; list rows stay one line each.
-                var pieces = [clip(text, inner - 2)]
-                if case .issue = field.id { pieces = wrap(text, inner - 2) }
+                let pieces = isProblem ? wrap(text, inner - 2) : [clip(text, inner - 2)]
                 for (k, piece) in pieces.enumerated() {
                     lines.append(FormLine(spans: [
                         Span(text: k == 0 ? marker : "  ", style: markerStyle),
@@ -199,15 +201,6 @@ extension WizardModel {
         if step == .foreignKeys, let column, state.editingForeignKey != column { return .fkRow(column) }
         if step == .columns, state.editingColumn != nil, column == nil { return nil }
         return field
-    }
-
-    private func rowHasIssue(_ id: FieldID?) -> Bool {
-        guard let id else { return false }
-        switch id {
-        case .columnRow, .fkRow: return issues(on: state.step).contains { isShown($0, on: state.step) && issueField($0) == id }
-        case .issue: return true
-        default: return false
-        }
     }
 
     private func drawPreview(_ screen: inout Screen, x: Int, width: Int) {

@@ -327,21 +327,12 @@ public struct WizardModel: Sendable {
         case .addIndex: add()
         case .issue(let i):
             guard i < issues.count else { break }
+            // Open the editor the field lives in (if any), then focus the field on its step.
             let (step, field, column) = FieldPath.location(issues[i].field, model: self)
-            state.editingColumn = nil
-            state.editingForeignKey = nil
-            if step == .columns, let column, column < state.table.columns.count,
-               ![.columnName].contains(field) || true {
-                state.step = .columns
-                state.editingColumn = column
-                enterStep(.columns, preferred: field)
-            } else if step == .foreignKeys, let column, column < state.table.columns.count {
-                state.step = .foreignKeys
-                state.editingForeignKey = column
-                enterStep(.foreignKeys, preferred: field)
-            } else {
-                enterStep(step, preferred: field)
-            }
+            let inRange = column.map { $0 < state.table.columns.count } ?? false
+            state.editingColumn = step == .columns && inRange ? column : nil
+            state.editingForeignKey = step == .foreignKeys && inRange ? column : nil
+            enterStep(step, preferred: field)
         case .write:
             if !issues.isEmpty {
                 state.flash = "Fix the problems listed above first."

@@ -112,26 +112,33 @@ public struct VersionsDirectory: Sendable {
 
     /// Reads every migration's header, using all cores for large histories.
     public func readMigrations() throws(VejaMigrateError) -> [MigrationFile] {
+        try mapMigrationFiles { name, bytes in
+            guard let bytes else { return MigrationFile(fileName: name, header: .failure(.cannotOpen)) }
+            return MigrationFile(fileName: name, header: Result { () throws(HeaderReadError) in try MigrationHeaderReader.read(bytes: bytes) })
+        }
+    }
+
+    /// Reads each migration file's bytes once and transforms them, in file-name order; large
+    /// directories on all cores. `bytes` is nil when the file cannot be read. The one place that
+    /// opens migration files, for the header read and the whole-history read alike.
+    func mapMigrationFiles<T>(minimumForParallel: Int = 64, _ transform: @escaping @Sendable (String, [UInt8]?) -> T) throws(VejaMigrateError) -> [T] {
         let names = try migrationFileNames()
         let base = url.path
         // Names are opened relative to the directory: one path lookup per file, not one per component.
         let dirfd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { if dirfd >= 0 { close(dirfd) } }
-        let read: @Sendable (Int) -> MigrationFile = { i in
+        let read: @Sendable (Int) -> T = { i in
             let name = names[i]
             let fd = dirfd >= 0 ? openat(dirfd, name, O_RDONLY | O_CLOEXEC) : open(base + "/" + name, O_RDONLY | O_CLOEXEC)
-            guard let bytes = FileBytes.read(fd: fd) else {
-                return MigrationFile(fileName: name, header: .failure(.cannotOpen))
-            }
-            return MigrationFile(fileName: name, header: Result { () throws(HeaderReadError) in try MigrationHeaderReader.read(bytes: bytes) })
+            return transform(name, FileBytes.read(fd: fd))
         }
         // Each result is built in its slot: no optional array to copy at the end.
-        return [MigrationFile](unsafeUninitializedCapacity: names.count) { buffer, initialized in
-            if names.count < 256 {
+        return [T](unsafeUninitializedCapacity: names.count) { buffer, initialized in
+            if names.count < minimumForParallel {
                 for i in names.indices { (buffer.baseAddress! + i).initialize(to: read(i)) }
             } else {
                 // Interleaved chunks, so a run of large files does not land on one core.
-                let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, names.count / 64))
+                let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, names.count / 16))
                 nonisolated(unsafe) let out = buffer.baseAddress!
                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                     var i = chunk
@@ -177,10 +184,6 @@ public struct VersionsDirectory: Sendable {
 
 /// Whole-file reads with plain POSIX calls: cheaper than Foundation for thousands of small files.
 enum FileBytes {
-    static func read(path: String) -> [UInt8]? {
-        read(fd: open(path, O_RDONLY | O_CLOEXEC))
-    }
-
     /// Reads an open file to its end and closes it; nil when `fd` is invalid or a read fails.
     /// One allocation of the size `fstat` reports (plus one byte to see the end), filled in place.
     static func read(fd: Int32) -> [UInt8]? {

@@ -111,32 +111,13 @@ extension VersionsDirectory {
     /// Reads every migration whole (header and `upgrade()`), on all cores for large histories,
     /// and replays the schema. `readMigrations()` stays the fast path when only headers matter.
     public func readHistory() throws(VejaMigrateError) -> MigrationHistory {
-        let names = try migrationFileNames()
-        let base = url.path
-        var results = [MigrationSource?](repeating: nil, count: names.count)
-        let read: @Sendable (Int) -> MigrationSource = { i in
-            let name = names[i]
-            guard let bytes = FileBytes.read(path: base + "/" + name) else {
+        let sources = try mapMigrationFiles { name, bytes in
+            guard let bytes else {
                 return MigrationSource(file: MigrationFile(fileName: name, header: .failure(.cannotOpen)), changes: [])
             }
             return SchemaReader.source(fileName: name, bytes: bytes)
         }
-        if names.count < 64 {
-            for i in names.indices { results[i] = read(i) }
-        } else {
-            let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, names.count / 16))
-            results.withUnsafeMutableBufferPointer { buffer in
-                nonisolated(unsafe) let out = buffer
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    var i = chunk
-                    while i < names.count {
-                        out[i] = read(i)
-                        i += chunks
-                    }
-                }
-            }
-        }
-        return SchemaReader.history(sources: results.map { $0! })
+        return SchemaReader.history(sources: sources)
     }
 }
 
