@@ -13,7 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "VejaMigrateCore"),
+        .target(name: "VejaMigrateCore", dependencies: ["CPgQuery"]),
+        // Debian's libpg-query-dev: the PostgreSQL grammar (docs/architecture.md).
+        .systemLibrary(name: "CPgQuery", path: "Sources/CPgQuery"),
         .target(name: "VejaMigrateWizard", dependencies: ["VejaMigrateCore"]),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         .executableTarget(

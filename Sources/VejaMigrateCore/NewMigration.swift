@@ -76,7 +76,7 @@ public enum MigrationPlanner {
                 if case .invalidInput(let more) = error { issues += more }
             }
         }
-        if !issues.isEmpty { throw .invalidInput(issues) }
+        if !issues.isEmpty { throw .invalidInput(SpecIssue.inFieldOrder(issues)) }
         let parents = try parents(in: graph, head: request.head)
         let sequence = graph.nextSequence
         let revision = MigrationNaming.revisionID(date: request.date, sequence: sequence)

@@ -108,10 +108,16 @@ public struct TableDraft: Equatable, Sendable {
 }
 
 extension ColumnDraft {
+    /// What starts an SQL expression in the default field: `sql:gen_random_uuid()` is the spec's `{"sql": "gen_random_uuid()"}`.
+    public static let sqlDefaultPrefix = "sql:"
+
     /// Reads a typed default for a column type; nil when nothing was typed.
     static func readDefault(_ text: String, type: ColumnType, path: String) -> (ColumnDefault?, SpecIssue?)? {
         let t = text.trimmed
         if t.isEmpty { return nil }
+        if t.lowercased().hasPrefix(sqlDefaultPrefix) {
+            return (.sql(String(t.dropFirst(sqlDefaultPrefix.count)).trimmed), nil)
+        }
         switch type {
         case .datetime, .date:
             return (t.lowercased() == "now" ? .now : .string(t), nil)

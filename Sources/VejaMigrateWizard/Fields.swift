@@ -189,11 +189,13 @@ enum ColumnSummary {
 
     static func defaultHint(_ type: ColumnType) -> String {
         switch type {
-        case .datetime, .date: return "now for the current time, a literal, or empty for none."
+        case .datetime: return "now (the time of each insert), 2026-01-31 09:00:00+00, sql:EXPR, or empty."
+        case .date: return "now (the date of each insert), 2026-01-31, sql:EXPR, or empty for none."
         case .boolean: return "true or false, or empty for none."
-        case .integer, .bigint, .smallint, .numeric, .float: return "A number, e.g. 0, or empty for none."
+        case .integer, .bigint, .smallint, .numeric, .float: return "A number, e.g. 0, sql:EXPR, or empty for none."
         case .json, .jsonb: return "JSON, e.g. {} or [], or empty for none."
-        default: return "Text as is (no quotes), or empty for none."
+        case .uuid: return "sql:gen_random_uuid() for a new one per row, a UUID, or empty."
+        default: return "Text as is (no quotes), sql:EXPR for an SQL expression, or empty."
         }
     }
 }

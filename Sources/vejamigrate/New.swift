@@ -64,7 +64,7 @@ struct New: ParsableCommand {
                 throw .invalidInput([SpecIssue(field: "--spec", problem: "cannot read \(spec)", fix: "check the path")])
             }
         }
-        return try SpecReader.read(json: data)
+        return try SpecReader.read(json: data, description: description)
     }
 
     func run() throws {

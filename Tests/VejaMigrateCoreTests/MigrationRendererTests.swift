@@ -20,7 +20,8 @@ final class MigrationRendererTests: XCTestCase {
         if update || !FileManager.default.fileExists(atPath: url.path) {
             try? FileManager.default.createDirectory(at: TestSupport.goldenDirectory, withIntermediateDirectories: true)
             XCTAssertNoThrow(try Data(text.utf8).write(to: url), file: file, line: line)
-            if !update { XCTFail("golden file \(name) was missing and has been written; verify it and run again", file: file, line: line) }
+            // A recording run never passes, so a silent re-record cannot slip through.
+            XCTFail("Recorded new baseline for \(name)\(update ? "" : " (it was missing)"); verify it and run again", file: file, line: line)
             return
         }
         guard let data = FileManager.default.contents(atPath: url.path) else {

@@ -135,6 +135,47 @@ final class SpecTests: XCTestCase {
         assertIssue(other, field: "create_table.columns[1].type", problem: "blob", fix: "uuid, string, text")
     }
 
+    /// An unknown type does not hide the other mistakes: all are reported at once, in field order.
+    func testUnknownTypeDoesNotStopValidation() {
+        let found = issues(table([
+            id,
+            "{\"name\": \"Title\", \"type\": \"varchar\", \"length\": 0}",
+            "{\"name\": \"blob_data\", \"type\": \"blob\", \"length\": 12, \"default\": \"x\"}",
+            "{\"name\": \"total\", \"type\": \"numeric\", \"scale\": 2}",
+            "{\"name\": \"id\", \"type\": \"uuid\", \"nullabel\": true}",
+        ]))
+        XCTAssertEqual(found.map(\.field), [
+            "create_table.columns[1].name",
+            "create_table.columns[1].type",
+            "create_table.columns[1].length",
+            "create_table.columns[2].type",
+            "create_table.columns[3].scale",
+            "create_table.columns[4].name",
+            "create_table.columns[4].nullabel",
+        ], found.map(\.description).joined(separator: "\n"))
+        // "varchar" reads on as a string, so its length is checked; "blob" has no type to check against.
+        XCTAssertTrue(found[2].problem.contains("out of range"), found[2].problem)
+    }
+
+    func testIssuesComeInFieldOrder() {
+        let ordered = SpecIssue.inFieldOrder([
+            SpecIssue(field: "operations[1].create_table.name", problem: "", fix: ""),
+            SpecIssue(field: "operations[0].create_table.columns[10].type", problem: "", fix: ""),
+            SpecIssue(field: "description", problem: "", fix: ""),
+            SpecIssue(field: "operations[0].create_table.columns[2].foreign_key.table", problem: "", fix: ""),
+            SpecIssue(field: "operations[0].create_table.columns[2].name", problem: "", fix: ""),
+            SpecIssue(field: "operations[0].create_table.columns[2].frobnicate", problem: "", fix: ""),
+        ])
+        XCTAssertEqual(ordered.map(\.field), [
+            "description",
+            "operations[0].create_table.columns[2].name",
+            "operations[0].create_table.columns[2].foreign_key.table",
+            "operations[0].create_table.columns[2].frobnicate",
+            "operations[0].create_table.columns[10].type",
+            "operations[1].create_table.name",
+        ])
+    }
+
     func testUnknownOnDelete() {
         let fk = "{\"name\": \"p\", \"type\": \"uuid\", \"foreign_key\": {\"table\": \"projects\", \"ondelete\": \"DESTROY\"}}"
         assertIssue(issues(table([id, fk])), field: "create_table.columns[1].foreign_key.ondelete", fix: "CASCADE")
@@ -321,6 +362,54 @@ final class SpecTests: XCTestCase {
         assertIssue(issues(table([id, "{\"name\": \"n\", \"type\": \"smallint\", \"default\": 40000}"])), field: "create_table.columns[1].default", problem: "smallint", fix: "integer or bigint")
         assertIssue(issues(table([id, "{\"name\": \"d\", \"type\": \"date\", \"default\": \"2026-02-30\"}"])), field: "create_table.columns[1].default", problem: "not a date", fix: "YYYY-MM-DD")
         assertIssue(issues(table([id, "{\"name\": \"s\", \"type\": \"string\", \"length\": 2, \"default\": \"abc\"}"])), field: "create_table.columns[1].default", problem: "longer", fix: "raise \"length\"")
+    }
+
+    /// The contract's Defaults: expressions are never frozen into literals.
+    func testDefaultsThatWouldFreezeAnExpression() {
+        let path = "create_table.columns[1].default"
+        for text in ["now()", "NOW()", "CURRENT_TIMESTAMP", "current_timestamp", "today", "clock_timestamp()", "LOCALTIMESTAMP"] {
+            assertIssue(issues(table([id, "{\"name\": \"t\", \"type\": \"datetime\", \"default\": \"\(text)\"}"])), field: path, problem: "moment the migration ran", fix: "write \"now\"")
+        }
+        for text in ["CURRENT_DATE", "now()", "today", "tomorrow"] {
+            assertIssue(issues(table([id, "{\"name\": \"d\", \"type\": \"date\", \"default\": \"\(text)\"}"])), field: path, fix: "CURRENT_DATE")
+        }
+        assertIssue(issues(table([id, "{\"name\": \"u\", \"type\": \"uuid\", \"default\": \"gen_random_uuid()\"}"])), field: path, problem: "SQL expression", fix: "{\"sql\": \"gen_random_uuid()\"}")
+        assertIssue(issues(table([id, "{\"name\": \"s\", \"type\": \"text\", \"default\": \"lower('X')\"}"])), field: path, problem: "SQL expression", fix: "sql:lower('X')")
+        assertIssue(issues(table([id, "{\"name\": \"u\", \"type\": \"uuid\", \"default\": \"not-a-uuid\"}"])), field: path, problem: "not a UUID", fix: "gen_random_uuid()")
+        assertIssue(issues(table([id, "{\"name\": \"t\", \"type\": \"datetime\", \"default\": \"not a time at all\"}"])), field: path, problem: "not a timestamp", fix: "\"now\"")
+        assertIssue(issues(table([id, "{\"name\": \"t\", \"type\": \"datetime\", \"default\": \"2026-02-30 10:00\"}"])), field: path, problem: "not a timestamp", fix: "YYYY-MM-DD")
+    }
+
+    func testSQLExpressionDefaults() {
+        let good = [
+            id,
+            "{\"name\": \"u\", \"type\": \"uuid\", \"default\": {\"sql\": \"gen_random_uuid()\"}}",
+            "{\"name\": \"s\", \"type\": \"text\", \"default\": {\"sql\": \"lower('ABC') || 'x'\"}}",
+            "{\"name\": \"n\", \"type\": \"integer\", \"default\": {\"sql\": \"1 + 1\"}}",
+            "{\"name\": \"t\", \"type\": \"datetime\", \"default\": {\"sql\": \"now() + interval '1 day'\"}}",
+            "{\"name\": \"j\", \"type\": \"jsonb\", \"default\": {\"sql\": \"'{}'::jsonb\"}}",
+            "{\"name\": \"t2\", \"type\": \"datetime\", \"default\": \"2026-01-31T09:00:00.123456Z\"}",
+            "{\"name\": \"t3\", \"type\": \"datetime\", \"default\": \"infinity\"}",
+            "{\"name\": \"u2\", \"type\": \"uuid\", \"default\": \"{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}\"}",
+        ]
+        XCTAssertEqual(issues(table(good)).map(\.description), [])
+        let path = "create_table.columns[1].default.sql"
+        func bad(_ expr: String, _ problem: String, line: UInt = #line) {
+            let escaped = expr.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+            assertIssue(issues(table([id, "{\"name\": \"x\", \"type\": \"text\", \"default\": {\"sql\": \"\(escaped)\"}}"])), field: path, problem: problem, fix: "one SQL expression", line: line)
+        }
+        bad("1); DROP TABLE users; --", "not a single SQL expression")
+        bad("'a' -- the rest of the line", "not an SQL expression PostgreSQL reads")
+        bad("1, other text", "not a single SQL expression")
+        bad("1 NOT NULL", "not a single SQL expression")
+        bad("lower(", "not an SQL expression PostgreSQL reads")
+        bad("email", "names a column")
+        bad("(SELECT max(id) FROM users)", "subquery")
+        bad("$1", "parameter")
+        bad("", "empty")
+        bad("1\n+ 1", "line break")
+        // An object with other keys, or a non-string "sql", is not an expression.
+        assertIssue(issues(table([id, "{\"name\": \"x\", \"type\": \"text\", \"default\": {\"sql\": 1}}"])), field: path, problem: "must be a string", fix: "double quotes")
     }
 
     func testGoodDefaults() {

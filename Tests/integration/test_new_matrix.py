@@ -7,6 +7,7 @@ the new file is always 20261125_000018_<slug>.py revising 20260211_000017.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import json
 import py_compile
@@ -320,6 +321,27 @@ SPECS: dict[str, dict] = {
         ],
         timestamps=True,
     ),
+    # An integer key that is also a foreign key gets no sequence (SQLAlchemy's autoincrement rule):
+    # `--sql` once printed BIGSERIAL here while the file made BIGINT.
+    "integer_key_shared_with_parent": ct(
+        "audit_log_details",
+        [
+            {"name": "id", "type": "bigint", "primary_key": True, "foreign_key": fk("audit_log", "CASCADE")},
+            {"name": "note", "type": "text"},
+        ],
+    ),
+    # The contract's Defaults: SQL expressions, "now" on a date, a timestamp literal.
+    "sql_and_date_defaults": ct(
+        "shipments",
+        [
+            {"name": "id", "type": "uuid", "primary_key": True, "default": {"sql": "gen_random_uuid()"}},
+            {"name": "code", "type": "string", "length": 16, "nullable": False, "default": {"sql": "lower('ABC')"}},
+            {"name": "quantity", "type": "integer", "nullable": False, "default": {"sql": "1 + 1"}},
+            {"name": "ship_on", "type": "date", "nullable": False, "default": "now"},
+            {"name": "cutoff", "type": "datetime", "nullable": False, "default": "2026-01-31 09:00:00+00:00"},
+            {"name": "settings", "type": "jsonb", "nullable": False, "default": {"sql": "CAST('{\"a\": 1}' AS jsonb)"}},
+        ],
+    ),
     "composite_primary_key": ct(
         "project_watchers",
         [
@@ -510,11 +532,25 @@ def required_values(conn, table: Table, self_parent: dict | None = None) -> dict
     return values
 
 
+# What each {"sql": ...} default of the matrix stores.
+SQL_DEFAULT_VALUES = {"lower('ABC')": "abc", "1 + 1": 2, "CAST('{\"a\": 1}' AS jsonb)": {"a": 1}}
+
+
 def expected_default(column: Column, value) -> None:
     """The stored value equals the spec's default."""
     default = column.default
-    if column.type == "datetime" and default == "now":
+    if isinstance(default, dict) and set(default) == {"sql"}:
+        if default["sql"] == "gen_random_uuid()":
+            assert isinstance(value, uuid.UUID), (column.name, value)
+        else:
+            assert value == SQL_DEFAULT_VALUES[default["sql"]], (column.name, value)
+    elif column.type == "datetime" and default == "now":
         assert value is not None
+    elif column.type == "date" and default == "now":
+        # CURRENT_DATE on every insert, not the day the migration ran.
+        assert isinstance(value, datetime.date), (column.name, value)
+    elif column.type == "datetime":
+        assert value == datetime.datetime.fromisoformat(default), (column.name, value)
     elif isinstance(default, bool):
         assert value is default, (column.name, value)
     elif isinstance(default, (int, float)) and column.type == "numeric":
@@ -656,10 +692,17 @@ def check_schema(conn, table: Table) -> None:
             constraint = pg_constraint(conn, table.name, f"uniq_{table.name}_{column.name}")
             assert constraint and constraint["type"] == "u", f"no uniq_{table.name}_{column.name}"
     for index in table.indexes:
-        name = f"idx_{table.name}_{'_'.join(index['columns'])}"
+        suffix = "_".join(index["columns"])
+        if index.get("unique"):
+            # A unique rule is the convention's named constraint, not a unique index.
+            constraint = pg_constraint(conn, table.name, f"uniq_{table.name}_{suffix}")
+            assert constraint and constraint["type"] == "u", f"no uniq_{table.name}_{suffix}"
+            assert pg_index(conn, table.name, f"idx_{table.name}_{suffix}") is None
+            continue
+        name = f"idx_{table.name}_{suffix}"
         definition = pg_index(conn, table.name, name)
         assert definition, f"no index {name}"
-        assert ("UNIQUE" in definition) == bool(index.get("unique")), definition
+        assert "UNIQUE" not in definition, definition
         assert f"({', '.join(index['columns'])})" in definition, definition
 
 
@@ -837,6 +880,56 @@ def test_sql_output_runs_on_postgres(name, tmp_path, pg_server, pg_example_db):
         with pg_server.connect(pg_example_db) as conn:
             after = pg_snapshot(conn)
         assert after == before
+
+
+def sql_statements(text: str) -> list[str]:
+    """The statements of a SQL script, whitespace collapsed, comment lines and Alembic's own
+    bookkeeping (BEGIN, COMMIT, alembic_version) left out. Semicolons inside quotes do not split."""
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    statements, current, quoted = [], [], False
+    for ch in text:
+        if ch == "'":
+            quoted = not quoted
+        if ch == ";" and not quoted:
+            statements.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    statements.append("".join(current))
+    out = []
+    for s in statements:
+        s = " ".join(s.split())
+        if not s or s in ("BEGIN", "COMMIT") or "alembic_version" in s:
+            continue
+        out.append(s)
+    return out
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("name", spec_ids())
+def test_sql_preview_equals_what_alembic_renders(name, tmp_path, script_location):
+    """`new --sql` prints what real Alembic renders offline for the written file, both ways."""
+    spec = SPECS[name]
+    versions = copy_project(tmp_path / "proj")
+    spec_file = write_spec(tmp_path, spec)
+    preview = run(["new", "--spec", str(spec_file), "--versions-dir", str(versions), "--date", DATE, "--sql"])
+    assert preview.code == 0, str(preview)
+    written = run(["new", "--spec", str(spec_file), "--versions-dir", str(versions), "--date", DATE])
+    assert written.code == 0, str(written)
+    ours_up, ours_down = split_sql(preview.stdout)
+    assert ours_down is not None, preview.stdout
+    runner = AlembicRunner(versions, "postgresql+psycopg://offline@127.0.0.1/offline", script_location)
+    alembic_up = runner.upgrade_sql(f"{EXAMPLE_HEAD}:{NEW_REVISION}")
+    alembic_down = runner.downgrade_sql(f"{NEW_REVISION}:{EXAMPLE_HEAD}")
+    assert sql_statements(ours_up) == sql_statements(alembic_up)
+    assert sql_statements(ours_down) == sql_statements(alembic_down)
+
+
+def test_sql_statements_normalises_only_whitespace():
+    assert sql_statements("BEGIN;\n-- Running upgrade\nCREATE TABLE t (\n    a TEXT DEFAULT 'x;y', \n    b INT\n);\nCOMMIT;") == [
+        "CREATE TABLE t ( a TEXT DEFAULT 'x;y', b INT )"
+    ]
+    assert sql_statements("CREATE TABLE t (a SERIAL)") != sql_statements("CREATE TABLE t (a INTEGER)")
 
 
 @pytest.mark.cli

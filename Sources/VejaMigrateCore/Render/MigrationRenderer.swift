@@ -94,8 +94,7 @@ public enum MigrationRenderer {
         }
         var lines = PyExpr.call("op.create_table", args, magicTrailingComma: true).lines(indent: 4)
         for i in t.indexes {
-            var iargs = [PyArg(nil, .string(i.name)), PyArg(nil, .string(t.name)), PyArg(nil, .list(i.columns.map(PyExpr.string)))]
-            if i.unique { iargs.append(PyArg("unique", .atom("True"))) }
+            let iargs = [PyArg(nil, .string(i.name)), PyArg(nil, .string(t.name)), PyArg(nil, .list(i.columns.map(PyExpr.string)))]
             lines += PyExpr.call("op.create_index", iargs).lines(indent: 4)
         }
         return lines

@@ -22,10 +22,9 @@ public enum SQLRenderer {
 
     static func createTable(_ t: TableDefinition) -> [String] {
         var parts: [String] = []
-        let serial = t.primaryKey.count == 1 ? t.columns.first { $0.name == t.primaryKey[0] && $0.type.isInteger && $0.serverDefault == nil } : nil
         for c in t.columns {
             var line = "    \(c.name) "
-            if c.name == serial?.name {
+            if c.autoincrement {
                 line += c.type == .bigint ? "BIGSERIAL" : c.type == .smallint ? "SMALLSERIAL" : "SERIAL"
             } else {
                 line += sqlType(c)
@@ -44,7 +43,7 @@ public enum SQLRenderer {
         for ch in t.checks { parts.append("    CONSTRAINT \(ch.name) CHECK (\(ch.condition))") }
         var statements = ["CREATE TABLE \(t.name) (\n" + parts.joined(separator: ",\n") + "\n);"]
         for i in t.indexes {
-            statements.append("CREATE \(i.unique ? "UNIQUE " : "")INDEX \(i.name) ON \(t.name) (\(i.columns.joined(separator: ", ")));")
+            statements.append("CREATE INDEX \(i.name) ON \(t.name) (\(i.columns.joined(separator: ", ")));")
         }
         return statements
     }

@@ -13,6 +13,11 @@ public struct TableDefinition: Equatable, Sendable {
         public var nullable: Bool
         /// The SQL expression of the server default, e.g. `now()` or `'DRAFT'`.
         public var serverDefault: String?
+        /// Whether PostgreSQL fills it from a sequence (`SERIAL`). SQLAlchemy's rule for
+        /// `autoincrement="auto"`: the table's only primary-key column, an integer, with no
+        /// server default and no foreign key. The Python file leaves it to SQLAlchemy; the SQL
+        /// preview writes SERIAL from this, so both say the same.
+        public var autoincrement = false
     }
 
     public struct ForeignKeyConstraint: Equatable, Sendable {
@@ -26,7 +31,6 @@ public struct TableDefinition: Equatable, Sendable {
     public struct NamedColumns: Equatable, Sendable {
         public var name: String
         public var columns: [String]
-        public var unique: Bool = false
     }
 
     public struct CheckConstraint: Equatable, Sendable {
@@ -51,11 +55,13 @@ public struct TableDefinition: Equatable, Sendable {
             all.append(Column(name: "created_at", type: .datetime, nullable: false, defaultValue: .now))
             all.append(Column(name: "updated_at", type: .datetime, nullable: false, defaultValue: .now))
         }
+        let soleKey = all.filter(\.primaryKey).count == 1
         columns = all.map { c in
-            ResolvedColumn(
+            let serverDefault = TableDefinition.serverDefault(c, soleKey: soleKey)
+            return ResolvedColumn(
                 name: c.name, type: c.type, length: c.type == .string ? (c.length ?? 255) : nil,
-                precision: c.precision, scale: c.scale, nullable: c.isNullable,
-                serverDefault: TableDefinition.serverDefault(c, soleKey: all.filter(\.primaryKey).count == 1))
+                precision: c.precision, scale: c.scale, nullable: c.isNullable, serverDefault: serverDefault,
+                autoincrement: soleKey && c.primaryKey && c.type.isInteger && serverDefault == nil && c.foreignKey == nil)
         }
         primaryKey = all.filter(\.primaryKey).map(\.name)
         foreignKeys = all.compactMap { c in
@@ -63,7 +69,8 @@ public struct TableDefinition: Equatable, Sendable {
                 ForeignKeyConstraint(name: TableDefinition.foreignKeyName(table: t.name, column: c.name), column: c.name, table: $0.table, referencedColumn: $0.column, onDelete: $0.onDelete)
             }
         }
-        uniques = all.filter(\.unique).map { NamedColumns(name: TableDefinition.uniqueName(table: t.name, column: $0.name), columns: [$0.name]) }
+        // A unique rule, on one column or several, is the convention's named constraint, never a unique index.
+        var uniques = all.filter(\.unique).map { NamedColumns(name: TableDefinition.uniqueName(table: t.name, columns: [$0.name]), columns: [$0.name]) }
         checks = all.compactMap { c in
             c.enumValues.map { values in
                 CheckConstraint(
@@ -78,20 +85,32 @@ public struct TableDefinition: Equatable, Sendable {
             if names.insert(n).inserted { indexes.append(NamedColumns(name: n, columns: [c.name])) }
         }
         for i in t.indexes {
+            if i.unique {
+                let n = TableDefinition.uniqueName(table: t.name, columns: i.columns)
+                if !uniques.contains(where: { $0.name == n }) { uniques.append(NamedColumns(name: n, columns: i.columns)) }
+                continue
+            }
             let n = TableDefinition.indexName(table: t.name, columns: i.columns)
-            if names.insert(n).inserted { indexes.append(NamedColumns(name: n, columns: i.columns, unique: i.unique)) }
+            if names.insert(n).inserted { indexes.append(NamedColumns(name: n, columns: i.columns)) }
         }
+        self.uniques = uniques
         self.indexes = indexes
     }
 
-    /// The names of the indexes that columns ask for (FK and `index: true`).
+    /// The names of the indexes and unique constraints that columns ask for (FK, `index: true`, `unique: true`).
     static func columnIndexNames(_ t: CreateTable) -> [String] {
         t.columns.filter { $0.foreignKey != nil || $0.index }.map { indexName(table: t.name, columns: [$0.name]) }
+            + t.columns.filter(\.unique).map { uniqueName(table: t.name, columns: [$0.name]) }
+    }
+
+    /// The name an `indexes` entry gets: `uniq_` for a unique one (a constraint), `idx_` otherwise.
+    static func name(of index: Index, table: String) -> String {
+        index.unique ? uniqueName(table: table, columns: index.columns) : indexName(table: table, columns: index.columns)
     }
 
     public static func checkName(table: String, column: String) -> String { "chk_\(table)_\(column)" }
     public static func foreignKeyName(table: String, column: String) -> String { "fk_\(table)_\(column)" }
-    public static func uniqueName(table: String, column: String) -> String { "uniq_\(table)_\(column)" }
+    public static func uniqueName(table: String, columns: [String]) -> String { "uniq_\(table)_" + columns.joined(separator: "_") }
     public static func indexName(table: String, columns: [String]) -> String { "idx_\(table)_" + columns.joined(separator: "_") }
 
     /// The SQL text of a column's server default. A table's sole UUID primary key gets
@@ -102,7 +121,8 @@ public struct TableDefinition: Equatable, Sendable {
             return c.primaryKey && soleKey && c.type == .uuid && c.foreignKey == nil ? "gen_random_uuid()" : nil
         }
         switch d {
-        case .now: return "now()"
+        case .now: return c.type == .date ? "CURRENT_DATE" : "now()"
+        case .sql(let e): return e.trimmed(" ")
         case .string(let s): return SQL.literal(s)
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)

@@ -108,7 +108,7 @@ public struct Column: Equatable, Sendable {
 
 /// A column's server default.
 public enum ColumnDefault: Equatable, Sendable {
-    /// `"now"` on a datetime or date: `now()`.
+    /// `"now"`: `now()` on a datetime, `CURRENT_DATE` on a date.
     case now
     case string(String)
     case bool(Bool)
@@ -117,6 +117,8 @@ public enum ColumnDefault: Equatable, Sendable {
     case decimal(Decimal)
     /// An object or array for a json/jsonb column.
     case json(JSONValue)
+    /// `{"sql": "EXPR"}`: any SQL expression, checked by the PostgreSQL grammar, written as `sa.text("EXPR")`.
+    case sql(String)
 }
 
 /// `ON DELETE` actions.

@@ -4,7 +4,11 @@ import Foundation
 /// field, wrong type and bad value by its path.
 public enum SpecReader {
     /// Parses JSON text; reports every problem found, not just the first.
-    public static func read(json data: Data) throws(VejaMigrateError) -> MigrationSpec {
+    ///
+    /// When a field cannot be read, the rest of the spec is still validated (as far as it reads)
+    /// so that every problem comes out at once, in the order of the fields. `description` is the
+    /// one from the command line, which wins over the spec's.
+    public static func read(json data: Data, description: String? = nil) throws(VejaMigrateError) -> MigrationSpec {
         let root: JSONValue
         do {
             root = try JSONDecoder().decode(JSONValue.self, from: data)
@@ -13,7 +17,17 @@ public enum SpecReader {
         }
         var reader = Reader()
         let spec = reader.spec(root)
-        if !reader.issues.isEmpty { throw .invalidInput(reader.issues) }
+        if !reader.issues.isEmpty {
+            // A column whose type could not be read has no type-dependent checks worth reporting.
+            let typeDependent = ["length", "precision", "scale", "enum", "default"]
+            // A field the reader already reported (a missing name is also an empty one) is reported once.
+            let read = Set(reader.issues.map(\.field))
+            let validation = SpecValidator.issues(in: spec, description: description).filter { issue in
+                !read.contains(issue.field)
+                    && !reader.untypedColumns.contains { column in typeDependent.contains { issue.field.hasPrefix(column + "." + $0) } }
+            }
+            throw .invalidInput(SpecIssue.inFieldOrder(reader.issues + validation))
+        }
         return spec
     }
 
@@ -27,6 +41,8 @@ public enum SpecReader {
 
     private struct Reader {
         var issues: [SpecIssue] = []
+        /// Paths of columns whose `type` is not one the spec knows.
+        var untypedColumns: [String] = []
 
         mutating func issue(_ field: String, _ problem: String, _ fix: String) {
             issues.append(SpecIssue(field: field, problem: problem, fix: fix))
@@ -173,12 +189,14 @@ public enum SpecReader {
                 if let t = ColumnType(rawValue: typeName) {
                     type = t
                 } else {
-                    let hint = ColumnType.synonyms[typeName.lowercased()].map { "use \"\($0.rawValue)\"; the types are " } ?? "use one of "
+                    let synonym = ColumnType.synonyms[typeName.lowercased()]
+                    let hint = synonym.map { "use \"\($0.rawValue)\"; the types are " } ?? "use one of "
                     issue(join(path, "type"), "\"\(typeName)\" is not a known type", hint + ColumnType.allCases.map(\.rawValue).joined(separator: ", "))
-                    return nil
+                    // Read on as the type it most likely means, so the other fields are still checked.
+                    if let synonym { type = synonym } else { untypedColumns.append(path) }
                 }
-            } else if o["type"] == nil {
-                return nil
+            } else {
+                untypedColumns.append(path)
             }
             var col = Column(name: name, type: type)
             col.length = int(o, "length", path)
@@ -220,6 +238,14 @@ public enum SpecReader {
             case .bool(let b): return .bool(b)
             case .int(let i): return .int(i)
             case .decimal(let d): return .decimal(d)
+            case .object(let o) where o.count == 1:
+                // {"sql": "EXPR"} is an expression; any other object is a JSON literal.
+                guard let e = o["sql"] else { return .json(v) }
+                guard case .string(let s) = e else {
+                    issue(join(path, "sql"), "must be a string, not \(e.typeName)", "write the SQL expression in double quotes, e.g. {\"sql\": \"gen_random_uuid()\"}")
+                    return nil
+                }
+                return .sql(s)
             case .array, .object: return .json(v)
             case .null:
                 issue(path, "is null", "leave \"default\" out for no default; a nullable column is NULL when not given")
@@ -290,6 +316,7 @@ extension Column {
             case .int(let i): o["default"] = .int(i)
             case .decimal(let d): o["default"] = .decimal(d)
             case .json(let j): o["default"] = j
+            case .sql(let e): o["default"] = .object(["sql": .string(e)])
             }
         }
         if let fk = foreignKey {
@@ -298,5 +325,57 @@ extension Column {
             o["foreign_key"] = .object(f)
         }
         return .object(o)
+    }
+}
+
+extension SpecIssue {
+    /// The order fields are written in a spec, for sorting issues: known keys in their documented
+    /// order (docs/spec.md), unknown ones after them, list items by index.
+    static let fieldRank: [String: Int] = Dictionary(uniqueKeysWithValues: [
+        "spec", "version", "description", "details", "operations", "create_table",
+        "name", "timestamps", "columns", "indexes", "type", "length", "precision", "scale", "nullable", "primary_key",
+        "unique", "index", "enum", "default", "sql", "foreign_key", "table", "column", "ondelete",
+    ].enumerated().map { ($1, $0) })
+
+    /// The path's parts: keys, and list indexes as numbers.
+    private var fieldParts: [(key: String, index: Int?)] {
+        var parts: [(String, Int?)] = []
+        for piece in field.split(separator: ".") {
+            var rest = Substring(piece)
+            if let open = rest.firstIndex(of: "[") {
+                parts.append((String(rest[..<open]), nil))
+                rest = rest[open...]
+                while rest.first == "[", let close = rest.firstIndex(of: "]") {
+                    parts.append(("", Int(rest[rest.index(after: rest.startIndex)..<close]) ?? 0))
+                    rest = rest[rest.index(after: close)...]
+                }
+            } else {
+                parts.append((String(rest), nil))
+            }
+        }
+        return parts.filter { !$0.0.isEmpty || $0.1 != nil }
+    }
+
+    /// `issues` sorted by where their fields stand in the spec; issues on the same field keep their order.
+    public static func inFieldOrder(_ issues: [SpecIssue]) -> [SpecIssue] {
+        func precedes(_ a: SpecIssue, _ b: SpecIssue) -> Bool {
+            let (pa, pb) = (a.fieldParts, b.fieldParts)
+            for (x, y) in zip(pa, pb) {
+                if let i = x.index, let j = y.index {
+                    if i != j { return i < j }
+                    continue
+                }
+                if x.key == y.key, x.index == y.index { continue }
+                let rx = x.index == nil ? (fieldRank[x.key] ?? Int.max) : -1
+                let ry = y.index == nil ? (fieldRank[y.key] ?? Int.max) : -1
+                if rx != ry { return rx < ry }
+                return x.key < y.key
+            }
+            return pa.count < pb.count
+        }
+        // A stable sort: indices break ties.
+        return issues.enumerated().sorted { l, r in
+            precedes(l.element, r.element) || (!precedes(r.element, l.element) && l.offset < r.offset)
+        }.map(\.element)
     }
 }

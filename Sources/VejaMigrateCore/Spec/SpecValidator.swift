@@ -114,10 +114,10 @@ public enum SpecValidator {
                 if Set(idx.columns).count != idx.columns.count {
                     add(ipath + ".columns", "lists a column twice", "list each column once")
                 }
-                let name = TableDefinition.indexName(table: t.name, columns: idx.columns)
-                generatedName(name, ipath + ".columns", kind: "index")
+                let name = TableDefinition.name(of: idx, table: t.name)
+                generatedName(name, ipath + ".columns", kind: idx.unique ? "unique constraint" : "index")
                 if !indexNames.insert(name).inserted {
-                    add(ipath, "repeats the index \(name)", "remove it: that index exists already")
+                    add(ipath, "repeats \(idx.unique ? "the unique constraint" : "the index") \(name)", "remove it: it exists already")
                 }
             }
         }
@@ -151,7 +151,7 @@ public enum SpecValidator {
             if c.primaryKey, c.unique {
                 add(path + ".unique", "a primary key is unique already", "remove \"unique\"")
             }
-            if c.unique { generatedName(TableDefinition.uniqueName(table: tn, column: c.name), path + ".unique", kind: "unique constraint") }
+            if c.unique { generatedName(TableDefinition.uniqueName(table: tn, columns: [c.name]), path + ".unique", kind: "unique constraint") }
             if c.index || c.foreignKey != nil {
                 generatedName(TableDefinition.indexName(table: tn, columns: [c.name]), path + (c.foreignKey != nil ? ".foreign_key" : ".index"), kind: "index")
             }
@@ -207,16 +207,31 @@ public enum SpecValidator {
             let type = c.type.rawValue
             switch (d, c.type) {
             case (.now, _): break
+            case (.sql(let e), _):
+                if let problem = DefaultExpression.problem(e) {
+                    add(path + ".sql", problem, "write one SQL expression such as gen_random_uuid(), lower('X') or 0")
+                }
             case (.string(let s), _):
+                let timeLike = c.type == .datetime || c.type == .date
                 if c.type.isNumeric || c.type == .boolean || c.type.isJSON {
                     let example = c.type == .boolean ? "true" : c.type.isJSON ? "{}" : "0"
                     add(path, "\"\(s)\" is a string, but \(c.name) is \(type)", "write the default without quotes, e.g. \(example)")
                 } else if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
                     add(path, "contains a control character", "use printable text")
+                } else if timeLike, PostgresLiteral.isRelativeSpecial(s) || PostgresLiteral.looksLikeExpression(s) {
+                    add(path, "\"\(s)\" would be stored as the moment the migration ran, not the time of each insert",
+                        "write \"now\" (\(c.type == .date ? "CURRENT_DATE" : "now()") on every insert)")
+                } else if PostgresLiteral.looksLikeExpression(s) {
+                    add(path, "\"\(s)\" is an SQL expression, but a string default is stored as that text",
+                        "write {\"sql\": \"\(s)\"} in a spec (sql:\(s) in the wizard) for the expression; for the text itself, {\"sql\": \"\(SQL.literal(s))\"}")
                 } else if c.type == .string, s.count > (c.length ?? 255) {
                     add(path, "is longer than the column's length \(c.length ?? 255)", "shorten the default or raise \"length\"")
-                } else if c.type == .date, MigrationDate(s) == nil {
-                    add(path, "\"\(s)\" is not a date", "write YYYY-MM-DD or \"now\"")
+                } else if c.type == .date, !PostgresLiteral.isDate(s) {
+                    add(path, "\"\(s)\" is not a date", "write YYYY-MM-DD, or \"now\" for the date of each insert")
+                } else if c.type == .datetime, !PostgresLiteral.isTimestamp(s) {
+                    add(path, "\"\(s)\" is not a timestamp", "write YYYY-MM-DD HH:MM:SS+00:00, or \"now\" for the time of each insert")
+                } else if c.type == .uuid, !PostgresLiteral.isUUID(s) {
+                    add(path, "\"\(s)\" is not a UUID", "write one like a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11, or {\"sql\": \"gen_random_uuid()\"} for a new one per row")
                 }
             case (.bool, .boolean): break
             case (.bool(let b), _):

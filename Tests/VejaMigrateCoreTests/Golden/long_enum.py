@@ -48,6 +48,13 @@ def upgrade() -> None:
             name="fk_tickets_owner_id",
             ondelete="SET NULL",
         ),
+        sa.UniqueConstraint(
+            "status",
+            "priority",
+            "escalation_level",
+            "owner_id",
+            name="uniq_tickets_status_priority_escalation_level_owner_id",
+        ),
         sa.CheckConstraint(
             "status IN ('STATE_01_WAITING','STATE_02_WAITING','STATE_03_WAITING','STATE_04_WAITING','STATE_05_WAITING','STATE_06_WAITING','STATE_07_WAITING','STATE_08_WAITING','STATE_09_WAITING','STATE_10_WAITING','STATE_11_WAITING','STATE_12_WAITING','STATE_13_WAITING','STATE_14_WAITING','STATE_15_WAITING','STATE_16_WAITING','STATE_17_WAITING','STATE_18_WAITING','STATE_19_WAITING','STATE_20_WAITING','STATE_21_WAITING','STATE_22_WAITING','STATE_23_WAITING','STATE_24_WAITING','STATE_25_WAITING','STATE_26_WAITING','STATE_27_WAITING','STATE_28_WAITING','STATE_29_WAITING','STATE_30_WAITING')",
             name="chk_tickets_status",
@@ -60,16 +67,9 @@ def upgrade() -> None:
         "tickets",
         ["customer_reference_number", "assigned_department_code"],
     )
-    op.create_index(
-        "idx_tickets_status_priority_escalation_level_owner_id",
-        "tickets",
-        ["status", "priority", "escalation_level", "owner_id"],
-        unique=True,
-    )
 
 
 def downgrade() -> None:
-    op.drop_index("idx_tickets_status_priority_escalation_level_owner_id", table_name="tickets")
     op.drop_index("idx_tickets_customer_reference_number_assigned_department_code", table_name="tickets")
     op.drop_index("idx_tickets_owner_id", table_name="tickets")
     op.drop_table("tickets")

@@ -1,0 +1,43 @@
+/// Checks the SQL expression of a `{"sql": ...}` default with the PostgreSQL grammar.
+///
+/// The text is parsed exactly where it will stand, `CREATE TABLE t (c text DEFAULT <expr> NOT NULL)`:
+/// it must be one expression that ends where it started (no second column, constraint or
+/// statement, no comment that swallows the rest of the line), and it may not name a column,
+/// hold a subquery or a parameter, which PostgreSQL refuses in a default.
+public enum DefaultExpression {
+    /// Why `expression` cannot be a default, or nil when it can.
+    public static func problem(_ expression: String) -> String? {
+        let text = expression.trimmed(" ")
+        if text.isEmpty { return "is an empty SQL expression" }
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "contains a line break or control character"
+        }
+        let probe = "CREATE TABLE t (c text DEFAULT \(text) NOT NULL)"
+        let tree: JSONValue
+        do {
+            tree = try PostgresGrammar.parse(probe)
+        } catch {
+            return "is not an SQL expression PostgreSQL reads (\(error.message))"
+        }
+        let statements = PostgresGrammar.statements(tree)
+        guard statements.count == 1, statements[0].node == "CreateStmt",
+              case .array(let elements)? = statements[0].fields["tableElts"], elements.count == 1,
+              case .object(let element) = elements[0], case .object(let column)? = element["ColumnDef"],
+              case .array(let constraints)? = column["constraints"], constraints.count == 2,
+              let defaultNode = constraint(constraints[0], type: "CONSTR_DEFAULT"),
+              constraint(constraints[1], type: "CONSTR_NOTNULL") != nil
+        else {
+            return "is not a single SQL expression (the text goes on past where a default ends)"
+        }
+        let expr = defaultNode["raw_expr"] ?? .null
+        if PostgresGrammar.contains(expr, node: ["SubLink"]) { return "holds a subquery, which a default cannot" }
+        if PostgresGrammar.contains(expr, node: ["ColumnRef"]) { return "names a column, which a default cannot" }
+        if PostgresGrammar.contains(expr, node: ["ParamRef"]) { return "holds a parameter ($1), which a default cannot" }
+        return nil
+    }
+
+    private static func constraint(_ node: JSONValue, type: String) -> [String: JSONValue]? {
+        guard case .object(let o) = node, case .object(let c)? = o["Constraint"], c["contype"] == .string(type) else { return nil }
+        return c
+    }
+}
