@@ -129,9 +129,10 @@ final class SchemaReaderTests: XCTestCase {
         XCTAssertNil(schema.tables["feature_flags"])
         XCTAssertTrue(schema.isTouchedByRawSQL("feature_flags"))
         XCTAssertTrue(schema.mayHaveUnknownColumns("feature_flags"))
-        XCTAssertEqual(schema.rawSQL["feature_flags"]?.map(\.kind), [.createTable, .data])
-        XCTAssertEqual(schema.opaque.map(\.location), ["\(file):25", "\(file):35", "\(file):36"])
-        XCTAssertEqual(schema.opaque.map(\.what), ["op.execute", "op.execute", "op.execute"])
+        // The INSERT INTO feature_flags (line 35) changes rows only: it is neither opaque nor a touch.
+        XCTAssertEqual(schema.rawSQL["feature_flags"]?.map(\.kind), [.createTable])
+        XCTAssertEqual(schema.opaque.map(\.location), ["\(file):25", "\(file):36"])
+        XCTAssertEqual(schema.opaque.map(\.what), ["op.execute", "op.execute"])
         // The raw index names tasks, but cannot change its columns.
         XCTAssertEqual(schema.rawSQL["tasks"]?.map(\.kind), [.index])
         XCTAssertTrue(schema.isTouchedByRawSQL("tasks"))
@@ -347,7 +348,8 @@ final class SchemaReaderTests: XCTestCase {
         let schema = SchemaFixtures.linear([SchemaFixtures.users, body]).schema
         XCTAssertEqual(schema.tables["users"]?.columns.map(\.name), ["id", "email", "x", "y"])
         XCTAssertEqual(schema.tables["users"]?.indexes.map(\.name), ["i", "j"])
-        XCTAssertEqual(schema.opaque.map(\.what), ["op.drop_table inside `if`", "op.execute"])
+        // The DELETE changes rows only.
+        XCTAssertEqual(schema.opaque.map(\.what), ["op.drop_table inside `if`"])
     }
 
     func testSchemaAtOneHeadLeavesOtherBranchesOut() {
@@ -384,19 +386,60 @@ final class SchemaReaderTests: XCTestCase {
         let history = SchemaFixtures.linear(bodies)
         let schema = history.schema
         let file = history.graph.files[1].fileName
-        XCTAssertEqual(schema.opaque.map(\.location), [21, 22, 23, 25, 27, 28, 29, 30].map { "\(file):\($0)" })
+        // The UPDATEs (lines 22 and 29, the second whatever {table} is) change rows only.
+        XCTAssertEqual(schema.opaque.map(\.location), [21, 23, 25, 27, 28, 30].map { "\(file):\($0)" })
         XCTAssertEqual(schema.opaque[0].what, "op.get_bind")
         XCTAssertEqual(schema.opaque[1].tables, ["users"])
-        XCTAssertEqual(schema.opaque[3].tables, [])  // the loop variable is not a name it knows
-        XCTAssertEqual(schema.opaque[4].tables, ["users"])
-        XCTAssertEqual(schema.opaque[5].what, "add_audit_trigger()")
-        XCTAssertEqual(schema.opaque[7].tables, ["Events", "events", "events_old"])
+        XCTAssertEqual(schema.opaque[2].tables, [])  // the loop variable is not a name it knows
+        XCTAssertEqual(schema.opaque[3].tables, ["users"])
+        XCTAssertEqual(schema.opaque[4].what, "add_audit_trigger()")
+        XCTAssertEqual(schema.opaque[5].tables, ["Events", "events", "events_old"])
         // Nothing was applied from inside the loop or the if.
         XCTAssertEqual(schema.tables["users"]?.columns.map(\.name), ["id", "email"])
         XCTAssertEqual(schema.tables["users"]?.indexes, [])
-        XCTAssertEqual(schema.rawSQL["users"]?.map(\.kind), [.data, .alterTable, .unreadable, .unreadable])
+        XCTAssertEqual(schema.rawSQL["users"]?.map(\.kind), [.alterTable, .unreadable, .unreadable])
         XCTAssertTrue(schema.mayHaveUnknownColumns("users"))
         XCTAssertEqual(schema.rawSQL["events_old"]?.map(\.kind), [.createTable])
+    }
+
+    /// A data migration changes no table: its statements and bind parameters are never "tables touched by raw SQL".
+    func testDataMigrationsAndBindParametersAreNotTables() {
+        let bodies = [
+            SchemaFixtures.users,
+            """
+            conn = op.get_bind()
+            conn.execute(sa.text("UPDATE users SET email = :number WHERE id = :id"), {"id": 1, "number": "x"})
+            conn.execute(text("DELETE FROM users WHERE email = :email"), dict(email="a"))
+            op.execute("INSERT INTO users (id, email) VALUES (gen_random_uuid(), 'a:b')")
+            op.execute(sa.text("UPDATE users SET email = lower(email) WHERE email LIKE :pattern").bindparams(pattern="%A%"))
+            conn.exec_driver_sql("SELECT count(*) FROM users WHERE email = %(email)s", {"email": "a"})
+            for row in conn.execute(sa.text("SELECT id FROM users")):
+                pass
+            """,
+        ]
+        let history = SchemaFixtures.linear(bodies)
+        let schema = history.schema
+        let file = history.graph.files[1].fileName
+        for name in ["id", "number", "email", "pattern", "users"] {
+            XCTAssertNil(schema.rawSQL[name], "\(name) is not touched by raw SQL: \(schema.rawSQL)")
+        }
+        // Only op.get_bind() itself stays opaque, and it names no table.
+        XCTAssertEqual(schema.opaque.map(\.location), ["\(file):21"])
+        XCTAssertEqual(schema.opaque.flatMap(\.tables), [])
+        XCTAssertEqual(schema.tables["users"]?.columns.map(\.name), ["id", "email"])
+    }
+
+    /// SQL that changes tables stays opaque with the tables it names, but never the parameters.
+    func testSchemaSQLWithParametersNamesOnlyTables() {
+        let history = SchemaFixtures.linear([
+            SchemaFixtures.users,
+            """
+            op.execute(sa.text("ALTER TABLE users ADD COLUMN note text DEFAULT :d"), {"d": "x"})
+            op.execute("ALTER TABLE users ADD CONSTRAINT")
+            """,
+        ])
+        XCTAssertEqual(history.schema.opaque.map(\.tables), [["users"], ["users"]])
+        XCTAssertNil(history.schema.rawSQL["d"])
     }
 
     func testRawSQLTableNames() {

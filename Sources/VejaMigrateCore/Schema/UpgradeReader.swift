@@ -340,6 +340,10 @@ struct UpgradeReader {
             if mentionsOperations(tokens, start, end) { opaque("statement", tokens, start, end, line: line) }
             return
         }
+        if let execution = UpgradeReader.execution(f, args) {
+            executed(execution, tokens, start, end, line: line)
+            return
+        }
         guard let callee = f.dottedName else {
             if mentionsOperations(tokens, start, end) { opaque("statement", tokens, start, end, line: line) }
             return
@@ -367,6 +371,58 @@ struct UpgradeReader {
         if UpgradeReader.harmlessCallees.contains(root) && !mentionsOperations(tokens, start, end) { return }
         // A helper or something else this reader does not follow.
         opaque(callee + "()", tokens, start, end, line: line, identifiersAreTables: true)
+    }
+
+    /// A call that sends SQL to the database: what it calls itself, and the SQL when it is known.
+    struct Execution {
+        var display: String
+        var sql: String?
+        var placeholders: ExecutedSQL.Placeholders
+    }
+
+    /// `op.execute(...)`, `conn.execute(sa.text(...))`, `op.get_bind().execute(...)`, `conn.exec_driver_sql(...)`.
+    static func execution(_ f: PyValue, _ args: [PyValue]) -> Execution? {
+        let method: String
+        let display: String
+        switch f {
+        case .name(let dotted):
+            guard let dot = dotted.lastIndex(of: ".") else { return nil }
+            method = String(dotted[dotted.index(after: dot)...])
+            display = dotted
+        case .attribute(_, let name):
+            method = name
+            display = name
+        default:
+            return nil
+        }
+        guard method == "execute" || method == "exec_driver_sql" else { return nil }
+        var execution = Execution(display: display, sql: nil, placeholders: method == "execute" ? .sqlalchemyText : .driver)
+        var first = args.first
+        // sa.text("...").bindparams(...) / .columns(...): the text is the receiver.
+        while case .call(.attribute(let receiver, let m), _, _)? = first, ["bindparams", "columns", "execution_options"].contains(m) {
+            first = receiver
+        }
+        switch first {
+        case .string(let s)?:
+            execution.sql = s
+        case .fstring(let s)?:
+            execution.sql = s
+            execution.placeholders = .fstring
+        case .call(let callee, let inner, _)? where ["sa.text", "text", "sqlalchemy.text", "sa.sql.text"].contains(callee.dottedName ?? ""):
+            if case .string(let s)? = inner.first { execution.sql = s }
+            if case .fstring(let s)? = inner.first { execution.sql = s; execution.placeholders = .fstring }
+        default:
+            break
+        }
+        return execution
+    }
+
+    /// Data statements change no table, so they leave nothing behind; other SQL is opaque with the
+    /// tables it names. Parameters (dicts, keywords) are values, never tables.
+    private mutating func executed(_ e: Execution, _ tokens: [Token], _ start: Int, _ end: Int, line: Int) {
+        if let sql = e.sql, ExecutedSQL.isDataOnly(sql, placeholders: e.placeholders) { return }
+        let mentions = e.sql.map { RawSQL.tables(in: $0) } ?? []
+        changes.append(LocatedChange(line: line, change: .opaque(e.display, mentions)))
     }
 
     /// Records an unreadable statement with the tables its strings name.
