@@ -85,7 +85,7 @@ public struct RevisionGraph: Sendable {
         for (seq, names) in sharedSequences.sorted(by: { $0.key < $1.key }) {
             problems.append(HistoryProblem(
                 kind: .duplicateSequence,
-                message: "sequence \(MigrationNaming.sequenceString(seq)) is used by \(names.count) files (\(names.joined(separator: ", "))); move the one that is not yet shared onto the head with `vejamigrate rebase FILE`",
+                message: "sequence \(MigrationNaming.sequenceString(seq)) is used by \(names.count) files (\(names.joined(separator: ", "))); give the one that is not yet shared the next sequence number (its file name, revision, docstring and the down_revision of any migration after it)",
                 files: names))
         }
         for (revision, names) in duplicates.sorted(by: { $0.key < $1.key }) {
@@ -133,7 +133,7 @@ public struct RevisionGraph: Sendable {
             let listed = heads.map { "\($0) (\(files[fileByRevision[$0]!].fileName))" }
             problems.append(HistoryProblem(
                 kind: .multipleHeads,
-                message: "the history has \(heads.count) heads: \(listed.joined(separator: ", ")); join them with `vejamigrate merge` (or `alembic merge heads`), or name the parent with --head REV",
+                message: "the history has \(heads.count) heads: \(listed.joined(separator: ", ")); join them with `alembic merge heads`, or name the parent with --head REV",
                 files: heads.map { files[fileByRevision[$0]!].fileName }))
         }
         let order = Dictionary(uniqueKeysWithValues: HistoryProblem.Kind.allCases.enumerated().map { ($1, $0) })
