@@ -143,4 +143,18 @@ final class HistoryValidationTests: XCTestCase {
         XCTAssertEqual(warned.warnings.map(\.field), ["create_table.columns[1].foreign_key.table"])
         XCTAssertTrue(warned.warnings[0].warningDescription.hasPrefix("warning: create_table.columns[1].foreign_key.table: "))
     }
+
+    /// A data migration's bind parameters are not tables: a foreign key to `number` is an error, not a warning.
+    func testBindParametersOfADataMigrationAreNotTables() {
+        let history = SchemaFixtures.linear([
+            SchemaFixtures.users,
+            """
+            conn = op.get_bind()
+            conn.execute(sa.text("UPDATE users SET email = :number WHERE id = :id"), {"id": 1, "number": "x"})
+            """,
+        ])
+        let (errors, warnings) = SpecValidator.historyIssues(in: table("widgets", [id, fk("number_id", .uuid, "number")]), schema: history.schema)
+        XCTAssertEqual(errors.map(\.field), ["create_table.columns[1].foreign_key.table"])
+        XCTAssertEqual(warnings, [])
+    }
 }
