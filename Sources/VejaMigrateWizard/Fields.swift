@@ -249,6 +249,10 @@ enum FieldPath {
         case (.enums, .enumValues(let i)): return columnName(i, model) + " values"
         case (.enums, .enumDefault(let i)): return columnName(i, model) + " default"
         case (.indexes, .indexColumns(let i)): return "Index \(i + 1)"
+        case (.foreignKeys, _):
+            let attr = path.split(separator: ".").last.map(String.init) ?? ""
+            let col = column.map { columnName($0, model) } ?? ""
+            return "\(col) foreign key" + (["table", "column", "ondelete"].contains(attr) ? " " + attr : "")
         default:
             let attr = path.split(separator: ".").last.map(String.init) ?? ""
             let col = column.map { columnName($0, model) } ?? ""

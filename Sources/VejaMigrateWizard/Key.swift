@@ -16,6 +16,8 @@ public enum Key: Hashable, Sendable {
     case function(Int)
     /// Ctrl plus a letter, lowercase: Ctrl-C is `.control("c")`.
     case control(Character)
+    /// Alt (Meta) plus a key, as the terminal sends it: Esc then the key. Alt-4 is `.alt("4")`.
+    case alt(Character)
 }
 
 /// Everything that can happen to the wizard: a key, a new terminal size, or the result of an effect.

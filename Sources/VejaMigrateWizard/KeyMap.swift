@@ -3,6 +3,8 @@
 public enum Action: Hashable, Sendable {
     case nextField, previousField, activate, back, toggle, choiceNext, choicePrevious
     case add, delete, moveUp, moveDown
+    /// Go straight to the step with the key's number (1 is Description).
+    case jumpToStep
     case help, previewTab, scrollUp, scrollDown, review, quit
     case cursorLeft, cursorRight, cursorHome, cursorEnd, deleteBackward, deleteForward, clearField
 }
@@ -58,6 +60,8 @@ public enum KeyMap {
         KeyBinding([.backTab, .up], "S-Tab", "previous", .previousField, footer: false),
         KeyBinding([.enter], "Enter", "ok", .activate),
         KeyBinding([.escape], "Esc", "back", .back),
+        KeyBinding((1...9).map { .character(Character(String($0))) }, "1-8", "step", .jumpToStep, .notText),
+        KeyBinding((1...9).map { .alt(Character(String($0))) }, "Alt+1-8", "step, in text too", .jumpToStep, footer: false),
         KeyBinding([.character(" ")], "Space", "toggle", .toggle, .focus([.toggle, .choice])),
         KeyBinding([.right], "→", "next choice", .choiceNext, .focus([.choice]), footer: false),
         KeyBinding([.left], "←", "previous choice", .choicePrevious, .focus([.choice]), footer: false),

@@ -329,7 +329,9 @@ extension WizardModel {
         var entries: [String] = []
         var seen = Set<String>()
         for b in KeyMap.bindings where seen.insert(b.label + b.help).inserted {
-            entries.append(b.keys.map(KeyMap.name).joined(separator: ", ").padded(to: 14) + b.help)
+            // A run of keys (1 to 9) reads better as its footer label.
+            let keys = b.keys.count > 3 ? b.label : b.keys.map(KeyMap.name).joined(separator: ", ")
+            entries.append(keys.padded(to: 14) + b.help)
         }
         // Two columns when one does not fit the screen.
         let room = screen.size.height - 6
@@ -414,6 +416,7 @@ extension KeyMap {
         case .pageDown: return "PgDn"
         case .function(let n): return "F\(n)"
         case .control(let c): return "Ctrl-" + c.uppercased()
+        case .alt(let c): return "Alt-" + String(c)
         }
     }
 }

@@ -133,6 +133,7 @@ public struct WizardModel: Sendable {
         state.flash = nil
         let kind = focusedKind
         if let binding = KeyMap.binding(for: key, focus: kind) {
+            if binding.action == .jumpToStep { jump(to: key); return .none }
             return perform(binding.action)
         }
         if kind == .text, case .character(let ch) = key {
@@ -200,6 +201,7 @@ public struct WizardModel: Sendable {
         case .delete: askToDelete()
         case .moveUp: moveColumn(by: -1)
         case .moveDown: moveColumn(by: 1)
+        case .jumpToStep: break  // needs the key: see `jump(to:)`
         case .help: state.overlay = .help
         case .previewTab:
             state.previewTab = state.previewTab == .python ? .sql : .python
@@ -247,8 +249,25 @@ public struct WizardModel: Sendable {
         focus(ids[max(0, min(ids.count - 1, i + delta))])
     }
 
+    /// Goes to the step numbered by the key (as the step bar numbers them), closing any editor.
+    private mutating func jump(to key: Key) {
+        guard case .character(let ch) = key, let n = ch.wholeNumberValue else {
+            guard case .alt(let ch) = key, let n = ch.wholeNumberValue else { return }
+            return jump(to: .character(Character(String(n))))
+        }
+        let steps = state.steps
+        guard n >= 1, n <= steps.count else {
+            state.flash = "There are \(steps.count) steps: 1 to \(steps.count)."
+            return
+        }
+        state.editingColumn = nil
+        state.editingForeignKey = nil
+        enterStep(steps[n - 1])
+    }
+
     /// Focuses the first focusable field of the step, or `preferred` if it exists.
     private mutating func enterStep(_ step: Step, preferred: FieldID? = nil) {
+        if step != state.step { state.continueWarned = nil }
         state.step = step
         state.previewScroll = nil
         let ids = focusableIDs
@@ -270,11 +289,14 @@ public struct WizardModel: Sendable {
         state.attempted.contains(step) || !(issue.problem == "is missing" || issue.problem == "is empty")
     }
 
+    /// Continue: the first time a step has problems of its own it points at them; the next Continue
+    /// moves on anyway, so no step keeps the user from fixing another one first.
     private mutating func advance() {
         state.attempted.insert(state.step)
         let own = issues(on: state.step)
-        if !own.isEmpty {
-            state.flash = "Fix \(own.count == 1 ? "the problem" : "the \(own.count) problems") on this step first: \(own[0].problem)"
+        if !own.isEmpty, state.continueWarned != state.step {
+            state.continueWarned = state.step
+            state.flash = "Fix \(own.count == 1 ? "the problem" : "the \(own.count) problems") on this step first: \(own[0].problem). Or Continue again to fix it later."
             if let target = fieldFor(own[0]) { focus(target) }
             return
         }

@@ -137,6 +137,8 @@ public struct WizardState: Equatable, Sendable {
     public var flash: String?
     /// Steps the user tried to leave: from then on, empty required fields show their error too.
     public var attempted: Set<Step> = []
+    /// The step whose Continue was refused once for its own problems: the next Continue moves on anyway.
+    public var continueWarned: Step?
     /// The row `d` will remove once confirmed.
     public var pendingDelete: FieldID?
 

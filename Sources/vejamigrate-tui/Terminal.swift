@@ -104,6 +104,7 @@ final class Terminal {
         var code: wint_t = 0
         switch wget_wch(window, &code) {
         case OK:
+            if code == 27, let alt = altKey() { return .key(alt) }
             return KeyTranslation.character(UInt32(code)).map(Message.key)
         case KEY_CODE_YES:
             if Int32(code) == KEY_RESIZE { return .resize(size) }
@@ -111,6 +112,19 @@ final class Terminal {
         default:
             return nil
         }
+    }
+
+    /// Alt plus a key arrives as Esc and the key at once: a printable character already queued
+    /// after Esc makes `.alt`. Anything else queued is put back for the next read.
+    private func altKey() -> Key? {
+        wtimeout(window, 0)
+        defer { wtimeout(window, 100) }
+        var next: wint_t = 0
+        let result = wget_wch(window, &next)
+        guard result != ERR else { return nil }
+        if result == OK, case .character(let ch)? = KeyTranslation.character(UInt32(next)) { return .alt(ch) }
+        if result == KEY_CODE_YES { _ = vm_unget_key(Int32(next)) } else { _ = unget_wch(wchar_t(bitPattern: UInt32(next))) }
+        return nil
     }
 
     /// Paints every cell of `screen`, places or hides the cursor, and refreshes once.

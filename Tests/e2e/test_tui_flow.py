@@ -311,3 +311,46 @@ def test_lithuanian_description_in_any_locale(tui, tui_binary, project, versions
     assert s.wait_exit() == 0
     text = (versions / "20261125_000018_prideti_saskaitu_lentele.py").read_text(encoding="utf-8")
     assert text.startswith('"""Pridėti sąskaitų lentelę\n')
+
+
+def test_a_foreign_key_problem_shows_on_the_foreign_key_and_steps_are_reachable_by_number(tui, tui_binary, project, versions):
+    """Issue 7 item 9: uuid `invoice_id` referencing a string column is the FK step's problem, and nothing traps."""
+    before = listing(project)
+    s = tui(80, 24)
+    s.start(start_args(tui_binary, versions), cwd=project)
+    wait_text(s, "1. Description")
+    s.send_text("add invoice lines")
+    s.send_keys("Enter", "Enter", "Enter")
+    wait_text(s, "3. Table")
+    s.send_text("invoice_lines")
+    s.send_keys("Enter", "Enter", "Enter")
+    wait_text(s, "4. Columns")
+    s.send_text("a")
+    wait_text(s, "› column 2")
+    s.send_text("invoice_id")
+    s.send_keys("Tab")
+    s.send_text("u")
+    s.send_keys("Escape")
+    wait_text(s, "invoice_id  uuid")
+    s.send_keys("M-6")  # Alt-6: straight to the foreign keys
+    wait_text(s, "6. Foreign keys")
+    s.send_keys("Enter")
+    wait_text(s, "references:")
+    s.send_keys("C-u")
+    s.send_text("users")
+    s.send_keys("Enter", "C-u")
+    s.send_text("email")
+    s.send_keys("Escape")
+    screen = wait_text(s, "→ users.email")
+    row = next(line for line in screen.split("\n") if "→ users.email" in line)
+    assert "✗" in row, screen
+    s.send_text("4")  # the Columns step has nothing to fix: Continue moves on
+    wait_text(s, "4. Columns")
+    s.send_keys("Tab", "Tab", "Enter")
+    wait_text(s, "5. Enum values")
+    s.send_keys("C-c")
+    wait_text(s, "Quit without writing")
+    s.send_text("y")
+    assert s.wait_exit() == 130
+    assert s.terminal_restored()
+    expect_no_new_files(before, project)
