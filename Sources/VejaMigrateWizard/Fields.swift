@@ -148,6 +148,7 @@ extension WizardModel {
             return "The referenced table, e.g. projects. Empty removes the foreign key."
         }
         let names = typed.trimmed.isEmpty ? schema.tableNames : schema.closeTableNames(to: typed.trimmed, limit: 8)
+        if names.isEmpty { return "No table in the history is close to \"\(typed.trimmed)\". Empty removes the FK." }
         return "Tables: " + names.prefix(8).joined(separator: ", ") + (names.count > 8 ? ", …" : "") + ". Empty removes the FK."
     }
 

@@ -24,12 +24,12 @@ extension WizardModel {
         // The final screen is the path and the reminders, full width, so they read (and copy) whole.
         let layout = self.layout(for: size)
         drawTitle(&screen)
-        drawForm(&screen, width: layout.formWidth)
+        drawForm(&screen, width: layout.formWidth, height: size.height - 3 - layout.statusRows)
         if state.step != .done {
-            for y in 2..<(size.height - 2) { screen.put("│", x: layout.formWidth, y: y, style: WizardModel.dimStyle) }
-            drawPreview(&screen, x: layout.previewX, width: layout.previewWidth)
+            for y in 2..<(size.height - 1 - layout.statusRows) { screen.put("│", x: layout.formWidth, y: y, style: WizardModel.dimStyle) }
+            drawPreview(&screen, x: layout.previewX, width: layout.previewWidth, bottom: size.height - 1 - layout.statusRows)
         }
-        drawStatus(&screen, width: layout.formWidth)
+        drawStatus(&screen, rows: layout.statusRows)
         drawFooter(&screen)
         switch state.overlay {
         case .help: drawHelp(&screen)
@@ -84,9 +84,8 @@ extension WizardModel {
         var cursorX: Int?
     }
 
-    private func drawForm(_ screen: inout Screen, width: Int) {
+    private func drawForm(_ screen: inout Screen, width: Int, height: Int) {
         let top = 2
-        let height = screen.size.height - 4
         let inner = width - 2
         var lines: [FormLine] = []
         let n = state.steps.firstIndex(of: state.step).map { $0 + 1 }
@@ -122,23 +121,36 @@ extension WizardModel {
                 let cx = focused ? 2 + DisplayWidth.of(String(Array(shown).prefix(max(0, cursor)))) : nil
                 lines.append(FormLine(spans: [Span(text: " ", style: .plain), Span(text: clip(padded, box), style: style)], focused: focused, cursorX: cx))
             case .toggle(let on):
-                let text = (on ? "[x] " : "[ ] ") + field.label
-                lines.append(FormLine(spans: [Span(text: clip(text, inner), style: focused ? WizardModel.focusStyle : .plain)], focused: focused))
+                for (k, piece) in wrap(field.label, inner - 4).enumerated() {
+                    let box = k == 0 ? (on ? "[x] " : "[ ] ") : "    "
+                    lines.append(FormLine(spans: [Span(text: box + piece, style: focused ? WizardModel.focusStyle : .plain)], focused: focused))
+                }
             case .choice(let options, let index):
                 let label = field.label + ": "
                 let value = "‹ " + options[index] + " ›"
-                lines.append(FormLine(spans: [
-                    Span(text: label, style: focused ? WizardModel.heading : .plain),
-                    Span(text: clip(value, max(1, inner - DisplayWidth.of(label))), style: focused ? WizardModel.focusStyle : WizardModel.fieldStyle),
-                ], focused: focused))
+                let valueStyle = focused ? WizardModel.focusStyle : WizardModel.fieldStyle
+                if DisplayWidth.of(label) + DisplayWidth.of(value) <= inner {
+                    lines.append(FormLine(spans: [
+                        Span(text: label, style: focused ? WizardModel.heading : .plain),
+                        Span(text: value, style: valueStyle),
+                    ], focused: focused))
+                } else {
+                    // Too long for one row: the label, then the value below it, wrapped, never cut.
+                    for piece in wrap(field.label + ":", inner) {
+                        lines.append(FormLine(spans: [Span(text: piece, style: focused ? WizardModel.heading : .plain)], focused: focused))
+                    }
+                    for piece in wrap(value, inner - 1) {
+                        lines.append(FormLine(spans: [Span(text: " ", style: .plain), Span(text: piece, style: valueStyle)], focused: focused))
+                    }
+                }
             case .row(let text):
                 // A row is marked when a problem sits on it; the review's rows are problems themselves.
                 var isProblem = false
                 if case .issue = field.id { isProblem = true }
                 let marker = own.isEmpty && !isProblem ? "  " : "✗ "
                 let markerStyle = marker == "  " ? Style.plain : WizardModel.errorStyle
-                // Problems on the review read in full; list rows stay one line each.
-                let pieces = isProblem ? wrap(text, inner - 2) : [clip(text, inner - 2)]
+                // Rows wrap (under their first line) rather than lose their end.
+                let pieces = wrap(text, inner - 2)
                 for (k, piece) in pieces.enumerated() {
                     lines.append(FormLine(spans: [
                         Span(text: k == 0 ? marker : "  ", style: markerStyle),
@@ -156,8 +168,9 @@ extension WizardModel {
             }
             if case .row = field.kind {} else {
                 for issue in own {
-                    for (k, piece) in wrap("✗ " + issue.problem, inner - 1).enumerated() {
-                        lines.append(FormLine(spans: [Span(text: (k == 0 ? " " : "   ") + piece, style: WizardModel.errorStyle)], focused: focused))
+                    // " ✗ " then the problem, continuation rows under its first letter: every row fits `inner`.
+                    for (k, piece) in wrap(issue.problem, inner - 3).enumerated() {
+                        lines.append(FormLine(spans: [Span(text: (k == 0 ? " ✗ " : "   ") + piece, style: WizardModel.errorStyle)], focused: focused))
                     }
                 }
             }
@@ -203,7 +216,7 @@ extension WizardModel {
         return field
     }
 
-    private func drawPreview(_ screen: inout Screen, x: Int, width: Int) {
+    private func drawPreview(_ screen: inout Screen, x: Int, width: Int, bottom: Int) {
         let top = 2
         let tabs: [(String, PreviewTab)] = [(" Python ", .python), (" SQL ", .sql)]
         var tx = x + 1
@@ -222,9 +235,7 @@ extension WizardModel {
         screen.put(rule, x: x, y: top + 3, style: WizardModel.dimStyle)
         screen.put(status + " ", x: x + DisplayWidth.of(rule), y: top + 3, style: problems == 0 ? WizardModel.okStyle : WizardModel.errorStyle)
         let lines = previewLines
-        let height = screen.size.height - 2 - (top + 4)
         let first = previewTop
-        let bottom = screen.size.height - 2
         var y = top + 4
         var index = first
         // Long lines wrap at spaces, so nothing the file says is hidden; continuation rows start with ↪.
@@ -251,10 +262,10 @@ extension WizardModel {
             }
             index += 1
         }
-        if first > 0 { screen.put("↑ PgUp", x: x + 1, y: top + 3, style: WizardModel.dimStyle) }
-        if index < lines.count {
-            screen.put("↓ PgDn", x: x + width - 7, y: screen.size.height - 3, style: WizardModel.dimStyle)
-        }
+        // The scroll marks sit on the pane's rule, never over a line of the file.
+        var mx = x + 1
+        if first > 0 { mx += screen.put("↑ PgUp", x: mx, y: top + 3, style: WizardModel.dimStyle) + 1 }
+        if index < lines.count { screen.put("↓ PgDn", x: mx, y: top + 3, style: WizardModel.dimStyle) }
     }
 
     /// How many characters go on each row when a line wraps: greedy, breaking after a space
@@ -283,12 +294,11 @@ extension WizardModel {
         return rows.isEmpty ? [0] : rows
     }
 
-    private func drawStatus(_ screen: inout Screen, width: Int) {
-        let y = screen.size.height - 2
-        if let flash = state.flash {
-            screen.put(" " + flash, x: 0, y: y, style: WizardModel.errorStyle)
-        } else if let hint = fields.first(where: { $0.id == state.focus })?.hint {
-            screen.put(" " + hint, x: 0, y: y, style: WizardModel.dimStyle)
+    private func drawStatus(_ screen: inout Screen, rows: Int) {
+        let y0 = screen.size.height - 1 - rows
+        let style = state.flash != nil ? WizardModel.errorStyle : WizardModel.dimStyle
+        for (k, line) in statusLines(width: screen.size.width).enumerated() {
+            screen.put(" " + line, x: 0, y: y0 + k, style: style)
         }
     }
 

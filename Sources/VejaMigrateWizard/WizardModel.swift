@@ -598,13 +598,26 @@ public struct WizardModel: Sendable {
         var previewWidth: Int
         /// Screen rows of preview text (below its four header rows, above status and footer).
         var previewRows: Int
+        /// Rows of the status area above the footer: the hint or message, wrapped whole.
+        var statusRows: Int
     }
 
     var layout: Layout { layout(for: size) }
 
     func layout(for size: Size) -> Layout {
         let formWidth = state.step == .done ? size.width : min(60, max(40, size.width * 2 / 5))
-        return Layout(formWidth: formWidth, previewX: formWidth + 1, previewWidth: size.width - formWidth - 1, previewRows: max(1, size.height - 8))
+        let statusRows = statusLines(width: size.width).count
+        return Layout(formWidth: formWidth, previewX: formWidth + 1, previewWidth: size.width - formWidth - 1,
+                      previewRows: max(1, size.height - 7 - statusRows), statusRows: statusRows)
+    }
+
+    /// The most rows the status area takes; the panes above give them up.
+    static let maxStatusRows = 4
+
+    /// The message (or else the focused field's hint) wrapped to the screen's width, at least one row.
+    func statusLines(width: Int) -> [String] {
+        let text = state.flash ?? fields.first(where: { $0.id == state.focus })?.hint ?? ""
+        return Array(wrap(text, max(1, width - 2)).prefix(WizardModel.maxStatusRows))
     }
 
     /// How many screen rows a preview line takes once wrapped.
