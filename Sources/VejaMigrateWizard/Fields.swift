@@ -118,28 +118,31 @@ extension WizardModel {
         }
     }
 
+    /// The column editor: the same fields in the same places for every type, so the same keys reach
+    /// the same field; what does not apply to this column is disabled and says why.
     func columnEditorFields(_ c: ColumnDraft) -> [Field] {
-        var out = [
+        let numeric = c.type == .numeric
+        return [
             Field(.columnName, "Name", .text(c.name), hint: "Lowercase letters, digits and _, e.g. amount, project_id."),
             Field(.columnType, "Type", .choice(ColumnType.allCases.map(\.rawValue), ColumnType.allCases.firstIndex(of: c.type)!), hint: "←/→ or Space picks the type; typing its first letter jumps there."),
+            Field(.columnLength, "Length", .text(c.type == .string ? c.length : ""),
+                  hint: c.type == .string ? "Characters; empty means 255." : "Length applies to string columns only.", enabled: c.type == .string),
+            Field(.columnPrecision, "Precision", .text(numeric ? c.precision : ""),
+                  hint: numeric ? "Total digits, e.g. 12." : "Precision applies to numeric columns only.", enabled: numeric),
+            Field(.columnScale, "Scale", .text(numeric ? c.scale : ""),
+                  hint: numeric ? "Digits after the point, e.g. 2." : "Scale applies to numeric columns only.", enabled: numeric),
+            Field(.columnPrimaryKey, "Primary key (Alt-p)", .toggle(c.primaryKey), hint: "Space or Alt-p toggles. Part of the table's primary key."),
+            Field(.columnNullable, "Nullable (Alt-n)", .toggle(c.nullable && !c.primaryKey),
+                  hint: c.primaryKey ? "A primary key is always NOT NULL." : "Space or Alt-n toggles. Off means NOT NULL.", enabled: !c.primaryKey),
+            Field(.columnEnum, "Allowed values (enum)", .text(c.type.isTextual ? c.enumText : ""),
+                  hint: c.type.isTextual ? "Comma-separated, e.g. DRAFT, SENT. Makes chk_<table>_<column>. Empty: free text." : "Allowed values apply to string and text columns only.",
+                  enabled: c.type.isTextual),
+            Field(.columnDefault, "Default", .text(c.defaultText), hint: ColumnSummary.defaultHint(c.type)),
+            Field(.columnUnique, "Unique (Alt-u)", .toggle(c.unique),
+                  hint: c.primaryKey ? "A primary key is unique already." : "Space or Alt-u toggles. Adds uniq_<table>_<column>.", enabled: !c.primaryKey),
+            Field(.columnIndex, "Index (Alt-i)", .toggle(c.index), hint: "Space or Alt-i toggles. Adds idx_<table>_<column> for frequent queries."),
+            Field(.columnDone, "", .button("Done ‹ back to columns"), hint: "Enter (or Esc) returns to the column list."),
         ]
-        switch c.type {
-        case .string: out.append(Field(.columnLength, "Length", .text(c.length), hint: "Characters; empty means 255."))
-        case .numeric:
-            out.append(Field(.columnPrecision, "Precision", .text(c.precision), hint: "Total digits, e.g. 12."))
-            out.append(Field(.columnScale, "Scale", .text(c.scale), hint: "Digits after the point, e.g. 2."))
-        default: break
-        }
-        out.append(Field(.columnPrimaryKey, "Primary key", .toggle(c.primaryKey), hint: "Space toggles. Part of the table's primary key."))
-        if !c.primaryKey { out.append(Field(.columnNullable, "Nullable", .toggle(c.nullable), hint: "Space toggles. Off means NOT NULL.")) }
-        if c.type.isTextual {
-            out.append(Field(.columnEnum, "Allowed values (enum)", .text(c.enumText), hint: "Comma-separated, e.g. DRAFT, SENT. Makes chk_<table>_<column>. Empty: free text."))
-        }
-        out.append(Field(.columnDefault, "Default", .text(c.defaultText), hint: ColumnSummary.defaultHint(c.type)))
-        if !c.primaryKey { out.append(Field(.columnUnique, "Unique", .toggle(c.unique), hint: "Space toggles. Adds uniq_<table>_<column>.")) }
-        out.append(Field(.columnIndex, "Index", .toggle(c.index), hint: "Space toggles. Adds idx_<table>_<column> for frequent queries."))
-        out.append(Field(.columnDone, "", .button("Done ‹ back to columns"), hint: "Enter (or Esc) returns to the column list."))
-        return out
     }
 
     /// The referenced-table hint: the history's tables, closest to what is typed first.

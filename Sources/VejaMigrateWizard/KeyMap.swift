@@ -5,6 +5,8 @@ public enum Action: Hashable, Sendable {
     case add, delete, moveUp, moveDown
     /// Go straight to the step with the key's number (1 is Description).
     case jumpToStep
+    /// In the column editor: Alt-p, Alt-n, Alt-u, Alt-i toggle primary key, nullable, unique, index.
+    case toggleColumnFlag
     case help, previewTab, scrollUp, scrollDown, review, quit
     case cursorLeft, cursorRight, cursorHome, cursorEnd, deleteBackward, deleteForward, clearField
 }
@@ -65,6 +67,7 @@ public enum KeyMap {
         KeyBinding([.character(" ")], "Space", "toggle", .toggle, .focus([.toggle, .choice])),
         KeyBinding([.right], "→", "next choice", .choiceNext, .focus([.choice]), footer: false),
         KeyBinding([.left], "←", "previous choice", .choicePrevious, .focus([.choice]), footer: false),
+        KeyBinding([.alt("p"), .alt("n"), .alt("u"), .alt("i")], "Alt+p/n/u/i", "PK, nullable, unique, index", .toggleColumnFlag, footer: false),
         KeyBinding([.character("a"), .function(5)], "a", "add", .add, .notText),
         KeyBinding([.character("d"), .delete], "d", "delete", .delete, .focus([.row, .toggle])),
         KeyBinding([.character("[")], "[", "move up", .moveUp, .focus([.row]), footer: false),

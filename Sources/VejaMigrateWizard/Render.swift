@@ -102,6 +102,10 @@ extension WizardModel {
             let focused = field.id != nil && field.id == state.focus
             let own = field.id.map { id in stepIssues.filter { issueField($0) == id } } ?? []
             switch field.kind {
+            case .text(let value) where !field.enabled:
+                // Disabled: in its place, dimmed, with nothing to type in.
+                lines.append(FormLine(spans: [Span(text: field.label + " (n/a)", style: focused ? WizardModel.focusStyle : WizardModel.dimStyle)], focused: focused))
+                lines.append(FormLine(spans: [Span(text: " " + value, style: WizardModel.dimStyle)], focused: focused))
             case .text(let value):
                 lines.append(FormLine(spans: [Span(text: field.label, style: focused ? WizardModel.heading : .plain)], focused: focused))
                 let box = inner - 2
@@ -121,9 +125,11 @@ extension WizardModel {
                 let cx = focused ? 2 + DisplayWidth.of(String(Array(shown).prefix(max(0, cursor)))) : nil
                 lines.append(FormLine(spans: [Span(text: " ", style: .plain), Span(text: clip(padded, box), style: style)], focused: focused, cursorX: cx))
             case .toggle(let on):
+                let mark = !field.enabled ? "[-] " : on ? "[x] " : "[ ] "
+                let idle = field.enabled ? Style.plain : WizardModel.dimStyle
                 for (k, piece) in wrap(field.label, inner - 4).enumerated() {
-                    let box = k == 0 ? (on ? "[x] " : "[ ] ") : "    "
-                    lines.append(FormLine(spans: [Span(text: box + piece, style: focused ? WizardModel.focusStyle : .plain)], focused: focused))
+                    let box = k == 0 ? mark : "    "
+                    lines.append(FormLine(spans: [Span(text: box + piece, style: focused ? WizardModel.focusStyle : idle)], focused: focused))
                 }
             case .choice(let options, let index):
                 let label = field.label + ": "
@@ -336,24 +342,32 @@ extension WizardModel {
     }
 
     private func drawHelp(_ screen: inout Screen) {
-        var entries: [String] = []
+        var entries: [(keys: String, help: String)] = []
         var seen = Set<String>()
         for b in KeyMap.bindings where seen.insert(b.label + b.help).inserted {
             // A run of keys (1 to 9) reads better as its footer label.
-            let keys = b.keys.count > 3 ? b.label : b.keys.map(KeyMap.name).joined(separator: ", ")
-            entries.append(keys.padded(to: 14) + b.help)
+            entries.append((b.keys.count > 3 ? b.label : b.keys.map(KeyMap.name).joined(separator: ", "), b.help))
+        }
+        let inner = screen.size.width - 8  // the box's text width at most
+        /// An entry in a column `width` wide: the help wraps under itself, never cut.
+        func rows(_ e: (keys: String, help: String), width: Int) -> [String] {
+            wrap(e.help, max(8, width - 14)).enumerated().map { ($0.offset == 0 ? e.keys : "").padded(to: 14) + $0.element }
         }
         // Two columns when one does not fit the screen.
         let room = screen.size.height - 6
         var lines: [(String, Style)] = []
         if entries.count <= room {
-            lines = entries.map { ($0, .plain) }
+            lines = entries.flatMap { rows($0, width: inner) }.map { ($0, .plain) }
         } else {
             let half = (entries.count + 1) / 2
-            let colWidth = (entries.prefix(half).map(DisplayWidth.of).max() ?? 0) + 3
+            let colWidth = (inner - 2) / 2
             for i in 0..<half {
-                let right = i + half < entries.count ? entries[i + half] : ""
-                lines.append((entries[i].padded(to: colWidth) + right, .plain))
+                let left = rows(entries[i], width: colWidth)
+                let right = i + half < entries.count ? rows(entries[i + half], width: colWidth) : []
+                for k in 0..<max(left.count, right.count) {
+                    let l = k < left.count ? left[k] : ""
+                    lines.append((l.padded(to: colWidth + 2) + (k < right.count ? right[k] : ""), .plain))
+                }
             }
         }
         lines.append(("", .plain))

@@ -134,6 +134,7 @@ public struct WizardModel: Sendable {
         let kind = focusedKind
         if let binding = KeyMap.binding(for: key, focus: kind) {
             if binding.action == .jumpToStep { jump(to: key); return .none }
+            if binding.action == .toggleColumnFlag { toggleColumnFlag(key); return .none }
             return perform(binding.action)
         }
         if kind == .text, case .character(let ch) = key {
@@ -154,9 +155,11 @@ public struct WizardModel: Sendable {
         return .quit(130)
     }
 
-    /// The kind of the focused field.
+    /// The kind of the focused field. A disabled toggle or choice is nil, so no key changes it and the
+    /// footer offers none; a disabled text field stays text so the letters typed at it go nowhere.
     public var focusedKind: FocusKind? {
         guard let field = fields.first(where: { $0.id == state.focus }) else { return nil }
+        if !field.enabled, case .text = field.kind {} else if !field.enabled { return nil }
         switch field.kind {
         case .text: return .text
         case .toggle: return .toggle
@@ -181,6 +184,7 @@ public struct WizardModel: Sendable {
             if case .columnRow = state.focus { return true }
             return false
         case .review: return state.step != .review
+        case .toggleColumnFlag: return state.step == .columns && editing != nil
         default: return true
         }
     }
@@ -201,7 +205,7 @@ public struct WizardModel: Sendable {
         case .delete: askToDelete()
         case .moveUp: moveColumn(by: -1)
         case .moveDown: moveColumn(by: 1)
-        case .jumpToStep: break  // needs the key: see `jump(to:)`
+        case .jumpToStep, .toggleColumnFlag: break  // need the key: see `jump(to:)`, `toggleColumnFlag(_:)`
         case .help: state.overlay = .help
         case .previewTab:
             state.previewTab = state.previewTab == .python ? .sql : .python
@@ -441,7 +445,11 @@ public struct WizardModel: Sendable {
 
     // MARK: Editing values
 
+    /// Whether the focused field takes input.
+    private var focusedEnabled: Bool { fields.first { $0.id == state.focus }?.enabled ?? true }
+
     private mutating func insert(_ ch: Character) {
+        guard focusedEnabled else { return }
         var chars = Array(focusedText)
         let at = min(state.cursor, chars.count)
         chars.insert(ch, at: at)
@@ -475,6 +483,7 @@ public struct WizardModel: Sendable {
     private var editingFK: ColumnDraft? { state.editingForeignKey.flatMap { $0 < state.table.columns.count ? state.table.columns[$0] : nil } }
 
     private mutating func setFocusedText(_ text: String) {
+        guard focusedEnabled else { return }
         switch state.focus {
         case .description: state.description = text
         case .details: state.details = text
@@ -502,6 +511,27 @@ public struct WizardModel: Sendable {
     private mutating func updateEditingFK(_ change: (inout ColumnDraft) -> Void) {
         guard let i = state.editingForeignKey, i < state.table.columns.count else { return }
         change(&state.table.columns[i])
+    }
+
+    /// Alt-p, Alt-n, Alt-u, Alt-i in the column editor: the toggle of that letter, if it is enabled.
+    private mutating func toggleColumnFlag(_ key: Key) {
+        guard applies(.toggleColumnFlag), case .alt(let letter) = key else { return }
+        let target: FieldID
+        switch letter {
+        case "p": target = .columnPrimaryKey
+        case "n": target = .columnNullable
+        case "u": target = .columnUnique
+        case "i": target = .columnIndex
+        default: return
+        }
+        guard fields.first(where: { $0.id == target })?.enabled == true else {
+            state.flash = fields.first { $0.id == target }?.hint
+            return
+        }
+        let focus = state.focus
+        state.focus = target
+        toggleFocused()
+        state.focus = focus
     }
 
     private mutating func toggleFocused() {

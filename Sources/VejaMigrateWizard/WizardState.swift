@@ -90,12 +90,16 @@ public struct Field: Equatable, Sendable {
     public var kind: FieldKind
     /// Shown at the bottom of the form when the field has focus.
     public var hint: String?
+    /// A disabled field keeps its place (and can take focus, so every type needs the same keys to
+    /// reach a field) but takes no input; its hint says why. Keys and the footer both read this.
+    public var enabled: Bool
 
-    init(_ id: FieldID?, _ label: String, _ kind: FieldKind, hint: String? = nil) {
+    init(_ id: FieldID?, _ label: String, _ kind: FieldKind, hint: String? = nil, enabled: Bool = true) {
         self.id = id
         self.label = label
         self.kind = kind
         self.hint = hint
+        self.enabled = enabled
     }
 }
 

@@ -129,14 +129,14 @@ extension Driver {
         type("project_id")
         press(.enter)
         type("u")                      // type jumps to uuid
-        press(.enter, .enter)          // → primary key → nullable
+        press(.enter, .enter, .enter, .enter, .enter)  // length, precision, scale (n/a), primary key → nullable
         press(.character(" "))         // NOT NULL
-        press(.enter, .enter, .enter, .enter)  // default, unique, index → back to list
+        press(.enter, .enter, .enter, .enter, .enter)  // allowed values (n/a), default, unique, index → back to list
         press(.character("a"))
         type("status")
         press(.enter, .enter)          // type string → length
         type("32")
-        press(.enter, .enter)          // → primary key → nullable
+        press(.enter, .enter, .enter, .enter)  // precision, scale (n/a), primary key → nullable
         press(.character(" "))
         press(.enter, .enter)          // allowed values: given on the enum step below
         type("DRAFT")

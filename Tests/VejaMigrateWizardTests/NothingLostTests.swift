@@ -88,4 +88,16 @@ final class NothingLostTests: XCTestCase {
         let line = ColumnSummary.line(d.model.state.table.columns[0])
         XCTAssertTrue(readable(d.screen).contains(squeezed(line)), "\(line)\n\(d.text)")
     }
+
+    func testTheHelpScreenShowsEveryBindingWhole() {
+        var d = Driver()
+        d.press(.function(1))
+        // Two columns wrap each entry under itself, so look for every word (a cut one would be missing).
+        let words = Set(d.text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "│" }).map(String.init))
+        for b in KeyMap.bindings {
+            for word in b.help.split(separator: " ") {
+                XCTAssertTrue(words.contains(String(word)), "\(b.help) is cut:\n\(d.text)")
+            }
+        }
+    }
 }

@@ -79,14 +79,15 @@ def answer_invoices(s) -> None:
     s.send_text("project_id")
     s.send_keys("Enter")
     s.send_text("u")  # the type picker jumps to uuid
-    s.send_keys("Enter", "Enter", "Space", "Enter", "Enter", "Enter", "Enter")
+    # Every type has the same fields (those that do not apply are n/a): length, precision, scale, PK, nullable.
+    s.send_keys("Enter", "Enter", "Enter", "Enter", "Enter", "Space", "Enter", "Enter", "Enter", "Enter", "Enter")
     wait_text(s, "project_id  uuid  NOT NULL")
     s.send_text("a")
     wait_text(s, "› column 3")
     s.send_text("status")
     s.send_keys("Enter", "Enter")
     s.send_text("32")
-    s.send_keys("Enter", "Enter", "Space", "Enter", "Enter")  # allowed values come on the enum step
+    s.send_keys("Enter", "Enter", "Enter", "Enter", "Space", "Enter", "Enter")  # allowed values come on the enum step
     s.send_text("DRAFT")
     s.send_keys("Enter", "Enter", "Enter")
     wait_text(s, "status  string(32)  NOT NULL")
@@ -95,11 +96,11 @@ def answer_invoices(s) -> None:
     s.send_text("amount")
     s.send_keys("Enter")
     s.send_text("n")  # numeric
-    s.send_keys("Enter")
+    s.send_keys("Enter", "Enter")  # Length is n/a for numeric
     s.send_text("12")
     s.send_keys("Enter")
     s.send_text("2")
-    s.send_keys("Enter", "Enter", "Space", "Enter", "Enter", "Enter", "Enter")
+    s.send_keys("Enter", "Enter", "Space", "Enter", "Enter", "Enter", "Enter", "Enter")
     wait_text(s, "amount  numeric(12,2)  NOT NULL")
     s.send_keys("Tab", "Tab", "Enter")  # + Add column, Continue
     wait_text(s, "5. Enum values")
