@@ -35,11 +35,19 @@ public enum Effect: Equatable, Sendable {
     case quit(Int32)
     /// Re-read the history and write the migration (the runtime checks that the history did not change).
     case write
+    /// Write the answers as a spec file (JSON for `vejamigrate new --spec`) at `path`, never over a file.
+    case saveSpec(path: String, text: String)
+    /// Read the history again (it now has the written migration) to start another one.
+    case startOver
 }
 
 /// The outcome of an effect.
 public enum EffectResult: Sendable {
-    case written(path: String, repositoryPath: String)
+    /// The migration was written; `text` is the file as written, shown for review.
+    case written(path: String, repositoryPath: String, text: String = "")
+    case specSaved(path: String)
+    /// The history read again for the next migration.
+    case historyRead(MigrationHistory)
     case failed(String)
     /// The history changed while the wizard was open: the history read again, and what changed.
     case historyChanged(MigrationHistory, String)

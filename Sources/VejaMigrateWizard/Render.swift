@@ -25,7 +25,7 @@ extension WizardModel {
         let layout = self.layout(for: size)
         drawTitle(&screen)
         drawForm(&screen, width: layout.formWidth, height: size.height - 3 - layout.statusRows)
-        if state.step != .done {
+        do {
             for y in 2..<(size.height - 1 - layout.statusRows) { screen.put("│", x: layout.formWidth, y: y, style: WizardModel.dimStyle) }
             drawPreview(&screen, x: layout.previewX, width: layout.previewWidth, bottom: size.height - 1 - layout.statusRows)
         }
@@ -195,15 +195,17 @@ extension WizardModel {
         if lines.count - start > height { screen.put("↓", x: width - 1, y: top + height - 1, style: WizardModel.dimStyle) }
     }
 
+    /// The done screen's head: what was written and the seed's reminders (the file itself is in the right pane).
     private func doneLines(width: Int) -> [FormLine] {
-        var out: [FormLine] = [FormLine(spans: [Span(text: "✓ Migration written", style: WizardModel.okStyle)], focused: false)]
-        for line in (exitMessage ?? "").split(separator: "\n").map(String.init) {
+        var out = wrap("✓ Migration written (the file is on the right):", width).map { FormLine(spans: [Span(text: $0, style: WizardModel.okStyle)], focused: false) }
+        let lines = (exitMessage ?? "").split(separator: "\n").map(String.init).filter { !$0.hasPrefix("Spec saved: ") }
+        for line in lines {
             for piece in wrap(line, width) { out.append(FormLine(spans: [Span(text: piece, style: .plain)], focused: false)) }
-            out.append(FormLine(spans: [], focused: false))
         }
-        out.append(FormLine(spans: [Span(text: "/test and /deploy are the VejaPRO team's commands; the lines are printed again when you quit.", style: WizardModel.dimStyle)], focused: false))
+        for piece in wrap("(/test and /deploy are VejaPRO team commands; printed again when you quit.)", width) {
+            out.append(FormLine(spans: [Span(text: piece, style: WizardModel.dimStyle)], focused: false))
+        }
         out.append(FormLine(spans: [], focused: false))
-        out.append(FormLine(spans: [Span(text: "Enter or q quits.", style: WizardModel.dimStyle)], focused: false))
         return out
     }
 
@@ -312,7 +314,7 @@ extension WizardModel {
         let y = screen.size.height - 1
         screen.fill(x: 0, y: y, width: screen.size.width, height: 1, style: WizardModel.titleStyle)
         var x = 0
-        let items = state.step == .done ? [("Enter", "quit")] : KeyMap.footer(focus: focusedKind, width: screen.size.width, applies: applies)
+        let items = KeyMap.footer(focus: focusedKind, width: screen.size.width, applies: applies)
         for (label, help) in items {
             let item = " \(label) \(help) "
             if x + DisplayWidth.of(item) > screen.size.width { break }

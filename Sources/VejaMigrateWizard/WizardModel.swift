@@ -26,6 +26,8 @@ public struct WizardModel: Sendable {
     public private(set) var exitMessage: String?
     /// The written file's path, once written.
     public private(set) var writtenPath: String?
+    /// The written file's text, shown on the done screen for review.
+    public private(set) var writtenText: String?
 
     /// The smallest terminal the wizard draws in.
     public static let minimumSize = Size(width: 80, height: 24)
@@ -76,13 +78,21 @@ public struct WizardModel: Sendable {
 
     private mutating func handle(_ result: EffectResult) -> Effect {
         switch result {
-        case .written(let path, let repositoryPath):
+        case .written(let path, let repositoryPath, let text):
             writtenPath = path
+            writtenText = text.isEmpty ? nil : text
             exitMessage = ([path] + MigrationPlanner.reminders(repositoryPath: repositoryPath)).joined(separator: "\n")
-            state.step = .done
             state.flash = nil
+            state.specPath = ((try? MigrationNaming.slug(spec.description ?? "")) ?? "migration") + ".json"
+            enterStep(.done, preferred: .quitButton)
         case .failed(let text):
             state.flash = text
+        case .specSaved(let path):
+            state.savedSpecPath = path
+            exitMessage = (exitMessage ?? "") + "\nSpec saved: \(path) (vejamigrate new --spec \(path) writes this migration again)"
+        case .historyRead(let history):
+            graph = history.graph
+            schema = history.schema
         case .historyChanged(let history, let text):
             graph = history.graph
             schema = history.schema
@@ -121,18 +131,14 @@ public struct WizardModel: Sendable {
             }
             return .none
         }
-        if state.step == .done {
-            switch key {
-            case .enter, .escape, .character("q"), .control("c"): return .quit(0)
-            default: return .none
-            }
-        }
         if size.width < WizardModel.minimumSize.width || size.height < WizardModel.minimumSize.height {
             return key == .control("c") ? requestQuit() : .none
         }
         state.flash = nil
         let kind = focusedKind
         if let binding = KeyMap.binding(for: key, focus: kind) {
+            // What `applies` leaves out of the footer does nothing either.
+            guard applies(binding.action) else { return .none }
             if binding.action == .jumpToStep { jump(to: key); return .none }
             if binding.action == .toggleColumnFlag { toggleColumnFlag(key); return .none }
             return perform(binding.action)
@@ -148,6 +154,7 @@ public struct WizardModel: Sendable {
     }
 
     private mutating func requestQuit() -> Effect {
+        if state.step == .done { return .quit(0) }
         if hasUnsavedWork {
             state.overlay = .confirmQuit
             return .none
@@ -172,6 +179,13 @@ public struct WizardModel: Sendable {
 
     /// Whether an action does something here; the footer only offers those.
     public func applies(_ action: Action) -> Bool {
+        if state.step == .done {
+            // The migration is written: nothing to go back to or add; read, save, start over or quit.
+            switch action {
+            case .back, .review, .jumpToStep, .add, .delete, .moveUp, .moveDown, .toggleColumnFlag: return false
+            default: break
+            }
+        }
         switch action {
         case .add: return (state.step == .columns && state.editingColumn == nil) || state.step == .indexes
         case .delete:
@@ -359,6 +373,25 @@ public struct WizardModel: Sendable {
             state.editingColumn = step == .columns && inRange ? column : nil
             state.editingForeignKey = step == .foreignKeys && inRange ? column : nil
             enterStep(step, preferred: field)
+        case .specPath:
+            let path = state.specPath.trimmed
+            guard !path.isEmpty else {
+                state.flash = "Type a file name for the spec, e.g. \((try? MigrationNaming.slug(spec.description ?? "")) ?? "migration").json"
+                return .none
+            }
+            // The spec as `vejamigrate new --spec` reads it; the chosen parent is not part of it.
+            return .saveSpec(path: path, text: spec.jsonText + "\n")
+        case .writeAnother:
+            let keep = (state.previewTab, size)
+            state = WizardState()
+            state.previewTab = keep.0
+            writtenPath = nil
+            writtenText = nil
+            exitMessage = nil
+            enterStep(.description)
+            return .startOver
+        case .quitButton:
+            return .quit(0)
         case .write:
             if !issues.isEmpty {
                 state.flash = "Fix the problems listed above first."
@@ -475,6 +508,7 @@ public struct WizardModel: Sendable {
         case .fkTable: return editingFK?.referencesTable ?? ""
         case .fkColumn: return editingFK?.referencesColumn ?? ""
         case .indexColumns(let i): return i < t.indexes.count ? t.indexes[i].columnsText : ""
+        case .specPath: return state.specPath
         default: return ""
         }
     }
@@ -499,6 +533,7 @@ public struct WizardModel: Sendable {
         case .fkTable: updateEditingFK { $0.referencesTable = text }
         case .fkColumn: updateEditingFK { $0.referencesColumn = text }
         case .indexColumns(let i): state.table.indexes[i].columnsText = text
+        case .specPath: state.specPath = text
         default: break
         }
     }
@@ -616,6 +651,8 @@ public struct WizardModel: Sendable {
         self.spec = spec
         self.issues = issues
         preview = Preview.make(spec: spec, graph: graph, head: chosenHead, date: date, tab: state.previewTab)
+        // After the write the pane shows the file as written, for review.
+        if let writtenText, state.previewTab == .python { preview.python = Highlighter.python(writtenText) }
         // Row counts of the wrapped preview, once per change: scrolling and following read them.
         let width = layout.previewWidth
         previewRowCounts = previewLines.map { WizardModel.wrapPoints(Array($0.text), first: width - 2, rest: width - 4).count }
@@ -635,7 +672,7 @@ public struct WizardModel: Sendable {
     var layout: Layout { layout(for: size) }
 
     func layout(for size: Size) -> Layout {
-        let formWidth = state.step == .done ? size.width : min(60, max(40, size.width * 2 / 5))
+        let formWidth = min(60, max(40, size.width * 2 / 5))
         let statusRows = statusLines(width: size.width).count
         return Layout(formWidth: formWidth, previewX: formWidth + 1, previewWidth: size.width - formWidth - 1,
                       previewRows: max(1, size.height - 7 - statusRows), statusRows: statusRows)
@@ -691,6 +728,7 @@ public struct WizardModel: Sendable {
     /// The first preview line shown: where the user scrolled, or else the part being edited.
     public var previewTop: Int {
         if let scroll = state.previewScroll { return min(scroll, previewMaxTop) }
+        if state.step == .done { return 0 }  // the written file from its first line
         guard state.previewTab == .python else { return 0 }
         let lines = preview.python
         var column: Int?

@@ -63,6 +63,7 @@ public enum FieldID: Hashable, Sendable {
     case parent
     case issue(Int)
     case write
+    case specPath, writeAnother, quitButton
     case continueButton
 }
 
@@ -143,6 +144,10 @@ public struct WizardState: Equatable, Sendable {
     public var attempted: Set<Step> = []
     /// The step whose Continue was refused once for its own problems: the next Continue moves on anyway.
     public var continueWarned: Step?
+    /// Where the done screen saves the answers as a spec (relative to the current directory).
+    public var specPath = ""
+    /// The spec file saved from the done screen, once saved.
+    public var savedSpecPath: String?
     /// The row `d` will remove once confirmed.
     public var pendingDelete: FieldID?
 

@@ -41,8 +41,8 @@ struct WizardLoop {
                 terminal.stop()
                 if let text = model.exitMessage { print(text, terminator: text.hasSuffix("\n") ? "" : "\n") }
                 exit(code)
-            case .write:
-                effect = model.update(.effectResult(WizardRuntime.perform(.write, model: model, context: context)))
+            case .write, .saveSpec, .startOver:
+                effect = model.update(.effectResult(WizardRuntime.perform(effect, model: model, context: context)))
             }
         }
     }

@@ -189,5 +189,6 @@ extension WizardModel {
     /// Test hook: focuses a field of the current step.
     mutating func testFocus(_ id: FieldID) {
         for _ in 0..<200 where state.focus != id { _ = update(.key(.tab)) }
+        for _ in 0..<200 where state.focus != id { _ = update(.key(.backTab)) }
     }
 }

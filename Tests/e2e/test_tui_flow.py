@@ -355,3 +355,40 @@ def test_a_foreign_key_problem_shows_on_the_foreign_key_and_steps_are_reachable_
     assert s.wait_exit() == 130
     assert s.terminal_restored()
     expect_no_new_files(before, project)
+
+
+def test_the_done_screen_saves_a_spec_that_writes_the_same_file(tui, tui_binary, project, versions, tmp_path):
+    """Issue 7 item 12: the written file for review, then the answers saved as a spec, never over a file."""
+    s = tui(100, 30)
+    s.start(start_args(tui_binary, versions), cwd=project)
+    answer_invoices(s)
+    wait_text(s, "No problems: ready to write.")
+    s.send_keys("Enter")
+    screen = wait_text(s, "✓ Migration written")
+    assert '"""add invoices table' in screen  # the file itself, from its first line
+    assert "/test" in screen
+    s.send_keys("BTab", "BTab")  # Quit → Write another → the spec path
+    wait_text(s, "JSON for `vejamigrate new --spec FILE`")
+    s.send_keys("Enter")
+    wait_text(s, "✓ Saved add_invoices_table.json")
+    saved = project / "add_invoices_table.json"
+    first = saved.read_bytes()
+    s.send_keys("Enter")  # again: the file exists, so nothing is replaced
+    wait_text(s, "nothing was written")
+    assert saved.read_bytes() == first
+    s.send_keys("Tab", "Tab", "Enter")  # Quit
+    assert s.wait_exit() == 0
+    assert s.terminal_restored()
+
+    # The saved spec, on the same history and date, writes the same bytes.
+    fresh = tmp_path / "fresh"
+    copy_project(fresh)
+    result = subprocess.run(
+        [str(cli_binary()), "new", "--spec", str(saved), "--dry-run", "--date", "2026-11-25"],
+        cwd=fresh,
+        capture_output=True,
+        check=False,
+        timeout=30,
+    )
+    assert result.returncode == 0, result
+    assert result.stdout == (versions / NEW_FILE).read_bytes()
