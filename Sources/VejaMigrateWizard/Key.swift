@@ -39,6 +39,8 @@ public enum Effect: Equatable, Sendable {
     case saveSpec(path: String, text: String)
     /// Read the history again (it now has the written migration) to start another one.
     case startOver
+    /// Restore the terminal and stop the process; on resume, take the terminal again and repaint.
+    case suspend
 }
 
 /// The outcome of an effect.

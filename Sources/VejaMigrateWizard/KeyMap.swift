@@ -8,6 +8,8 @@ public enum Action: Hashable, Sendable {
     /// In the column editor: Alt-p, Alt-n, Alt-u, Alt-i toggle primary key, nullable, unique, index.
     case toggleColumnFlag
     case help, previewTab, scrollUp, scrollDown, review, quit
+    /// Give the terminal back and stop (the shell's `fg` resumes).
+    case suspend
     case cursorLeft, cursorRight, cursorHome, cursorEnd, deleteBackward, deleteForward, clearField
 }
 
@@ -78,6 +80,7 @@ public enum KeyMap {
         KeyBinding([.function(10), .control("s")], "F10", "review", .review),
         KeyBinding([.function(1), .character("?")], "F1", "help", .help),
         KeyBinding([.control("c")], "^C", "quit", .quit),
+        KeyBinding([.control("z")], "^Z", "suspend (fg resumes)", .suspend, footer: false),
         KeyBinding([.left], "←", "cursor left (in text)", .cursorLeft, .focus([.text]), footer: false),
         KeyBinding([.right], "→", "cursor right (in text)", .cursorRight, .focus([.text]), footer: false),
         KeyBinding([.home, .control("a")], "Home", "start of field", .cursorHome, .focus([.text]), footer: false),

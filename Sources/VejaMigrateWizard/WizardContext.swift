@@ -37,7 +37,7 @@ public enum WizardRuntime {
             } catch {
                 return .failed(error.message)
             }
-        case .none, .quit: return .failed("nothing to do")
+        case .none, .quit, .suspend: return .failed("nothing to do")
         }
     }
 

@@ -231,6 +231,7 @@ public struct WizardModel: Sendable {
             state.editingForeignKey = nil
             go(to: .review)
         case .quit: return requestQuit()
+        case .suspend: return .suspend
         case .cursorLeft: state.cursor = max(0, state.cursor - 1)
         case .cursorRight: state.cursor = min(focusedText.count, state.cursor + 1)
         case .cursorHome: state.cursor = 0

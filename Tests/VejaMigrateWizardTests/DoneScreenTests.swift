@@ -64,3 +64,14 @@ extension DoneScreenTests {
         Golden.check(d.screen, "done-80x24")
     }
 }
+
+final class SuspendTests: XCTestCase {
+    /// Ctrl-Z is the runtime's job (stop the process); the model asks for it and keeps every answer.
+    func testCtrlZAsksTheRuntimeToSuspend() {
+        var d = Driver()
+        d.type("abc")
+        d.press(.control("z"))
+        XCTAssertEqual(d.effects.last, .suspend)
+        XCTAssertEqual(d.model.state.description, "abc")
+    }
+}
