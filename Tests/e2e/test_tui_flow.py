@@ -159,7 +159,9 @@ def test_happy_path_writes_what_the_cli_writes_and_it_applies(tui, tui_binary, p
     assert "Revises: 20260211_000017" in screen
     s.send_keys("Enter")
     screen = wait_text(s, "✓ Migration written")
-    assert "Run `/test` to verify the migration applies cleanly against SQLite test DB." in screen
+    # The reminders wrap in the left pane (the written file is on the right): read that pane's rows joined.
+    left = " ".join(line.split("│")[0].strip() for line in screen.split("\n"))
+    assert "Run `/test` to verify the migration applies cleanly against SQLite test DB." in " ".join(left.split())
     s.send_keys("Enter")
     assert s.wait_exit() == 0
     assert s.terminal_restored()
