@@ -53,6 +53,9 @@ static inline int vm_put_cell(WINDOW *win, int y, int x, const wchar_t *wch, att
 /// The C library's width of a character in the current locale (what ncurses lays cells out by); -1 if unprintable.
 static inline int vm_wcwidth(wchar_t wc) { return wcwidth(wc); }
 
+/// Puts a function-key code back on the input queue (ungetch takes an int).
+static inline int vm_unget_key(int code) { return ungetch(code); }
+
 static inline int vm_ccharmax(void) { return CCHARW_MAX; }
 
 static inline const char *vm_codeset(void) { return nl_langinfo(CODESET); }

@@ -114,32 +114,41 @@ extension WizardModel {
             }
             return out
         case .done:
-            return []
+            var out: [Field] = []
+            if let saved = s.savedSpecPath { out.append(Field(nil, "", .note("✓ Saved \(saved): `vejamigrate new --spec \(saved)` writes this migration again."))) }
+            out.append(Field(.specPath, "Save the answers as a spec file", .text(s.specPath),
+                             hint: "JSON for `vejamigrate new --spec FILE`: review it in a pull request, write the migration again. Enter saves; an existing file is never replaced."))
+            out.append(Field(.writeAnother, "", .button("Write another migration"), hint: "Starts again from the description, on the history as it is now."))
+            out.append(Field(.quitButton, "", .button("Quit"), hint: "Quits; the path and the reminders are printed again in the shell."))
+            return out
         }
     }
 
+    /// The column editor: the same fields in the same places for every type, so the same keys reach
+    /// the same field; what does not apply to this column is disabled and says why.
     func columnEditorFields(_ c: ColumnDraft) -> [Field] {
-        var out = [
+        let numeric = c.type == .numeric
+        return [
             Field(.columnName, "Name", .text(c.name), hint: "Lowercase letters, digits and _, e.g. amount, project_id."),
             Field(.columnType, "Type", .choice(ColumnType.allCases.map(\.rawValue), ColumnType.allCases.firstIndex(of: c.type)!), hint: "←/→ or Space picks the type; typing its first letter jumps there."),
+            Field(.columnLength, "Length", .text(c.type == .string ? c.length : ""),
+                  hint: c.type == .string ? "Characters; empty means 255." : "Length applies to string columns only.", enabled: c.type == .string),
+            Field(.columnPrecision, "Precision", .text(numeric ? c.precision : ""),
+                  hint: numeric ? "Total digits, e.g. 12." : "Precision applies to numeric columns only.", enabled: numeric),
+            Field(.columnScale, "Scale", .text(numeric ? c.scale : ""),
+                  hint: numeric ? "Digits after the point, e.g. 2." : "Scale applies to numeric columns only.", enabled: numeric),
+            Field(.columnPrimaryKey, "Primary key (Alt-p)", .toggle(c.primaryKey), hint: "Space or Alt-p toggles. Part of the table's primary key."),
+            Field(.columnNullable, "Nullable (Alt-n)", .toggle(c.nullable && !c.primaryKey),
+                  hint: c.primaryKey ? "A primary key is always NOT NULL." : "Space or Alt-n toggles. Off means NOT NULL.", enabled: !c.primaryKey),
+            Field(.columnEnum, "Allowed values (enum)", .text(c.type.isTextual ? c.enumText : ""),
+                  hint: c.type.isTextual ? "Comma-separated, e.g. DRAFT, SENT. Makes chk_<table>_<column>. Empty: free text." : "Allowed values apply to string and text columns only.",
+                  enabled: c.type.isTextual),
+            Field(.columnDefault, "Default", .text(c.defaultText), hint: ColumnSummary.defaultHint(c.type)),
+            Field(.columnUnique, "Unique (Alt-u)", .toggle(c.unique),
+                  hint: c.primaryKey ? "A primary key is unique already." : "Space or Alt-u toggles. Adds uniq_<table>_<column>.", enabled: !c.primaryKey),
+            Field(.columnIndex, "Index (Alt-i)", .toggle(c.index), hint: "Space or Alt-i toggles. Adds idx_<table>_<column> for frequent queries."),
+            Field(.columnDone, "", .button("Done ‹ back to columns"), hint: "Enter (or Esc) returns to the column list."),
         ]
-        switch c.type {
-        case .string: out.append(Field(.columnLength, "Length", .text(c.length), hint: "Characters; empty means 255."))
-        case .numeric:
-            out.append(Field(.columnPrecision, "Precision", .text(c.precision), hint: "Total digits, e.g. 12."))
-            out.append(Field(.columnScale, "Scale", .text(c.scale), hint: "Digits after the point, e.g. 2."))
-        default: break
-        }
-        out.append(Field(.columnPrimaryKey, "Primary key", .toggle(c.primaryKey), hint: "Space toggles. Part of the table's primary key."))
-        if !c.primaryKey { out.append(Field(.columnNullable, "Nullable", .toggle(c.nullable), hint: "Space toggles. Off means NOT NULL.")) }
-        if c.type.isTextual {
-            out.append(Field(.columnEnum, "Allowed values (enum)", .text(c.enumText), hint: "Comma-separated, e.g. DRAFT, SENT. Makes chk_<table>_<column>. Empty: free text."))
-        }
-        out.append(Field(.columnDefault, "Default", .text(c.defaultText), hint: ColumnSummary.defaultHint(c.type)))
-        if !c.primaryKey { out.append(Field(.columnUnique, "Unique", .toggle(c.unique), hint: "Space toggles. Adds uniq_<table>_<column>.")) }
-        out.append(Field(.columnIndex, "Index", .toggle(c.index), hint: "Space toggles. Adds idx_<table>_<column> for frequent queries."))
-        out.append(Field(.columnDone, "", .button("Done ‹ back to columns"), hint: "Enter (or Esc) returns to the column list."))
-        return out
     }
 
     /// The referenced-table hint: the history's tables, closest to what is typed first.
@@ -148,6 +157,7 @@ extension WizardModel {
             return "The referenced table, e.g. projects. Empty removes the foreign key."
         }
         let names = typed.trimmed.isEmpty ? schema.tableNames : schema.closeTableNames(to: typed.trimmed, limit: 8)
+        if names.isEmpty { return "No table in the history is close to \"\(typed.trimmed)\". Empty removes the FK." }
         return "Tables: " + names.prefix(8).joined(separator: ", ") + (names.count > 8 ? ", …" : "") + ". Empty removes the FK."
     }
 
@@ -251,6 +261,10 @@ enum FieldPath {
         case (.enums, .enumValues(let i)): return columnName(i, model) + " values"
         case (.enums, .enumDefault(let i)): return columnName(i, model) + " default"
         case (.indexes, .indexColumns(let i)): return "Index \(i + 1)"
+        case (.foreignKeys, _):
+            let attr = path.split(separator: ".").last.map(String.init) ?? ""
+            let col = column.map { columnName($0, model) } ?? ""
+            return "\(col) foreign key" + (["table", "column", "ondelete"].contains(attr) ? " " + attr : "")
         default:
             let attr = path.split(separator: ".").last.map(String.init) ?? ""
             let col = column.map { columnName($0, model) } ?? ""

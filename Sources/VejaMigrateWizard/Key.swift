@@ -16,6 +16,8 @@ public enum Key: Hashable, Sendable {
     case function(Int)
     /// Ctrl plus a letter, lowercase: Ctrl-C is `.control("c")`.
     case control(Character)
+    /// Alt (Meta) plus a key, as the terminal sends it: Esc then the key. Alt-4 is `.alt("4")`.
+    case alt(Character)
 }
 
 /// Everything that can happen to the wizard: a key, a new terminal size, or the result of an effect.
@@ -33,11 +35,21 @@ public enum Effect: Equatable, Sendable {
     case quit(Int32)
     /// Re-read the history and write the migration (the runtime checks that the history did not change).
     case write
+    /// Write the answers as a spec file (JSON for `vejamigrate new --spec`) at `path`, never over a file.
+    case saveSpec(path: String, text: String)
+    /// Read the history again (it now has the written migration) to start another one.
+    case startOver
+    /// Restore the terminal and stop the process; on resume, take the terminal again and repaint.
+    case suspend
 }
 
 /// The outcome of an effect.
 public enum EffectResult: Sendable {
-    case written(path: String, repositoryPath: String)
+    /// The migration was written; `text` is the file as written, shown for review.
+    case written(path: String, repositoryPath: String, text: String = "")
+    case specSaved(path: String)
+    /// The history read again for the next migration.
+    case historyRead(MigrationHistory)
     case failed(String)
     /// The history changed while the wizard was open: the history read again, and what changed.
     case historyChanged(MigrationHistory, String)

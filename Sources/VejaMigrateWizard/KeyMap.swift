@@ -3,7 +3,13 @@
 public enum Action: Hashable, Sendable {
     case nextField, previousField, activate, back, toggle, choiceNext, choicePrevious
     case add, delete, moveUp, moveDown
+    /// Go straight to the step with the key's number (1 is Description).
+    case jumpToStep
+    /// In the column editor: Alt-p, Alt-n, Alt-u, Alt-i toggle primary key, nullable, unique, index.
+    case toggleColumnFlag
     case help, previewTab, scrollUp, scrollDown, review, quit
+    /// Give the terminal back and stop (the shell's `fg` resumes).
+    case suspend
     case cursorLeft, cursorRight, cursorHome, cursorEnd, deleteBackward, deleteForward, clearField
 }
 
@@ -58,9 +64,12 @@ public enum KeyMap {
         KeyBinding([.backTab, .up], "S-Tab", "previous", .previousField, footer: false),
         KeyBinding([.enter], "Enter", "ok", .activate),
         KeyBinding([.escape], "Esc", "back", .back),
+        KeyBinding((1...9).map { .character(Character(String($0))) }, "1-8", "step", .jumpToStep, .notText),
+        KeyBinding((1...9).map { .alt(Character(String($0))) }, "Alt+1-8", "step, in text too", .jumpToStep, footer: false),
         KeyBinding([.character(" ")], "Space", "toggle", .toggle, .focus([.toggle, .choice])),
         KeyBinding([.right], "→", "next choice", .choiceNext, .focus([.choice]), footer: false),
         KeyBinding([.left], "←", "previous choice", .choicePrevious, .focus([.choice]), footer: false),
+        KeyBinding([.alt("p"), .alt("n"), .alt("u"), .alt("i")], "Alt+p/n/u/i", "PK, nullable, unique, index", .toggleColumnFlag, footer: false),
         KeyBinding([.character("a"), .function(5)], "a", "add", .add, .notText),
         KeyBinding([.character("d"), .delete], "d", "delete", .delete, .focus([.row, .toggle])),
         KeyBinding([.character("[")], "[", "move up", .moveUp, .focus([.row]), footer: false),
@@ -71,6 +80,7 @@ public enum KeyMap {
         KeyBinding([.function(10), .control("s")], "F10", "review", .review),
         KeyBinding([.function(1), .character("?")], "F1", "help", .help),
         KeyBinding([.control("c")], "^C", "quit", .quit),
+        KeyBinding([.control("z")], "^Z", "suspend (fg resumes)", .suspend, footer: false),
         KeyBinding([.left], "←", "cursor left (in text)", .cursorLeft, .focus([.text]), footer: false),
         KeyBinding([.right], "→", "cursor right (in text)", .cursorRight, .focus([.text]), footer: false),
         KeyBinding([.home, .control("a")], "Home", "start of field", .cursorHome, .focus([.text]), footer: false),

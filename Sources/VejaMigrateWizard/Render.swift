@@ -24,12 +24,12 @@ extension WizardModel {
         // The final screen is the path and the reminders, full width, so they read (and copy) whole.
         let layout = self.layout(for: size)
         drawTitle(&screen)
-        drawForm(&screen, width: layout.formWidth)
-        if state.step != .done {
-            for y in 2..<(size.height - 2) { screen.put("│", x: layout.formWidth, y: y, style: WizardModel.dimStyle) }
-            drawPreview(&screen, x: layout.previewX, width: layout.previewWidth)
+        drawForm(&screen, width: layout.formWidth, height: size.height - 3 - layout.statusRows)
+        do {
+            for y in 2..<(size.height - 1 - layout.statusRows) { screen.put("│", x: layout.formWidth, y: y, style: WizardModel.dimStyle) }
+            drawPreview(&screen, x: layout.previewX, width: layout.previewWidth, bottom: size.height - 1 - layout.statusRows)
         }
-        drawStatus(&screen, width: layout.formWidth)
+        drawStatus(&screen, rows: layout.statusRows)
         drawFooter(&screen)
         switch state.overlay {
         case .help: drawHelp(&screen)
@@ -84,9 +84,8 @@ extension WizardModel {
         var cursorX: Int?
     }
 
-    private func drawForm(_ screen: inout Screen, width: Int) {
+    private func drawForm(_ screen: inout Screen, width: Int, height: Int) {
         let top = 2
-        let height = screen.size.height - 4
         let inner = width - 2
         var lines: [FormLine] = []
         let n = state.steps.firstIndex(of: state.step).map { $0 + 1 }
@@ -103,6 +102,10 @@ extension WizardModel {
             let focused = field.id != nil && field.id == state.focus
             let own = field.id.map { id in stepIssues.filter { issueField($0) == id } } ?? []
             switch field.kind {
+            case .text(let value) where !field.enabled:
+                // Disabled: in its place, dimmed, with nothing to type in.
+                lines.append(FormLine(spans: [Span(text: field.label + " (n/a)", style: focused ? WizardModel.focusStyle : WizardModel.dimStyle)], focused: focused))
+                lines.append(FormLine(spans: [Span(text: " " + value, style: WizardModel.dimStyle)], focused: focused))
             case .text(let value):
                 lines.append(FormLine(spans: [Span(text: field.label, style: focused ? WizardModel.heading : .plain)], focused: focused))
                 let box = inner - 2
@@ -122,23 +125,38 @@ extension WizardModel {
                 let cx = focused ? 2 + DisplayWidth.of(String(Array(shown).prefix(max(0, cursor)))) : nil
                 lines.append(FormLine(spans: [Span(text: " ", style: .plain), Span(text: clip(padded, box), style: style)], focused: focused, cursorX: cx))
             case .toggle(let on):
-                let text = (on ? "[x] " : "[ ] ") + field.label
-                lines.append(FormLine(spans: [Span(text: clip(text, inner), style: focused ? WizardModel.focusStyle : .plain)], focused: focused))
+                let mark = !field.enabled ? "[-] " : on ? "[x] " : "[ ] "
+                let idle = field.enabled ? Style.plain : WizardModel.dimStyle
+                for (k, piece) in wrap(field.label, inner - 4).enumerated() {
+                    let box = k == 0 ? mark : "    "
+                    lines.append(FormLine(spans: [Span(text: box + piece, style: focused ? WizardModel.focusStyle : idle)], focused: focused))
+                }
             case .choice(let options, let index):
                 let label = field.label + ": "
                 let value = "‹ " + options[index] + " ›"
-                lines.append(FormLine(spans: [
-                    Span(text: label, style: focused ? WizardModel.heading : .plain),
-                    Span(text: clip(value, max(1, inner - DisplayWidth.of(label))), style: focused ? WizardModel.focusStyle : WizardModel.fieldStyle),
-                ], focused: focused))
+                let valueStyle = focused ? WizardModel.focusStyle : WizardModel.fieldStyle
+                if DisplayWidth.of(label) + DisplayWidth.of(value) <= inner {
+                    lines.append(FormLine(spans: [
+                        Span(text: label, style: focused ? WizardModel.heading : .plain),
+                        Span(text: value, style: valueStyle),
+                    ], focused: focused))
+                } else {
+                    // Too long for one row: the label, then the value below it, wrapped, never cut.
+                    for piece in wrap(field.label + ":", inner) {
+                        lines.append(FormLine(spans: [Span(text: piece, style: focused ? WizardModel.heading : .plain)], focused: focused))
+                    }
+                    for piece in wrap(value, inner - 1) {
+                        lines.append(FormLine(spans: [Span(text: " ", style: .plain), Span(text: piece, style: valueStyle)], focused: focused))
+                    }
+                }
             case .row(let text):
                 // A row is marked when a problem sits on it; the review's rows are problems themselves.
                 var isProblem = false
                 if case .issue = field.id { isProblem = true }
                 let marker = own.isEmpty && !isProblem ? "  " : "✗ "
                 let markerStyle = marker == "  " ? Style.plain : WizardModel.errorStyle
-                // Problems on the review read in full; list rows stay one line each.
-                let pieces = isProblem ? wrap(text, inner - 2) : [clip(text, inner - 2)]
+                // Rows wrap (under their first line) rather than lose their end.
+                let pieces = wrap(text, inner - 2)
                 for (k, piece) in pieces.enumerated() {
                     lines.append(FormLine(spans: [
                         Span(text: k == 0 ? marker : "  ", style: markerStyle),
@@ -156,8 +174,9 @@ extension WizardModel {
             }
             if case .row = field.kind {} else {
                 for issue in own {
-                    for (k, piece) in wrap("✗ " + issue.problem, inner - 1).enumerated() {
-                        lines.append(FormLine(spans: [Span(text: (k == 0 ? " " : "   ") + piece, style: WizardModel.errorStyle)], focused: focused))
+                    // " ✗ " then the problem, continuation rows under its first letter: every row fits `inner`.
+                    for (k, piece) in wrap(issue.problem, inner - 3).enumerated() {
+                        lines.append(FormLine(spans: [Span(text: (k == 0 ? " ✗ " : "   ") + piece, style: WizardModel.errorStyle)], focused: focused))
                     }
                 }
             }
@@ -176,15 +195,17 @@ extension WizardModel {
         if lines.count - start > height { screen.put("↓", x: width - 1, y: top + height - 1, style: WizardModel.dimStyle) }
     }
 
+    /// The done screen's head: what was written and the seed's reminders (the file itself is in the right pane).
     private func doneLines(width: Int) -> [FormLine] {
-        var out: [FormLine] = [FormLine(spans: [Span(text: "✓ Migration written", style: WizardModel.okStyle)], focused: false)]
-        for line in (exitMessage ?? "").split(separator: "\n").map(String.init) {
+        var out = wrap("✓ Migration written (the file is on the right):", width).map { FormLine(spans: [Span(text: $0, style: WizardModel.okStyle)], focused: false) }
+        let lines = (exitMessage ?? "").split(separator: "\n").map(String.init).filter { !$0.hasPrefix("Spec saved: ") }
+        for line in lines {
             for piece in wrap(line, width) { out.append(FormLine(spans: [Span(text: piece, style: .plain)], focused: false)) }
-            out.append(FormLine(spans: [], focused: false))
         }
-        out.append(FormLine(spans: [Span(text: "/test and /deploy are the VejaPRO team's commands; the lines are printed again when you quit.", style: WizardModel.dimStyle)], focused: false))
+        for piece in wrap("(/test and /deploy are VejaPRO team commands; printed again when you quit.)", width) {
+            out.append(FormLine(spans: [Span(text: piece, style: WizardModel.dimStyle)], focused: false))
+        }
         out.append(FormLine(spans: [], focused: false))
-        out.append(FormLine(spans: [Span(text: "Enter or q quits.", style: WizardModel.dimStyle)], focused: false))
         return out
     }
 
@@ -203,7 +224,7 @@ extension WizardModel {
         return field
     }
 
-    private func drawPreview(_ screen: inout Screen, x: Int, width: Int) {
+    private func drawPreview(_ screen: inout Screen, x: Int, width: Int, bottom: Int) {
         let top = 2
         let tabs: [(String, PreviewTab)] = [(" Python ", .python), (" SQL ", .sql)]
         var tx = x + 1
@@ -222,9 +243,7 @@ extension WizardModel {
         screen.put(rule, x: x, y: top + 3, style: WizardModel.dimStyle)
         screen.put(status + " ", x: x + DisplayWidth.of(rule), y: top + 3, style: problems == 0 ? WizardModel.okStyle : WizardModel.errorStyle)
         let lines = previewLines
-        let height = screen.size.height - 2 - (top + 4)
         let first = previewTop
-        let bottom = screen.size.height - 2
         var y = top + 4
         var index = first
         // Long lines wrap at spaces, so nothing the file says is hidden; continuation rows start with ↪.
@@ -251,10 +270,10 @@ extension WizardModel {
             }
             index += 1
         }
-        if first > 0 { screen.put("↑ PgUp", x: x + 1, y: top + 3, style: WizardModel.dimStyle) }
-        if index < lines.count {
-            screen.put("↓ PgDn", x: x + width - 7, y: screen.size.height - 3, style: WizardModel.dimStyle)
-        }
+        // The scroll marks sit on the pane's rule, never over a line of the file.
+        var mx = x + 1
+        if first > 0 { mx += screen.put("↑ PgUp", x: mx, y: top + 3, style: WizardModel.dimStyle) + 1 }
+        if index < lines.count { screen.put("↓ PgDn", x: mx, y: top + 3, style: WizardModel.dimStyle) }
     }
 
     /// How many characters go on each row when a line wraps: greedy, breaking after a space
@@ -283,12 +302,11 @@ extension WizardModel {
         return rows.isEmpty ? [0] : rows
     }
 
-    private func drawStatus(_ screen: inout Screen, width: Int) {
-        let y = screen.size.height - 2
-        if let flash = state.flash {
-            screen.put(" " + flash, x: 0, y: y, style: WizardModel.errorStyle)
-        } else if let hint = fields.first(where: { $0.id == state.focus })?.hint {
-            screen.put(" " + hint, x: 0, y: y, style: WizardModel.dimStyle)
+    private func drawStatus(_ screen: inout Screen, rows: Int) {
+        let y0 = screen.size.height - 1 - rows
+        let style = state.flash != nil ? WizardModel.errorStyle : WizardModel.dimStyle
+        for (k, line) in statusLines(width: screen.size.width).enumerated() {
+            screen.put(" " + line, x: 0, y: y0 + k, style: style)
         }
     }
 
@@ -296,7 +314,7 @@ extension WizardModel {
         let y = screen.size.height - 1
         screen.fill(x: 0, y: y, width: screen.size.width, height: 1, style: WizardModel.titleStyle)
         var x = 0
-        let items = state.step == .done ? [("Enter", "quit")] : KeyMap.footer(focus: focusedKind, width: screen.size.width, applies: applies)
+        let items = KeyMap.footer(focus: focusedKind, width: screen.size.width, applies: applies)
         for (label, help) in items {
             let item = " \(label) \(help) "
             if x + DisplayWidth.of(item) > screen.size.width { break }
@@ -326,22 +344,32 @@ extension WizardModel {
     }
 
     private func drawHelp(_ screen: inout Screen) {
-        var entries: [String] = []
+        var entries: [(keys: String, help: String)] = []
         var seen = Set<String>()
         for b in KeyMap.bindings where seen.insert(b.label + b.help).inserted {
-            entries.append(b.keys.map(KeyMap.name).joined(separator: ", ").padded(to: 14) + b.help)
+            // A run of keys (1 to 9) reads better as its footer label.
+            entries.append((b.keys.count > 3 ? b.label : b.keys.map(KeyMap.name).joined(separator: ", "), b.help))
+        }
+        let inner = screen.size.width - 8  // the box's text width at most
+        /// An entry in a column `width` wide: the help wraps under itself, never cut.
+        func rows(_ e: (keys: String, help: String), width: Int) -> [String] {
+            wrap(e.help, max(8, width - 14)).enumerated().map { ($0.offset == 0 ? e.keys : "").padded(to: 14) + $0.element }
         }
         // Two columns when one does not fit the screen.
         let room = screen.size.height - 6
         var lines: [(String, Style)] = []
         if entries.count <= room {
-            lines = entries.map { ($0, .plain) }
+            lines = entries.flatMap { rows($0, width: inner) }.map { ($0, .plain) }
         } else {
             let half = (entries.count + 1) / 2
-            let colWidth = (entries.prefix(half).map(DisplayWidth.of).max() ?? 0) + 3
+            let colWidth = (inner - 2) / 2
             for i in 0..<half {
-                let right = i + half < entries.count ? entries[i + half] : ""
-                lines.append((entries[i].padded(to: colWidth) + right, .plain))
+                let left = rows(entries[i], width: colWidth)
+                let right = i + half < entries.count ? rows(entries[i + half], width: colWidth) : []
+                for k in 0..<max(left.count, right.count) {
+                    let l = k < left.count ? left[k] : ""
+                    lines.append((l.padded(to: colWidth + 2) + (k < right.count ? right[k] : ""), .plain))
+                }
             }
         }
         lines.append(("", .plain))
@@ -414,6 +442,7 @@ extension KeyMap {
         case .pageDown: return "PgDn"
         case .function(let n): return "F\(n)"
         case .control(let c): return "Ctrl-" + c.uppercased()
+        case .alt(let c): return "Alt-" + String(c)
         }
     }
 }

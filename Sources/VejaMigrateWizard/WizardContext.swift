@@ -30,7 +30,26 @@ public enum WizardRuntime {
     public static func perform(_ effect: Effect, model: WizardModel, context: WizardContext) -> EffectResult {
         switch effect {
         case .write: return write(model: model, context: context)
-        case .none, .quit: return .failed("nothing to do")
+        case .saveSpec(let path, let text): return saveSpec(path: path, text: text, context: context)
+        case .startOver:
+            do throws(VejaMigrateError) {
+                return .historyRead(try context.directory.readHistory())
+            } catch {
+                return .failed(error.message)
+            }
+        case .none, .quit, .suspend: return .failed("nothing to do")
+        }
+    }
+
+    /// Writes the spec next to nothing important: at `path` (relative to the current directory),
+    /// atomically and never over an existing file, like a migration.
+    static func saveSpec(path: String, text: String, context: WizardContext) -> EffectResult {
+        let url = URL(fileURLWithPath: path, relativeTo: context.cwd).standardizedFileURL
+        do throws(VejaMigrateError) {
+            try MigrationWriter.write(text, to: url.deletingLastPathComponent(), fileName: url.lastPathComponent)
+            return .specSaved(path: path)
+        } catch {
+            return .failed(error.message)
         }
     }
 
@@ -50,7 +69,8 @@ public enum WizardRuntime {
             try MigrationWriter.write(planned.python, to: context.directory.url, fileName: planned.fileName)
             return .written(
                 path: context.directory.displayPath(of: planned.fileName, cwd: context.cwd),
-                repositoryPath: context.directory.repositoryPath(of: planned.fileName, cwd: context.cwd))
+                repositoryPath: context.directory.repositoryPath(of: planned.fileName, cwd: context.cwd),
+                text: planned.python)
         } catch {
             return .failed(error.message)
         }

@@ -26,6 +26,8 @@ public struct WizardModel: Sendable {
     public private(set) var exitMessage: String?
     /// The written file's path, once written.
     public private(set) var writtenPath: String?
+    /// The written file's text, shown on the done screen for review.
+    public private(set) var writtenText: String?
 
     /// The smallest terminal the wizard draws in.
     public static let minimumSize = Size(width: 80, height: 24)
@@ -76,13 +78,21 @@ public struct WizardModel: Sendable {
 
     private mutating func handle(_ result: EffectResult) -> Effect {
         switch result {
-        case .written(let path, let repositoryPath):
+        case .written(let path, let repositoryPath, let text):
             writtenPath = path
+            writtenText = text.isEmpty ? nil : text
             exitMessage = ([path] + MigrationPlanner.reminders(repositoryPath: repositoryPath)).joined(separator: "\n")
-            state.step = .done
             state.flash = nil
+            state.specPath = ((try? MigrationNaming.slug(spec.description ?? "")) ?? "migration") + ".json"
+            enterStep(.done, preferred: .quitButton)
         case .failed(let text):
             state.flash = text
+        case .specSaved(let path):
+            state.savedSpecPath = path
+            exitMessage = (exitMessage ?? "") + "\nSpec saved: \(path) (vejamigrate new --spec \(path) writes this migration again)"
+        case .historyRead(let history):
+            graph = history.graph
+            schema = history.schema
         case .historyChanged(let history, let text):
             graph = history.graph
             schema = history.schema
@@ -121,18 +131,16 @@ public struct WizardModel: Sendable {
             }
             return .none
         }
-        if state.step == .done {
-            switch key {
-            case .enter, .escape, .character("q"), .control("c"): return .quit(0)
-            default: return .none
-            }
-        }
         if size.width < WizardModel.minimumSize.width || size.height < WizardModel.minimumSize.height {
             return key == .control("c") ? requestQuit() : .none
         }
         state.flash = nil
         let kind = focusedKind
         if let binding = KeyMap.binding(for: key, focus: kind) {
+            // What `applies` leaves out of the footer does nothing either.
+            guard applies(binding.action) else { return .none }
+            if binding.action == .jumpToStep { jump(to: key); return .none }
+            if binding.action == .toggleColumnFlag { toggleColumnFlag(key); return .none }
             return perform(binding.action)
         }
         if kind == .text, case .character(let ch) = key {
@@ -146,6 +154,7 @@ public struct WizardModel: Sendable {
     }
 
     private mutating func requestQuit() -> Effect {
+        if state.step == .done { return .quit(0) }
         if hasUnsavedWork {
             state.overlay = .confirmQuit
             return .none
@@ -153,9 +162,11 @@ public struct WizardModel: Sendable {
         return .quit(130)
     }
 
-    /// The kind of the focused field.
+    /// The kind of the focused field. A disabled toggle or choice is nil, so no key changes it and the
+    /// footer offers none; a disabled text field stays text so the letters typed at it go nowhere.
     public var focusedKind: FocusKind? {
         guard let field = fields.first(where: { $0.id == state.focus }) else { return nil }
+        if !field.enabled, case .text = field.kind {} else if !field.enabled { return nil }
         switch field.kind {
         case .text: return .text
         case .toggle: return .toggle
@@ -168,6 +179,13 @@ public struct WizardModel: Sendable {
 
     /// Whether an action does something here; the footer only offers those.
     public func applies(_ action: Action) -> Bool {
+        if state.step == .done {
+            // The migration is written: nothing to go back to or add; read, save, start over or quit.
+            switch action {
+            case .back, .review, .jumpToStep, .add, .delete, .moveUp, .moveDown, .toggleColumnFlag: return false
+            default: break
+            }
+        }
         switch action {
         case .add: return (state.step == .columns && state.editingColumn == nil) || state.step == .indexes
         case .delete:
@@ -180,6 +198,7 @@ public struct WizardModel: Sendable {
             if case .columnRow = state.focus { return true }
             return false
         case .review: return state.step != .review
+        case .toggleColumnFlag: return state.step == .columns && editing != nil
         default: return true
         }
     }
@@ -200,6 +219,7 @@ public struct WizardModel: Sendable {
         case .delete: askToDelete()
         case .moveUp: moveColumn(by: -1)
         case .moveDown: moveColumn(by: 1)
+        case .jumpToStep, .toggleColumnFlag: break  // need the key: see `jump(to:)`, `toggleColumnFlag(_:)`
         case .help: state.overlay = .help
         case .previewTab:
             state.previewTab = state.previewTab == .python ? .sql : .python
@@ -211,6 +231,7 @@ public struct WizardModel: Sendable {
             state.editingForeignKey = nil
             go(to: .review)
         case .quit: return requestQuit()
+        case .suspend: return .suspend
         case .cursorLeft: state.cursor = max(0, state.cursor - 1)
         case .cursorRight: state.cursor = min(focusedText.count, state.cursor + 1)
         case .cursorHome: state.cursor = 0
@@ -247,8 +268,25 @@ public struct WizardModel: Sendable {
         focus(ids[max(0, min(ids.count - 1, i + delta))])
     }
 
+    /// Goes to the step numbered by the key (as the step bar numbers them), closing any editor.
+    private mutating func jump(to key: Key) {
+        guard case .character(let ch) = key, let n = ch.wholeNumberValue else {
+            guard case .alt(let ch) = key, let n = ch.wholeNumberValue else { return }
+            return jump(to: .character(Character(String(n))))
+        }
+        let steps = state.steps
+        guard n >= 1, n <= steps.count else {
+            state.flash = "There are \(steps.count) steps: 1 to \(steps.count)."
+            return
+        }
+        state.editingColumn = nil
+        state.editingForeignKey = nil
+        enterStep(steps[n - 1])
+    }
+
     /// Focuses the first focusable field of the step, or `preferred` if it exists.
     private mutating func enterStep(_ step: Step, preferred: FieldID? = nil) {
+        if step != state.step { state.continueWarned = nil }
         state.step = step
         state.previewScroll = nil
         let ids = focusableIDs
@@ -270,11 +308,14 @@ public struct WizardModel: Sendable {
         state.attempted.contains(step) || !(issue.problem == "is missing" || issue.problem == "is empty")
     }
 
+    /// Continue: the first time a step has problems of its own it points at them; the next Continue
+    /// moves on anyway, so no step keeps the user from fixing another one first.
     private mutating func advance() {
         state.attempted.insert(state.step)
         let own = issues(on: state.step)
-        if !own.isEmpty {
-            state.flash = "Fix \(own.count == 1 ? "the problem" : "the \(own.count) problems") on this step first: \(own[0].problem)"
+        if !own.isEmpty, state.continueWarned != state.step {
+            state.continueWarned = state.step
+            state.flash = "Fix \(own.count == 1 ? "the problem" : "the \(own.count) problems") on this step first: \(own[0].problem). Or Continue again to fix it later."
             if let target = fieldFor(own[0]) { focus(target) }
             return
         }
@@ -333,6 +374,25 @@ public struct WizardModel: Sendable {
             state.editingColumn = step == .columns && inRange ? column : nil
             state.editingForeignKey = step == .foreignKeys && inRange ? column : nil
             enterStep(step, preferred: field)
+        case .specPath:
+            let path = state.specPath.trimmed
+            guard !path.isEmpty else {
+                state.flash = "Type a file name for the spec, e.g. \((try? MigrationNaming.slug(spec.description ?? "")) ?? "migration").json"
+                return .none
+            }
+            // The spec as `vejamigrate new --spec` reads it; the chosen parent is not part of it.
+            return .saveSpec(path: path, text: spec.jsonText + "\n")
+        case .writeAnother:
+            let keep = (state.previewTab, size)
+            state = WizardState()
+            state.previewTab = keep.0
+            writtenPath = nil
+            writtenText = nil
+            exitMessage = nil
+            enterStep(.description)
+            return .startOver
+        case .quitButton:
+            return .quit(0)
         case .write:
             if !issues.isEmpty {
                 state.flash = "Fix the problems listed above first."
@@ -419,7 +479,11 @@ public struct WizardModel: Sendable {
 
     // MARK: Editing values
 
+    /// Whether the focused field takes input.
+    private var focusedEnabled: Bool { fields.first { $0.id == state.focus }?.enabled ?? true }
+
     private mutating func insert(_ ch: Character) {
+        guard focusedEnabled else { return }
         var chars = Array(focusedText)
         let at = min(state.cursor, chars.count)
         chars.insert(ch, at: at)
@@ -445,6 +509,7 @@ public struct WizardModel: Sendable {
         case .fkTable: return editingFK?.referencesTable ?? ""
         case .fkColumn: return editingFK?.referencesColumn ?? ""
         case .indexColumns(let i): return i < t.indexes.count ? t.indexes[i].columnsText : ""
+        case .specPath: return state.specPath
         default: return ""
         }
     }
@@ -453,6 +518,7 @@ public struct WizardModel: Sendable {
     private var editingFK: ColumnDraft? { state.editingForeignKey.flatMap { $0 < state.table.columns.count ? state.table.columns[$0] : nil } }
 
     private mutating func setFocusedText(_ text: String) {
+        guard focusedEnabled else { return }
         switch state.focus {
         case .description: state.description = text
         case .details: state.details = text
@@ -468,6 +534,7 @@ public struct WizardModel: Sendable {
         case .fkTable: updateEditingFK { $0.referencesTable = text }
         case .fkColumn: updateEditingFK { $0.referencesColumn = text }
         case .indexColumns(let i): state.table.indexes[i].columnsText = text
+        case .specPath: state.specPath = text
         default: break
         }
     }
@@ -480,6 +547,27 @@ public struct WizardModel: Sendable {
     private mutating func updateEditingFK(_ change: (inout ColumnDraft) -> Void) {
         guard let i = state.editingForeignKey, i < state.table.columns.count else { return }
         change(&state.table.columns[i])
+    }
+
+    /// Alt-p, Alt-n, Alt-u, Alt-i in the column editor: the toggle of that letter, if it is enabled.
+    private mutating func toggleColumnFlag(_ key: Key) {
+        guard applies(.toggleColumnFlag), case .alt(let letter) = key else { return }
+        let target: FieldID
+        switch letter {
+        case "p": target = .columnPrimaryKey
+        case "n": target = .columnNullable
+        case "u": target = .columnUnique
+        case "i": target = .columnIndex
+        default: return
+        }
+        guard fields.first(where: { $0.id == target })?.enabled == true else {
+            state.flash = fields.first { $0.id == target }?.hint
+            return
+        }
+        let focus = state.focus
+        state.focus = target
+        toggleFocused()
+        state.focus = focus
     }
 
     private mutating func toggleFocused() {
@@ -564,6 +652,8 @@ public struct WizardModel: Sendable {
         self.spec = spec
         self.issues = issues
         preview = Preview.make(spec: spec, graph: graph, head: chosenHead, date: date, tab: state.previewTab)
+        // After the write the pane shows the file as written, for review.
+        if let writtenText, state.previewTab == .python { preview.python = Highlighter.python(writtenText) }
         // Row counts of the wrapped preview, once per change: scrolling and following read them.
         let width = layout.previewWidth
         previewRowCounts = previewLines.map { WizardModel.wrapPoints(Array($0.text), first: width - 2, rest: width - 4).count }
@@ -576,13 +666,26 @@ public struct WizardModel: Sendable {
         var previewWidth: Int
         /// Screen rows of preview text (below its four header rows, above status and footer).
         var previewRows: Int
+        /// Rows of the status area above the footer: the hint or message, wrapped whole.
+        var statusRows: Int
     }
 
     var layout: Layout { layout(for: size) }
 
     func layout(for size: Size) -> Layout {
-        let formWidth = state.step == .done ? size.width : min(60, max(40, size.width * 2 / 5))
-        return Layout(formWidth: formWidth, previewX: formWidth + 1, previewWidth: size.width - formWidth - 1, previewRows: max(1, size.height - 8))
+        let formWidth = min(60, max(40, size.width * 2 / 5))
+        let statusRows = statusLines(width: size.width).count
+        return Layout(formWidth: formWidth, previewX: formWidth + 1, previewWidth: size.width - formWidth - 1,
+                      previewRows: max(1, size.height - 7 - statusRows), statusRows: statusRows)
+    }
+
+    /// The most rows the status area takes; the panes above give them up.
+    static let maxStatusRows = 4
+
+    /// The message (or else the focused field's hint) wrapped to the screen's width, at least one row.
+    func statusLines(width: Int) -> [String] {
+        let text = state.flash ?? fields.first(where: { $0.id == state.focus })?.hint ?? ""
+        return Array(wrap(text, max(1, width - 2)).prefix(WizardModel.maxStatusRows))
     }
 
     /// How many screen rows a preview line takes once wrapped.
@@ -626,6 +729,7 @@ public struct WizardModel: Sendable {
     /// The first preview line shown: where the user scrolled, or else the part being edited.
     public var previewTop: Int {
         if let scroll = state.previewScroll { return min(scroll, previewMaxTop) }
+        if state.step == .done { return 0 }  // the written file from its first line
         guard state.previewTab == .python else { return 0 }
         let lines = preview.python
         var column: Int?

@@ -63,6 +63,7 @@ public enum FieldID: Hashable, Sendable {
     case parent
     case issue(Int)
     case write
+    case specPath, writeAnother, quitButton
     case continueButton
 }
 
@@ -90,12 +91,16 @@ public struct Field: Equatable, Sendable {
     public var kind: FieldKind
     /// Shown at the bottom of the form when the field has focus.
     public var hint: String?
+    /// A disabled field keeps its place (and can take focus, so every type needs the same keys to
+    /// reach a field) but takes no input; its hint says why. Keys and the footer both read this.
+    public var enabled: Bool
 
-    init(_ id: FieldID?, _ label: String, _ kind: FieldKind, hint: String? = nil) {
+    init(_ id: FieldID?, _ label: String, _ kind: FieldKind, hint: String? = nil, enabled: Bool = true) {
         self.id = id
         self.label = label
         self.kind = kind
         self.hint = hint
+        self.enabled = enabled
     }
 }
 
@@ -137,6 +142,12 @@ public struct WizardState: Equatable, Sendable {
     public var flash: String?
     /// Steps the user tried to leave: from then on, empty required fields show their error too.
     public var attempted: Set<Step> = []
+    /// The step whose Continue was refused once for its own problems: the next Continue moves on anyway.
+    public var continueWarned: Step?
+    /// Where the done screen saves the answers as a spec (relative to the current directory).
+    public var specPath = ""
+    /// The spec file saved from the done screen, once saved.
+    public var savedSpecPath: String?
     /// The row `d` will remove once confirmed.
     public var pendingDelete: FieldID?
 

@@ -104,6 +104,7 @@ final class Terminal {
         var code: wint_t = 0
         switch wget_wch(window, &code) {
         case OK:
+            if code == 27, let alt = altKey() { return .key(alt) }
             return KeyTranslation.character(UInt32(code)).map(Message.key)
         case KEY_CODE_YES:
             if Int32(code) == KEY_RESIZE { return .resize(size) }
@@ -111,6 +112,19 @@ final class Terminal {
         default:
             return nil
         }
+    }
+
+    /// Alt plus a key arrives as Esc and the key at once: a printable character already queued
+    /// after Esc makes `.alt`. Anything else queued is put back for the next read.
+    private func altKey() -> Key? {
+        wtimeout(window, 0)
+        defer { wtimeout(window, 100) }
+        var next: wint_t = 0
+        let result = wget_wch(window, &next)
+        guard result != ERR else { return nil }
+        if result == OK, case .character(let ch)? = KeyTranslation.character(UInt32(next)) { return .alt(ch) }
+        if result == KEY_CODE_YES { _ = vm_unget_key(Int32(next)) } else { _ = unget_wch(wchar_t(bitPattern: UInt32(next))) }
+        return nil
     }
 
     /// Paints every cell of `screen`, places or hides the cursor, and refreshes once.
@@ -204,6 +218,37 @@ final class Terminal {
         cursorVisible = visibility
     }
 
+    /// Whether a SIGTSTP arrived from outside since the last call.
+    func takePendingSuspend() -> Bool {
+        TerminalSignals.suspendPending.exchange(false, ordering: .relaxed)
+    }
+
+    /// Ctrl-Z: gives the terminal back (endwin), stops the job, and when the shell's `fg` continues it,
+    /// drops whatever was typed meanwhile, takes the terminal again and makes the next paint redraw everything.
+    func suspend() {
+        guard !stopped else { return }
+        curs_set(1)
+        cursorVisible = -1
+        endwin()
+        TerminalSignals.terminalActive.store(false, ordering: .sequentiallyConsistent)
+        // Stop as the default action would, the whole job at once; our handler is back on resume.
+        var byDefault = sigaction()
+        sigemptyset(&byDefault.sa_mask)
+        sigaction(SIGTSTP, &byDefault, nil)
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGTSTP)
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
+        kill(0, SIGTSTP)
+        // Continued.
+        TerminalSignals.installSuspendHandler()
+        tcflush(STDIN_FILENO, TCIFLUSH)
+        TerminalSignals.terminalActive.store(true, ordering: .sequentiallyConsistent)
+        wrefresh(window)  // back into curses mode
+        clearok(window, true)
+        lastStyle = (.plain, 0, 0)
+    }
+
     /// Gives the terminal back (endwin); safe to call more than once.
     func stop() {
         guard !stopped else { return }
@@ -264,6 +309,20 @@ enum KeyTranslation {
 enum TerminalSignals {
     static let pending = Atomic<Int32>(0)
     static let terminalActive = Atomic<Bool>(false)
+    /// A SIGTSTP sent from outside: the loop suspends as for Ctrl-Z (raw mode makes Ctrl-Z a key).
+    static let suspendPending = Atomic<Bool>(false)
+
+    /// Our SIGTSTP handler only flags it; installed before newterm, so ncurses does not add its own.
+    static func installSuspendHandler() {
+        _ = suspendPending.load(ordering: .relaxed)
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            TerminalSignals.suspendPending.store(true, ordering: .relaxed)
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGTSTP, &action, nil)
+    }
     static let stopSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
     static let fatalSignals: [Int32] = [SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGTRAP]
     /// The handlers replaced for the fatal signals (the Swift runtime's backtracer, usually), by signal number.
@@ -285,6 +344,7 @@ enum TerminalSignals {
         // A parent can hand down a blocked mask (swift-corelibs-foundation's Process did).
         sigprocmask(SIG_UNBLOCK, &unblock, nil)
 
+        installSuspendHandler()
         for signal in stopSignals {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { signal in

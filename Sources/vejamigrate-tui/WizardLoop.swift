@@ -17,6 +17,12 @@ struct WizardLoop {
             // fast typing) are all applied before the next frame.
             if changed { terminal.paint(model.render(size: terminal.size)) }
             changed = false
+            if terminal.takePendingSuspend() {
+                // SIGTSTP from outside (kill -TSTP): the same as Ctrl-Z.
+                perform(.suspend, on: &model)
+                changed = true
+                continue
+            }
             if let signal = terminal.pendingSignal {
                 // Nothing is written: a write only happens inside `perform`, which runs to the end first.
                 terminal.stop()
@@ -41,8 +47,12 @@ struct WizardLoop {
                 terminal.stop()
                 if let text = model.exitMessage { print(text, terminator: text.hasSuffix("\n") ? "" : "\n") }
                 exit(code)
-            case .write:
-                effect = model.update(.effectResult(WizardRuntime.perform(.write, model: model, context: context)))
+            case .suspend:
+                terminal.suspend()
+                // The window may have changed while stopped; the next paint redraws every cell.
+                effect = model.update(.resize(terminal.size))
+            case .write, .saveSpec, .startOver:
+                effect = model.update(.effectResult(WizardRuntime.perform(effect, model: model, context: context)))
             }
         }
     }

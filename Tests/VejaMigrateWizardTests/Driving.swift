@@ -96,7 +96,12 @@ enum Golden {
         let actual = document(screen)
         if ProcessInfo.processInfo.environment["VEJAMIGRATE_RECORD"] == "1" {
             try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let previous = try? String(contentsOf: url, encoding: .utf8)
             try! actual.write(to: url, atomically: true, encoding: .utf8)
+            // A recording run never passes: the new baseline must be reviewed, then the tests run again.
+            if previous != actual {
+                XCTFail("Recorded new baseline \(name); review the diff and run the tests again without VEJAMIGRATE_RECORD", file: file, line: line)
+            }
             return
         }
         guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
@@ -124,14 +129,14 @@ extension Driver {
         type("project_id")
         press(.enter)
         type("u")                      // type jumps to uuid
-        press(.enter, .enter)          // → primary key → nullable
+        press(.enter, .enter, .enter, .enter, .enter)  // length, precision, scale (n/a), primary key → nullable
         press(.character(" "))         // NOT NULL
-        press(.enter, .enter, .enter, .enter)  // default, unique, index → back to list
+        press(.enter, .enter, .enter, .enter, .enter)  // allowed values (n/a), default, unique, index → back to list
         press(.character("a"))
         type("status")
         press(.enter, .enter)          // type string → length
         type("32")
-        press(.enter, .enter)          // → primary key → nullable
+        press(.enter, .enter, .enter, .enter)  // precision, scale (n/a), primary key → nullable
         press(.character(" "))
         press(.enter, .enter)          // allowed values: given on the enum step below
         type("DRAFT")
@@ -168,3 +173,22 @@ let invoicesSpecJSON = """
   }
 }
 """
+
+extension Driver {
+    /// On the column list: `a`, the name, the type by its letter, Esc back to the list.
+    mutating func addColumn(_ name: String, typeLetter: Character? = nil) {
+        press(.character("a"))
+        type(name)
+        press(.tab)
+        if let typeLetter { press(.character(typeLetter)) }
+        press(.escape)
+    }
+}
+
+extension WizardModel {
+    /// Test hook: focuses a field of the current step.
+    mutating func testFocus(_ id: FieldID) {
+        for _ in 0..<200 where state.focus != id { _ = update(.key(.tab)) }
+        for _ in 0..<200 where state.focus != id { _ = update(.key(.backTab)) }
+    }
+}

@@ -15,7 +15,7 @@ final class GoldenScreenTests: XCTestCase {
         d.type("invoices")
         d.press(.enter, .enter, .enter, .enter)
         d.type("amount")
-        d.press(.enter, .character("n"), .enter)
+        d.press(.enter, .character("n"), .enter, .enter)  // numeric: Length is n/a, Precision next
         d.type("12")
         Golden.check(d.screen, "column-editor-120x40")
     }

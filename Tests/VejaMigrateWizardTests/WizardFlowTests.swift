@@ -81,7 +81,7 @@ final class WizardFlowTests: XCTestCase {
         XCTAssertEqual(d.model.state.step, .columns)
         d.press(.character("a"))
         d.type("amount")
-        d.press(.enter, .character("n"), .enter)  // numeric → precision
+        d.press(.enter, .character("n"), .enter, .enter)  // numeric → length (n/a) → precision
         d.type("1x")
         XCTAssertTrue(d.model.issues.contains { $0.field == "create_table.columns[1].precision" && $0.problem.contains("not a whole number") })
     }
@@ -258,7 +258,7 @@ final class PreviewScrollTests: XCTestCase {
         d.type("things")
         d.press(.enter, .enter, .enter, .enter)
         d.type("state")
-        d.press(.enter, .enter, .enter, .enter, .enter)  // type, length, PK, nullable → allowed values
+        d.press(.enter, .enter, .enter, .enter, .enter, .enter, .enter)  // type, length, precision, scale, PK, nullable → allowed values
         XCTAssertEqual(d.model.state.focus, .columnEnum)
         d.type("A, A")
         XCTAssertTrue(d.text.contains("✗ \"A\" is listed twice"), d.text)

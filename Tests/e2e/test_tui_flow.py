@@ -79,14 +79,15 @@ def answer_invoices(s) -> None:
     s.send_text("project_id")
     s.send_keys("Enter")
     s.send_text("u")  # the type picker jumps to uuid
-    s.send_keys("Enter", "Enter", "Space", "Enter", "Enter", "Enter", "Enter")
+    # Every type has the same fields (those that do not apply are n/a): length, precision, scale, PK, nullable.
+    s.send_keys("Enter", "Enter", "Enter", "Enter", "Enter", "Space", "Enter", "Enter", "Enter", "Enter", "Enter")
     wait_text(s, "project_id  uuid  NOT NULL")
     s.send_text("a")
     wait_text(s, "› column 3")
     s.send_text("status")
     s.send_keys("Enter", "Enter")
     s.send_text("32")
-    s.send_keys("Enter", "Enter", "Space", "Enter", "Enter")  # allowed values come on the enum step
+    s.send_keys("Enter", "Enter", "Enter", "Enter", "Space", "Enter", "Enter")  # allowed values come on the enum step
     s.send_text("DRAFT")
     s.send_keys("Enter", "Enter", "Enter")
     wait_text(s, "status  string(32)  NOT NULL")
@@ -95,11 +96,11 @@ def answer_invoices(s) -> None:
     s.send_text("amount")
     s.send_keys("Enter")
     s.send_text("n")  # numeric
-    s.send_keys("Enter")
+    s.send_keys("Enter", "Enter")  # Length is n/a for numeric
     s.send_text("12")
     s.send_keys("Enter")
     s.send_text("2")
-    s.send_keys("Enter", "Enter", "Space", "Enter", "Enter", "Enter", "Enter")
+    s.send_keys("Enter", "Enter", "Space", "Enter", "Enter", "Enter", "Enter", "Enter")
     wait_text(s, "amount  numeric(12,2)  NOT NULL")
     s.send_keys("Tab", "Tab", "Enter")  # + Add column, Continue
     wait_text(s, "5. Enum values")
@@ -158,7 +159,9 @@ def test_happy_path_writes_what_the_cli_writes_and_it_applies(tui, tui_binary, p
     assert "Revises: 20260211_000017" in screen
     s.send_keys("Enter")
     screen = wait_text(s, "✓ Migration written")
-    assert "Run `/test` to verify the migration applies cleanly against SQLite test DB." in screen
+    # The reminders wrap in the left pane (the written file is on the right): read that pane's rows joined.
+    left = " ".join(line.split("│")[0].strip() for line in screen.split("\n"))
+    assert "Run `/test` to verify the migration applies cleanly against SQLite test DB." in " ".join(left.split())
     s.send_keys("Enter")
     assert s.wait_exit() == 0
     assert s.terminal_restored()
@@ -311,3 +314,83 @@ def test_lithuanian_description_in_any_locale(tui, tui_binary, project, versions
     assert s.wait_exit() == 0
     text = (versions / "20261125_000018_prideti_saskaitu_lentele.py").read_text(encoding="utf-8")
     assert text.startswith('"""Pridėti sąskaitų lentelę\n')
+
+
+def test_a_foreign_key_problem_shows_on_the_foreign_key_and_steps_are_reachable_by_number(tui, tui_binary, project, versions):
+    """Issue 7 item 9: uuid `invoice_id` referencing a string column is the FK step's problem, and nothing traps."""
+    before = listing(project)
+    s = tui(80, 24)
+    s.start(start_args(tui_binary, versions), cwd=project)
+    wait_text(s, "1. Description")
+    s.send_text("add invoice lines")
+    s.send_keys("Enter", "Enter", "Enter")
+    wait_text(s, "3. Table")
+    s.send_text("invoice_lines")
+    s.send_keys("Enter", "Enter", "Enter")
+    wait_text(s, "4. Columns")
+    s.send_text("a")
+    wait_text(s, "› column 2")
+    s.send_text("invoice_id")
+    s.send_keys("Tab")
+    s.send_text("u")
+    s.send_keys("Escape")
+    wait_text(s, "invoice_id  uuid")
+    s.send_keys("M-6")  # Alt-6: straight to the foreign keys
+    wait_text(s, "6. Foreign keys")
+    s.send_keys("Enter")
+    wait_text(s, "references:")
+    s.send_keys("C-u")
+    s.send_text("users")
+    s.send_keys("Enter", "C-u")
+    s.send_text("email")
+    s.send_keys("Escape")
+    screen = wait_text(s, "→ users.email")
+    row = next(line for line in screen.split("\n") if "→ users.email" in line)
+    assert "✗" in row, screen
+    s.send_text("4")  # the Columns step has nothing to fix: Continue moves on
+    wait_text(s, "4. Columns")
+    s.send_keys("Tab", "Tab", "Enter")
+    wait_text(s, "5. Enum values")
+    s.send_keys("C-c")
+    wait_text(s, "Quit without writing")
+    s.send_text("y")
+    assert s.wait_exit() == 130
+    assert s.terminal_restored()
+    expect_no_new_files(before, project)
+
+
+def test_the_done_screen_saves_a_spec_that_writes_the_same_file(tui, tui_binary, project, versions, tmp_path):
+    """Issue 7 item 12: the written file for review, then the answers saved as a spec, never over a file."""
+    s = tui(100, 30)
+    s.start(start_args(tui_binary, versions), cwd=project)
+    answer_invoices(s)
+    wait_text(s, "No problems: ready to write.")
+    s.send_keys("Enter")
+    screen = wait_text(s, "✓ Migration written")
+    assert '"""add invoices table' in screen  # the file itself, from its first line
+    assert "/test" in screen
+    s.send_keys("BTab", "BTab")  # Quit → Write another → the spec path
+    wait_text(s, "JSON for `vejamigrate new --spec FILE`")
+    s.send_keys("Enter")
+    wait_text(s, "✓ Saved add_invoices_table.json")
+    saved = project / "add_invoices_table.json"
+    first = saved.read_bytes()
+    s.send_keys("Enter")  # again: the file exists, so nothing is replaced
+    wait_text(s, "nothing was written")
+    assert saved.read_bytes() == first
+    s.send_keys("Tab", "Tab", "Enter")  # Quit
+    assert s.wait_exit() == 0
+    assert s.terminal_restored()
+
+    # The saved spec, on the same history and date, writes the same bytes.
+    fresh = tmp_path / "fresh"
+    copy_project(fresh)
+    result = subprocess.run(
+        [str(cli_binary()), "new", "--spec", str(saved), "--dry-run", "--date", "2026-11-25"],
+        cwd=fresh,
+        capture_output=True,
+        check=False,
+        timeout=30,
+    )
+    assert result.returncode == 0, result
+    assert result.stdout == (versions / NEW_FILE).read_bytes()

@@ -182,3 +182,46 @@ def test_colour_by_default(tui, tui_binary, project, versions, env):
     assert colour_codes(escaped)
     session.send_keys("C-c")
     assert session.wait_exit() == CTRL_C_EXIT
+
+
+# -- suspending ----------------------------------------------------------------------------
+
+
+def test_ctrl_z_suspends_and_fg_resumes(tui, tui_binary, project, versions, tmp_path):
+    """Issue 7 item 10: Ctrl-Z gives the terminal back and stops; `fg` repaints; shell typing stays in the shell."""
+    session = tui(100, 30)
+    session.start_shell(cwd=project)
+    session.wait_until(lambda s: "vm$" in s, what="the shell prompt")
+    state = tmp_path / "stty"
+    state.mkdir()
+    args = " ".join(start_args(tui_binary, versions))
+    session.send_text(f"stty -g > {state}/before; {args}")
+    session.send_keys("Enter")
+    session.wait_until(lambda s: "1. Description" in s, what="the wizard")
+    session.send_text("abc")
+    before = session.wait_until(lambda s: "20261125_000018_abc.py" in s, what="typed text in the preview")
+    session.send_keys("C-z")
+    session.wait_until(lambda s: s.rstrip().endswith("vm$"), what="the shell prompt after Ctrl-Z")
+    session.send_text(f"stty -g > {state}/stopped")
+    session.send_keys("Enter")
+    session.send_text("echo zzqq typed at the shell")
+    session.send_keys("Enter")
+    session.wait_until(lambda s: "\nzzqq typed at the shell" in s, what="the shell's echo")
+    assert (state / "stopped").read_text() == (state / "before").read_text(), "the terminal is restored while stopped"
+    session.send_text("fg")
+    session.send_keys("Enter")
+    session.wait_for_screen(before)  # repainted whole, and nothing typed at the shell reached the form
+    session.send_text("d")
+    screen = session.wait_until(lambda s: "20261125_000018_abcd.py" in s, what="typing after fg")
+    assert "zzqq" not in screen and "abcdfg" not in screen
+    session.send_keys("C-c")
+    session.wait_until(lambda s: "Quit without writing" in s)
+    session.send_text("y")
+    session.wait_until(lambda s: s.rstrip().endswith("vm$"), what="the shell prompt after quitting")
+    session.send_text(f"stty -g > {state}/after")
+    session.send_keys("Enter")
+    deadline = time.monotonic() + 5
+    while not (state / "after").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.1)
+    assert (state / "after").read_text() == (state / "before").read_text()

@@ -179,6 +179,19 @@ class TuiSession:
         self._started = True
         self._socket_path = self.tmux("display-message", "-p", "#{socket_path}").strip()
 
+    def start_shell(self, cwd: Path | None = None) -> None:
+        """Starts an interactive `dash` with job control (no tty fix-ups of its own) and prompt `vm$ `."""
+        environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TMUX", "TMUX_PANE")}
+        environment.update({"LANG": "C.UTF-8", "PS1": "vm$ ", "ENV": "", "SWIFT_BACKTRACE": "interactive=no"})
+        environment.pop("LC_ALL", None)
+        subprocess.run(
+            ["tmux", "-L", self.socket, "-f", str(self.state / "tmux.conf"), "new-session", "-d", "-s", self.target,
+             "-x", str(self.width), "-y", str(self.height), "-c", str(cwd or self.state), "env PS1='vm$ ' ENV= dash -i"],
+            env=environment, check=True, capture_output=True, text=True, timeout=DEFAULT_TIMEOUT,
+        )
+        self._started = True
+        self._socket_path = self.tmux("display-message", "-p", "#{socket_path}").strip()
+
     def close(self) -> None:
         """Kills the tmux server (and with it anything still running in the pane)."""
         if self._started:

@@ -95,7 +95,8 @@ extension SpecValidator {
                     error(fpath + ".column", "\(target) is neither the primary key nor unique, so PostgreSQL cannot reference it",
                           "reference the primary key of \(fk.table), or make \(fk.column) unique")
                 }
-                typeCheck(c, path: path, target: target, family: TypeFamily(referenced.type), shown: referenced.type.rawValue)
+                let keys = cols.filter { TypeFamily(c.type).isCompatible(with: TypeFamily($0.type)) && HistoryCheck.isUnique($0.name, in: spec) }.map(\.name)
+                typeCheck(c, path: fpath, target: (fk.table, fk.column), family: TypeFamily(referenced.type), shown: referenced.type.rawValue, keys: keys)
                 return
             }
             guard let table = schema.tables[fk.table] else {
@@ -137,14 +138,21 @@ extension SpecValidator {
                     error(fpath + ".column", "\(target) is neither the primary key nor unique, so PostgreSQL cannot reference it", fix)
                 }
             }
-            typeCheck(c, path: path, target: target, family: referenced.family, shown: referenced.type)
+            let keys = table.columns.filter { TypeFamily(c.type).isCompatible(with: $0.family) && table.isUniqueKey([$0.name]) }.map(\.name)
+            typeCheck(c, path: fpath, target: (fk.table, fk.column), family: referenced.family, shown: referenced.type, keys: keys)
         }
 
-        mutating func typeCheck(_ c: Column, path: String, target: String, family: TypeFamily, shown: String) {
+        /// A type mismatch belongs to the foreign key: the user chose what to reference. The fix names
+        /// a column of the right type to reference instead (`keys`: unique ones), or the column type to change.
+        mutating func typeCheck(_ c: Column, path fpath: String, target: (table: String, column: String), family: TypeFamily, shown: String, keys: [String]) {
             let mine = TypeFamily(c.type)
             guard !mine.isCompatible(with: family) else { return }
-            let fix = family.specType.map { "make \(c.name) type \($0) to match \(target)" } ?? "give \(c.name) the type of \(target)"
-            error(path + ".type", "\(c.name) is \(c.type.rawValue), but \(target) is \(shown) (\(family.phrase) column): the foreign key cannot match", fix)
+            let name = "\(target.table).\(target.column)"
+            let reference = keys.first.map { "reference \(mine.phrase) column such as \(target.table).\($0)" }
+                ?? "reference \(mine.phrase) column of \(target.table)"
+            let change = family == .other || family == .binary ? "give \(c.name) the type of \(name)" : "change \(c.name)'s type to \(family.rawValue)"
+            error(fpath + ".column", "\(c.name) is \(c.type.rawValue), but \(name) is \(shown) (\(family.phrase) column): the foreign key cannot match",
+                  reference + ", or " + change)
         }
     }
 }
