@@ -57,7 +57,10 @@ enum SchemaJSON {
     static func document(_ schema: HistorySchema, tables: [String], touched: [String: [RawSQLTouch]]) -> JSONValue {
         var out: [String: JSONValue] = [:]
         out["tables"] = .object(Dictionary(uniqueKeysWithValues: tables.map { ($0, table(schema.tables[$0]!, schema)) }))
-        out["opaque"] = .array(schema.opaque.map { .string($0.location) })
+        out["enums"] = .object(schema.enums.mapValues(strings))
+        out["opaque"] = .array(schema.opaque.map { o in
+            .object(["at": .string(o.location), "what": .string(o.what), "tables": strings(o.tables), "error": optional(o.error)])
+        })
         out["touched_by_raw_sql"] = .object(touched.mapValues { .array($0.map { .string($0.location) }) })
         out["notes"] = .array(schema.notes.map(JSONValue.string))
         return .object(out)
@@ -72,10 +75,12 @@ enum SchemaJSON {
         for (i, c) in t.columns.enumerated() {
             columns[c.name] = .object([
                 "type": .string(c.type),
+                "sql_type": .string(c.sqlType),
                 "nullable": .bool(c.nullable),
                 "default": optional(c.serverDefault),
                 "primary_key": .bool(t.primaryKey.contains(c.name)),
                 "autoincrement": .bool(c.autoincrement),
+                "identity": optional(c.identity),
                 "position": .int(i + 1),
             ])
         }
@@ -84,8 +89,20 @@ enum SchemaJSON {
             "partial": .bool(t.partial),
             "columns": .object(columns),
             "primary_key": strings(t.primaryKey),
-            "checks": .object(Dictionary(t.checks.map { ($0.name, JSONValue.string($0.condition)) }, uniquingKeysWith: { _, last in last })),
-            "indexes": .array(t.indexes.map { .object(["name": .string($0.name), "columns": strings($0.columns), "unique": .bool($0.unique)]) }),
+            "primary_key_name": optional(t.primaryKeyName),
+            "checks": .object(Dictionary(t.checks.map { c in
+                (c.name, JSONValue.object([
+                    "expression": .string(c.condition), "column": optional(c.column),
+                    "values": c.values.map(strings) ?? .null, "validated": .bool(c.validated),
+                ]))
+            }, uniquingKeysWith: { _, last in last })),
+            "indexes": .array(t.indexes.map { i in
+                .object([
+                    "name": .string(i.name), "columns": strings(i.columns), "unique": .bool(i.unique),
+                    "descending": .array((i.descending.isEmpty ? Array(repeating: false, count: i.columns.count) : i.descending).map(JSONValue.bool)),
+                    "method": .string(i.method), "where": optional(i.predicate),
+                ])
+            }),
             "foreign_keys": .array(t.foreignKeys.map { fk in
                 .object([
                     "name": .string(fk.name),
@@ -93,6 +110,9 @@ enum SchemaJSON {
                     "references": .object(["table": .string(fk.referencedTable), "columns": strings(fk.referencedColumns)]),
                     "ondelete": optional(fk.onDelete),
                     "onupdate": optional(fk.onUpdate),
+                    "deferrable": .bool(fk.deferrable),
+                    "initially_deferred": .bool(fk.initiallyDeferred),
+                    "validated": .bool(fk.validated),
                 ])
             }),
             "unique": .array(t.uniques.map { .object(["name": .string($0.name), "columns": strings($0.columns)]) }),
@@ -120,9 +140,12 @@ enum SchemaText {
         if !opaque.isEmpty {
             out += "Not read (opaque):\n"
             for o in opaque {
-                out += "  \(o.location)  \(o.what)" + (o.tables.isEmpty ? "" : "  (\(o.tables.joined(separator: ", ")))") + "\n"
+                out += "  \(o.location)  \(o.what)" + (o.tables.isEmpty ? "" : "  (\(o.tables.joined(separator: ", ")))") + (o.error.map { ": \($0)" } ?? "") + "\n"
             }
             out += "\n"
+        }
+        if only == nil, !schema.enums.isEmpty {
+            out += "Enum types:\n" + schema.enums.keys.sorted().map { "  \($0): " + schema.enums[$0]!.joined(separator: ", ") + "\n" }.joined() + "\n"
         }
         if only == nil, !schema.notes.isEmpty {
             out += "Notes:\n" + schema.notes.map { "  \($0)\n" }.joined() + "\n"
@@ -150,13 +173,21 @@ enum SchemaText {
         if !t.primaryKey.isEmpty {
             out += "  primary key: \(t.primaryKey.joined(separator: ", "))" + (t.primaryKeyName.map { "  (\($0))" } ?? "") + "\n"
         }
-        for c in t.checks { out += "  check \(c.name): \(c.condition)\n" }
+        for c in t.checks { out += "  check \(c.name): \(c.condition)" + (c.validated ? "" : "  NOT VALID") + "\n" }
         for u in t.uniques { out += "  unique \(u.name): \(u.columns.joined(separator: ", "))\n" }
-        for i in t.indexes { out += "  \(i.unique ? "unique index" : "index") \(i.name): \(i.columns.joined(separator: ", "))\n" }
+        for i in t.indexes {
+            let keys = i.columns.enumerated().map { k, c in c + (k < i.descending.count && i.descending[k] ? " DESC" : "") }
+            out += "  \(i.unique ? "unique index" : "index") \(i.name): \(keys.joined(separator: ", "))"
+            if i.method != "btree" { out += "  USING \(i.method)" }
+            if let p = i.predicate { out += "  WHERE \(p)" }
+            out += "\n"
+        }
         for fk in t.foreignKeys {
             out += "  foreign key \(fk.name): \(fk.columns.joined(separator: ", ")) -> \(fk.referencedTable)(\(fk.referencedColumns.joined(separator: ", ")))"
             if let d = fk.onDelete { out += " ON DELETE \(d)" }
             if let u = fk.onUpdate { out += " ON UPDATE \(u)" }
+            if fk.deferrable { out += fk.initiallyDeferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE" }
+            if !fk.validated { out += " NOT VALID" }
             out += "\n"
         }
         if let touches = schema.rawSQL[t.name] {

@@ -30,11 +30,25 @@ final class HistoryValidationTests: XCTestCase {
         XCTAssertEqual(warnings, [])
     }
 
-    func testCreatingATableThatRawSQLCreatedIsAWarning() {
+    /// A history whose `legacy_flags` table only a DO block (which the reader does not follow) creates.
+    private static let unreadable = SchemaFixtures.linear([
+        SchemaFixtures.users,
+        "op.execute(\"DO $$ BEGIN CREATE TABLE legacy_flags (key varchar(64) PRIMARY KEY); END $$\")",
+    ])
+
+    func testCreatingATableThatSQLCreatedIsAnError() {
+        // The example creates feature_flags in op.execute SQL, which is read like any operation.
         let (errors, warnings) = SpecValidator.historyIssues(in: table("feature_flags", [id]), schema: schema)
+        XCTAssertEqual(errors.map(\.field), ["create_table.name"])
+        XCTAssertTrue(errors[0].problem.contains("created in 20251117_000014_create_feature_flags_table.py"), errors[0].problem)
+        XCTAssertEqual(warnings, [])
+    }
+
+    func testCreatingATableThatUnreadableSQLCreatedIsAWarning() {
+        let (errors, warnings) = SpecValidator.historyIssues(in: table("legacy_flags", [id]), schema: Self.unreadable.schema)
         XCTAssertEqual(errors, [])
         XCTAssertEqual(warnings.map(\.field), ["create_table.name"])
-        XCTAssertTrue(warnings[0].problem.contains("20251117_000014_create_feature_flags_table.py:25"), warnings[0].problem)
+        XCTAssertTrue(warnings[0].problem.contains("20260101_000002_step_2.py:21"), warnings[0].problem)
     }
 
     func testForeignKeyToAnUnknownTableListsCloseNames() {
@@ -50,11 +64,19 @@ final class HistoryValidationTests: XCTestCase {
         XCTAssertTrue(errors[0].fix.hasPrefix("create zzzqqq first, or reference one of: api_keys, attachments"), errors[0].fix)
     }
 
-    func testForeignKeyToATableOnlyRawSQLCreatedIsAWarning() {
-        let (errors, warnings) = SpecValidator.historyIssues(in: table("widgets", [id, fk("flag_key", .string, "feature_flags", "key")]), schema: schema)
+    func testForeignKeyToATableOnlyUnreadableSQLCreatedIsAWarning() {
+        let (errors, warnings) = SpecValidator.historyIssues(in: table("widgets", [id, fk("flag_key", .string, "legacy_flags", "key")]), schema: Self.unreadable.schema)
         XCTAssertEqual(errors, [])
         XCTAssertEqual(warnings.map(\.field), ["create_table.columns[1].foreign_key.table"])
-        XCTAssertTrue(warnings[0].problem.contains("raw SQL at 20251117_000014_create_feature_flags_table.py:25"), warnings[0].problem)
+        XCTAssertTrue(warnings[0].problem.contains("raw SQL at 20260101_000002_step_2.py:21"), warnings[0].problem)
+    }
+
+    func testForeignKeyToATableSQLCreatedIsChecked() {
+        let (errors, warnings) = SpecValidator.historyIssues(in: table("widgets", [id, fk("flag_key", .string, "feature_flags", "key")]), schema: schema)
+        XCTAssertEqual(errors, [])
+        XCTAssertEqual(warnings, [])
+        let (wrong, _) = SpecValidator.historyIssues(in: table("widgets", [id, fk("flag_key", .uuid, "feature_flags", "key")]), schema: schema)
+        XCTAssertEqual(wrong.map(\.field), ["create_table.columns[1].foreign_key.column"])
     }
 
     func testForeignKeyToAnUnknownColumnListsTheColumns() {
@@ -122,8 +144,16 @@ final class HistoryValidationTests: XCTestCase {
         XCTAssertEqual(errors.map(\.fix), ["the history creates no tables yet: create projects first"])
     }
 
-    func testRawSQLThatMayAddColumnsMakesAnUnknownColumnAWarning() {
+    func testSQLThatAddsAColumnIsRead() {
         let history = SchemaFixtures.linear([SchemaFixtures.users, "op.execute(\"ALTER TABLE users ADD COLUMN code text UNIQUE\")"])
+        let (errors, warnings) = SpecValidator.historyIssues(in: table("widgets", [id, fk("user_code", .string, "users", "code")]), schema: history.schema)
+        XCTAssertEqual(errors, [])
+        XCTAssertEqual(warnings, [])
+        XCTAssertEqual(history.schema.tables["users"]?.uniques.last, SchemaUnique(name: "users_code_key", columns: ["code"]))
+    }
+
+    func testUnreadableSQLThatMayAddColumnsMakesAnUnknownColumnAWarning() {
+        let history = SchemaFixtures.linear([SchemaFixtures.users, "op.execute(\"DO $$ BEGIN ALTER TABLE users ADD COLUMN code text UNIQUE; END $$\")"])
         let (errors, warnings) = SpecValidator.historyIssues(in: table("widgets", [id, fk("user_code", .string, "users", "code")]), schema: history.schema)
         XCTAssertEqual(errors, [])
         XCTAssertEqual(warnings.map(\.field), ["create_table.columns[1].foreign_key.column"])
@@ -140,7 +170,8 @@ final class HistoryValidationTests: XCTestCase {
         XCTAssertEqual(issues.map(\.field), ["create_table.name"])
         // Without a schema the planner does not look at the history's tables.
         XCTAssertNoThrow(try MigrationPlanner.plan(bad, graph: graph))
-        let warned = try MigrationPlanner.plan(MigrationRequest(spec: table("widgets", [id, fk("flag_key", .string, "feature_flags", "key")]), date: date), graph: graph, schema: schema)
+        let unreadable = Self.unreadable
+        let warned = try MigrationPlanner.plan(MigrationRequest(spec: table("widgets", [id, fk("flag_key", .string, "legacy_flags", "key")]), date: date), graph: unreadable.graph, schema: unreadable.schema)
         XCTAssertEqual(warned.warnings.map(\.field), ["create_table.columns[1].foreign_key.table"])
         XCTAssertTrue(warned.warnings[0].warningDescription.hasPrefix("warning: create_table.columns[1].foreign_key.table: "))
     }

@@ -74,7 +74,7 @@ final class SchemaReaderTests: XCTestCase {
     func testExampleHistoryTables() throws {
         let schema = try exampleSchema()
         XCTAssertEqual(schema.tableNames, [
-            "api_keys", "attachments", "audit_log", "comments", "invitations", "labels", "notifications",
+            "api_keys", "attachments", "audit_log", "comments", "feature_flags", "invitations", "labels", "notifications",
             "project_members", "projects", "task_labels", "tasks", "users", "webhooks",
         ])
         XCTAssertEqual(schema.notes, [])
@@ -123,22 +123,24 @@ final class SchemaReaderTests: XCTestCase {
         XCTAssertEqual(schema.tables["attachments"]?.column("metadata")?.serverDefault, "'{}'")
     }
 
+    /// The example's 000014 creates a table and a partial index in op.execute SQL: both are read.
     func testExampleRawSQL() throws {
         let schema = try exampleSchema()
-        let file = "20251117_000014_create_feature_flags_table.py"
-        XCTAssertNil(schema.tables["feature_flags"])
-        XCTAssertTrue(schema.isTouchedByRawSQL("feature_flags"))
-        XCTAssertTrue(schema.mayHaveUnknownColumns("feature_flags"))
-        // The INSERT INTO feature_flags (line 35) changes rows only: it is neither opaque nor a touch.
-        XCTAssertEqual(schema.rawSQL["feature_flags"]?.map(\.kind), [.createTable])
-        XCTAssertEqual(schema.opaque.map(\.location), ["\(file):25", "\(file):36"])
-        XCTAssertEqual(schema.opaque.map(\.what), ["op.execute", "op.execute"])
-        // The raw index names tasks, but cannot change its columns.
-        XCTAssertEqual(schema.rawSQL["tasks"]?.map(\.kind), [.index])
-        XCTAssertTrue(schema.isTouchedByRawSQL("tasks"))
+        let flags = try XCTUnwrap(schema.tables["feature_flags"])
+        XCTAssertEqual(flags.createdIn, "20251117_000014_create_feature_flags_table.py")
+        XCTAssertEqual(flags.columns.map(\.name), ["key", "enabled", "description", "updated_at"])
+        XCTAssertEqual(flags.columns.map(\.sqlType), ["character varying(64)", "boolean", "text", "timestamp with time zone"])
+        XCTAssertEqual(flags.columns.map(\.nullable), [false, false, true, false])
+        XCTAssertEqual(flags.columns.map(\.serverDefault), [nil, "false", nil, "CURRENT_TIMESTAMP"])
+        XCTAssertEqual(flags.primaryKey, ["key"])
+        XCTAssertEqual(flags.primaryKeyName, "feature_flags_pkey")
+        let index = try XCTUnwrap(schema.tables["tasks"]?.indexes.first { $0.name == "idx_tasks_open_due_date" })
+        XCTAssertEqual(index.columns, ["project_id", "due_date"])
+        XCTAssertEqual(index.predicate, "status <> 'DONE'")
+        // Nothing is opaque and no table is touched by unreadable SQL; the INSERT changes rows only.
+        XCTAssertEqual(schema.opaque, [])
+        XCTAssertEqual(schema.rawSQL, [:])
         XCTAssertFalse(schema.mayHaveUnknownColumns("tasks"))
-        // Nothing in downgrade() counts: DROP TABLE feature_flags is not read.
-        XCTAssertFalse(schema.rawSQL["feature_flags"]!.contains { $0.kind == .dropTable })
     }
 
     func testExampleReadsTheSameAsTheHeaderOnlyPath() throws {
@@ -386,20 +388,21 @@ final class SchemaReaderTests: XCTestCase {
         let history = SchemaFixtures.linear(bodies)
         let schema = history.schema
         let file = history.graph.files[1].fileName
-        // The UPDATEs (lines 22 and 29, the second whatever {table} is) change rows only.
-        XCTAssertEqual(schema.opaque.map(\.location), [21, 23, 25, 27, 28, 30].map { "\(file):\($0)" })
+        // The UPDATEs (lines 22 and 29, the second whatever {table} is) change rows only; the SQL DDL
+        // of lines 23 and 30 is read.
+        XCTAssertEqual(schema.opaque.map(\.location), [21, 25, 27, 28].map { "\(file):\($0)" })
         XCTAssertEqual(schema.opaque[0].what, "op.get_bind")
-        XCTAssertEqual(schema.opaque[1].tables, ["users"])
-        XCTAssertEqual(schema.opaque[2].tables, [])  // the loop variable is not a name it knows
-        XCTAssertEqual(schema.opaque[3].tables, ["users"])
-        XCTAssertEqual(schema.opaque[4].what, "add_audit_trigger()")
-        XCTAssertEqual(schema.opaque[5].tables, ["Events", "events", "events_old"])
-        // Nothing was applied from inside the loop or the if.
-        XCTAssertEqual(schema.tables["users"]?.columns.map(\.name), ["id", "email"])
+        XCTAssertEqual(schema.opaque[1].tables, [])  // the loop variable is not a name it knows
+        XCTAssertEqual(schema.opaque[2].tables, ["users"])
+        XCTAssertEqual(schema.opaque[3].what, "add_audit_trigger()")
+        // Nothing was applied from inside the loop or the if; the SQL column was.
+        XCTAssertEqual(schema.tables["users"]?.columns.map(\.name), ["id", "email", "legacy_id"])
         XCTAssertEqual(schema.tables["users"]?.indexes, [])
-        XCTAssertEqual(schema.rawSQL["users"]?.map(\.kind), [.alterTable, .unreadable, .unreadable])
+        XCTAssertEqual(schema.rawSQL["users"]?.map(\.kind), [.unreadable, .unreadable])
         XCTAssertTrue(schema.mayHaveUnknownColumns("users"))
-        XCTAssertEqual(schema.rawSQL["events_old"]?.map(\.kind), [.createTable])
+        // A quoted name keeps its case; the rename names a table that does not exist (events).
+        XCTAssertEqual(schema.tables["Events"]?.columns.map(\.sqlType), ["integer"])
+        XCTAssertEqual(schema.notes, ["\(file):30: rename_table events: no such table in the history"])
     }
 
     /// A data migration changes no table: its statements and bind parameters are never "tables touched by raw SQL".
@@ -438,7 +441,10 @@ final class SchemaReaderTests: XCTestCase {
             op.execute("ALTER TABLE users ADD CONSTRAINT")
             """,
         ])
-        XCTAssertEqual(history.schema.opaque.map(\.tables), [["users"], ["users"]])
+        // The first is read (its default is a parameter); the second does not parse and says why.
+        XCTAssertEqual(history.schema.tables["users"]?.column("note")?.serverDefault, "$1")
+        XCTAssertEqual(history.schema.opaque.map(\.tables), [["users"]])
+        XCTAssertEqual(history.schema.opaque.first?.error, "syntax error at end of input")
         XCTAssertNil(history.schema.rawSQL["d"])
     }
 

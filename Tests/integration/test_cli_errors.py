@@ -668,8 +668,8 @@ def test_spec_that_the_history_contradicts(case_id, spec, words, tmp_path):
     test_bad_spec_is_rejected(case_id, spec, words, tmp_path)
 
 
-def test_fk_to_a_table_made_by_raw_sql_is_a_warning(tmp_path):
-    """feature_flags exists only through op.execute (20251117_000014): a warning, not an error."""
+def test_fk_to_a_table_made_by_sql_is_checked(tmp_path):
+    """feature_flags exists through op.execute SQL (20251117_000014), which is read: key is varchar(64)."""
     spec = mutate(
         add_column(
             name="flag_key",
@@ -683,3 +683,11 @@ def test_fk_to_a_table_made_by_raw_sql_is_a_warning(tmp_path):
     result = run(["new", "--spec", str(spec_file), "--versions-dir", str(versions), "--date", DATE])
     assert result.code == 0, str(result)
     assert len(created_files(versions)) == 1
+    assert "warning" not in result.stderr, str(result)
+    # The same reference with the wrong type is an error now that the table is known.
+    wrong = mutate(
+        add_column(name="flag_key", type="uuid", foreign_key={"table": "feature_flags", "column": "key"})
+    )
+    result = run(["new", "--spec", str(write_spec(tmp_path, wrong, "wrong.json")), "--versions-dir", str(versions), "--date", DATE])
+    assert result.code == 1, str(result)
+    assert "foreign_key.column" in result.stderr

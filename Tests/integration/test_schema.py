@@ -47,23 +47,28 @@ def without_casts(default: str | None) -> str | None:
 def test_schema_json_is_what_postgres_has(pg_server, pg_example_db):
     data = schema_json()
     tables = data["tables"]
-    touched = data["touched_by_raw_sql"]
-    file14 = "20251117_000014_create_feature_flags_table.py"
-    # Line 35 is an INSERT: rows only, so neither opaque nor a touch.
-    assert data["opaque"] == [f"{file14}:25", f"{file14}:36"]
+    # 000014's SQL (CREATE TABLE, an INSERT, a partial index) is read: nothing is opaque.
+    assert data["opaque"] == []
+    assert data["touched_by_raw_sql"] == {}
     with pg_server.connect(pg_example_db) as conn:
         real = pg_tables(conn) - {"alembic_version"}
         # Every table the history creates readably, plus the one only raw SQL creates.
-        assert set(tables) == real - {"feature_flags"}
-        assert "feature_flags" in touched and "feature_flags" not in tables
+        assert set(tables) == real
         for name, table in tables.items():
             columns = pg_columns(conn, name)
+            formatted = dict(
+                conn.execute(
+                    "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
+                    " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                    (name,),
+                ).fetchall()
+            )
             assert set(table["columns"]) == set(columns), name
             for column, mine in table["columns"].items():
                 theirs = columns[column]
                 where = f"{name}.{column}"
                 assert mine["nullable"] == theirs["nullable"], where
-                assert UDT[type_name(mine["type"])] == theirs["udt_name"], where
+                assert mine["sql_type"] == formatted[column], where
                 length = re.search(r"String\((?:length=)?(\d+)\)", mine["type"])
                 if length:
                     assert int(length.group(1)) == theirs["length"], where
@@ -103,10 +108,7 @@ def test_schema_json_is_what_postgres_has(pg_server, pg_example_db):
             # PostgreSQL also lists the indexes behind the primary key and unique constraints.
             expected = {i["name"] for i in table["indexes"]} | {pk[0]} | set(by_type["u"])
             extra = indexes - expected
-            if name in touched:
-                assert extra <= {"idx_tasks_open_due_date"}, name  # made by raw SQL in 000014
-            else:
-                assert extra == set(), name
+            assert extra == set(), name
             assert expected <= indexes, name
 
 
@@ -116,14 +118,21 @@ def test_schema_json_shape_and_altered_check():
     (projects,) = data["tables"].values()
     assert set(projects) >= {"columns", "checks", "indexes", "foreign_keys", "unique"}
     assert projects["checks"] == {
-        "chk_projects_status": "status IN ('DRAFT','ACTIVE','ON_HOLD','COMPLETED','ARCHIVED')"
+        "chk_projects_status": {
+            "expression": "status IN ('DRAFT','ACTIVE','ON_HOLD','COMPLETED','ARCHIVED')",
+            "column": "status",
+            "values": ["DRAFT", "ACTIVE", "ON_HOLD", "COMPLETED", "ARCHIVED"],
+            "validated": True,
+        }
     }
     assert projects["columns"]["budget"] == {
         "type": "sa.Numeric(12, 2)",
+        "sql_type": "numeric(12,2)",
         "nullable": True,
         "default": None,
         "primary_key": False,
         "autoincrement": False,
+        "identity": None,
         "position": 8,
     }
     assert projects["columns"]["currency"]["default"] == "'EUR'"
@@ -134,6 +143,9 @@ def test_schema_json_shape_and_altered_check():
             "references": {"table": "users", "columns": ["id"]},
             "ondelete": "RESTRICT",
             "onupdate": None,
+            "deferrable": False,
+            "initially_deferred": False,
+            "validated": True,
         }
     ]
 
@@ -150,7 +162,8 @@ def test_schema_text_is_readable():
     )
     whole = run(["schema", "--versions-dir", str(EXAMPLE_VERSIONS)])
     assert whole.code == 0, str(whole)
-    assert "feature_flags: 20251117_000014_create_feature_flags_table.py:25 (CREATE TABLE)" in whole.stdout
+    assert "feature_flags  (created in 20251117_000014_create_feature_flags_table.py)" in whole.stdout
+    assert "index idx_tasks_open_due_date: project_id, due_date  WHERE status <> 'DONE'" in whole.stdout
 
 
 def test_schema_unknown_table_is_invalid_input():
@@ -160,14 +173,62 @@ def test_schema_unknown_table_is_invalid_input():
     assert result.stdout == ""
 
 
-def test_schema_of_a_table_only_raw_sql_creates(tmp_path):
+def test_schema_of_a_table_sql_creates():
     data = schema_json("feature_flags")
-    assert data["tables"] == {}
-    assert data["touched_by_raw_sql"] == {
-        "feature_flags": [
-            "20251117_000014_create_feature_flags_table.py:25",
-        ]
+    flags = data["tables"]["feature_flags"]
+    assert flags["created_in"] == "20251117_000014_create_feature_flags_table.py"
+    assert {name: c["sql_type"] for name, c in flags["columns"].items()} == {
+        "key": "character varying(64)",
+        "enabled": "boolean",
+        "description": "text",
+        "updated_at": "timestamp with time zone",
     }
+    assert data["touched_by_raw_sql"] == {}
+
+
+def test_schema_of_a_table_only_unreadable_sql_creates(tmp_path):
+    versions = copy_project(tmp_path / "proj")
+    (versions / "20261125_000018_legacy.py").write_text(
+        MIGRATION.format(
+            body='op.execute("DO $$ BEGIN CREATE TABLE legacy_flags (key varchar(64) PRIMARY KEY); END $$")'
+        )
+    )
+    result = run(["schema", "legacy_flags", "--json", "--versions-dir", str(versions)])
+    assert result.code == 0, str(result)
+    data = json.loads(result.stdout)
+    assert data["tables"] == {}
+    assert data["touched_by_raw_sql"] == {"legacy_flags": ["20261125_000018_legacy.py:21"]}
+    assert data["opaque"] == [
+        {"at": "20261125_000018_legacy.py:21", "what": "op.execute: a DO block", "tables": ["legacy_flags"], "error": None}
+    ]
+
+
+MIGRATION = '''"""legacy
+
+Revision ID: 20261125_000018
+Revises: 20260211_000017
+Create Date: 2026-11-25
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision = "20261125_000018"
+down_revision = "20260211_000017"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    {body}
+
+
+def downgrade() -> None:
+    pass
+'''
 
 
 def test_schema_finds_the_versions_directory(tmp_path):

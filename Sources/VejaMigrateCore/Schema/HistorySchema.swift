@@ -10,6 +10,8 @@ public struct HistorySchema: Equatable, Sendable {
     public var opaque: [OpaqueOperation] = []
     /// Tables named by operations that were not read, with where and how.
     public var rawSQL: [String: [RawSQLTouch]] = [:]
+    /// PostgreSQL enum types (`CREATE TYPE ... AS ENUM`, `sa.Enum(..., name=)`) and their values in order.
+    public var enums: [String: [String]] = [:]
     /// Things in the history that do not add up (a column dropped twice, an index on a
     /// table nobody created), as `file:line: message`.
     public var notes: [String] = []
@@ -92,23 +94,51 @@ public struct SchemaColumn: Equatable, Sendable {
     /// The database numbers new rows itself: SQLAlchemy's `SERIAL` for a table's single integer
     /// primary key (no foreign key, no default, `autoincrement` not False), or `sa.Identity()`.
     public var autoincrement: Bool
+    /// The type as PostgreSQL's `format_type` names it: `character varying(32)`, `timestamp with time zone`,
+    /// an enum's name; empty when it cannot be known.
+    public var sqlType: String
+    /// `always` or `by default` for an identity column.
+    public var identity: String?
 
-    public init(name: String, type: String, nullable: Bool = true, serverDefault: String? = nil, autoincrement: Bool = false) {
+    public init(
+        name: String, type: String, nullable: Bool = true, serverDefault: String? = nil, autoincrement: Bool = false,
+        sqlType: String? = nil, identity: String? = nil
+    ) {
         self.name = name
         self.type = type
         self.nullable = nullable
         self.serverDefault = serverDefault
         self.autoincrement = autoincrement
+        self.sqlType = sqlType ?? SQLTypes.sqlType(ofSQLAlchemy: type)
+        self.identity = identity
     }
 
     /// The broad kind of the type, for comparing a foreign key with what it references.
-    public var family: TypeFamily { TypeFamily(sqlalchemyType: type) }
+    public var family: TypeFamily { sqlType.isEmpty ? TypeFamily(sqlalchemyType: type) : TypeFamily(sqlType: sqlType) }
 }
 
 public struct SchemaCheck: Equatable, Sendable {
     public var name: String
     /// The SQL condition as written, e.g. `status IN ('DRAFT','ACTIVE')`.
     public var condition: String
+    /// For a list of allowed values (`col IN (...)`, `col = ANY (ARRAY[...])`): the column and the values.
+    public var column: String?
+    public var values: [String]?
+    /// False for a constraint added `NOT VALID` and not validated since.
+    public var validated = true
+
+    public init(name: String, condition: String, column: String? = nil, values: [String]? = nil, validated: Bool = true) {
+        self.name = name
+        self.condition = condition
+        self.validated = validated
+        if column == nil, values == nil, let list = CheckCondition.allowedValues(condition) {
+            self.column = list.column
+            self.values = list.values
+        } else {
+            self.column = column
+            self.values = values
+        }
+    }
 }
 
 public struct SchemaUnique: Equatable, Sendable {
@@ -121,6 +151,12 @@ public struct SchemaIndex: Equatable, Sendable {
     /// Column names, or the SQL of an expression (`lower(email)`).
     public var columns: [String]
     public var unique: Bool
+    /// Per key, whether it is `DESC`; empty when none is.
+    public var descending: [Bool] = []
+    /// The access method: `btree`, `gin`, `gist`, ...
+    public var method = "btree"
+    /// The `WHERE` of a partial index.
+    public var predicate: String?
 }
 
 public struct SchemaForeignKey: Equatable, Sendable {
@@ -130,6 +166,10 @@ public struct SchemaForeignKey: Equatable, Sendable {
     public var referencedColumns: [String]
     public var onDelete: String?
     public var onUpdate: String?
+    public var deferrable = false
+    public var initiallyDeferred = false
+    /// False for a key added `NOT VALID` and not validated since.
+    public var validated = true
 }
 
 /// An operation in `upgrade()` that was not read.
@@ -140,6 +180,8 @@ public struct OpaqueOperation: Equatable, Sendable {
     public var what: String
     /// The tables it names (best effort).
     public var tables: [String]
+    /// Why it was not read, when there is more to say than what it is (the SQL parser's message).
+    public var error: String? = nil
 
     /// `file:line`.
     public var location: String { "\(file):\(line)" }
@@ -191,6 +233,23 @@ public enum TypeFamily: String, Sendable, Equatable {
         case "datetime", "timestamp": self = .datetime
         case "json", "jsonb": self = .json
         case "largebinary", "bytea", "binary", "varbinary", "blob": self = .binary
+        default: self = .other
+        }
+    }
+
+    /// The family of a PostgreSQL type name as `format_type` gives it (`character varying(32)`, `bigint`).
+    public init(sqlType: String) {
+        let base = sqlType.split(separator: "(").first.map { $0.trimmed(" ") } ?? sqlType
+        switch base {
+        case "uuid": self = .uuid
+        case "integer", "bigint", "smallint": self = .integer
+        case "numeric", "real", "double precision", "money": self = .numeric
+        case "character varying", "character", "text", "citext": self = .string
+        case "boolean": self = .boolean
+        case "date": self = .date
+        case _ where base.hasPrefix("timestamp"): self = .datetime
+        case "json", "jsonb": self = .json
+        case "bytea": self = .binary
         default: self = .other
         }
     }

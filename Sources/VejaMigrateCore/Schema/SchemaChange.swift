@@ -17,8 +17,37 @@ enum SchemaChange: Equatable, Sendable {
     case addPrimaryKey(String, name: String, columns: [String])
     /// `type_` as Alembic names it: `foreignkey`, `unique`, `check`, `primary`, or nil for any.
     case dropConstraint(String, name: String, type: String?)
-    /// Not read: what it is and the tables it names.
-    case opaque(String, [RawSQL.Mention])
+    /// `ALTER TABLE t VALIDATE CONSTRAINT c`.
+    case validateConstraint(String, name: String)
+    /// `ALTER INDEX i RENAME TO j`.
+    case renameIndex(String, to: String)
+    /// `ALTER TABLE t RENAME CONSTRAINT c TO d`.
+    case renameConstraint(String, name: String, to: String)
+    /// `ALTER TABLE t ADD CONSTRAINT c UNIQUE/PRIMARY KEY USING INDEX i`: the index becomes the constraint's, named after it.
+    case constraintFromIndex(String, name: String, index: String, primary: Bool)
+    /// PostgreSQL enum types.
+    case createEnum(String, [String])
+    case addEnumValue(String, value: String, neighbor: String?, after: Bool)
+    case renameEnumValue(String, from: String, to: String)
+    case renameEnum(String, to: String)
+    case dropEnum(String)
+    /// Changes that run only when `condition` holds (`then`) or does not (`else`), decided against the
+    /// schema as it stands when the replay reaches them: `IF NOT EXISTS`, "if the column is missing" guards.
+    indirect case guarded(SchemaCondition, then: [SchemaChange] = [], else: [SchemaChange] = [])
+    /// Not read: what it is, the tables it names, and why (the parser's message for SQL that does not parse).
+    case opaque(String, [RawSQL.Mention], error: String? = nil)
+}
+
+/// A fact about the schema at one point of the replay, for `SchemaChange.guarded`.
+indirect enum SchemaCondition: Equatable, Sendable {
+    case tableExists(String)
+    case columnExists(String, String)
+    case indexExists(String)
+    case constraintExists(String, String)
+    case enumExists(String)
+    case not(SchemaCondition)
+    case all([SchemaCondition])
+    case any([SchemaCondition])
 }
 
 /// `alter_column`'s changes; nil fields stay as they are.
@@ -28,6 +57,19 @@ struct ColumnAlteration: Equatable, Sendable {
     var serverDefault: String??
     var type: String?
     var newName: String?
+    /// PostgreSQL's name of the new type, when `type` changes.
+    var sqlType: String?
+    /// `.some(nil)` drops the identity.
+    var identity: String??
+
+    init(nullable: Bool? = nil, serverDefault: String?? = nil, type: String? = nil, newName: String? = nil, sqlType: String? = nil, identity: String?? = nil) {
+        self.nullable = nullable
+        self.serverDefault = serverDefault
+        self.type = type
+        self.newName = newName
+        self.sqlType = sqlType ?? type.map { SQLTypes.sqlType(ofSQLAlchemy: $0) }
+        self.identity = identity
+    }
 }
 
 struct LocatedChange: Equatable, Sendable {
@@ -48,8 +90,12 @@ extension HistorySchema {
             }
             t.createdIn = file
             for i in t.columns.indices where t.columns[i].type.isEmpty {
-                t.columns[i].type = typeFromForeignKey(t, column: t.columns[i].name) ?? ""
+                if let (type, sqlType) = typeFromForeignKey(t, column: t.columns[i].name) {
+                    t.columns[i].type = type
+                    t.columns[i].sqlType = sqlType
+                }
             }
+            t.foreignKeys = t.foreignKeys.map { resolvedReference($0, in: t) }
             insertTable(t)
         case .dropTable(let name):
             if tables[name] == nil {
@@ -79,7 +125,10 @@ extension HistorySchema {
         case .addColumns(let name, let fragment):
             if ensureTable(name) { note("\(name) is changed here but no migration creates it") }
             for var c in fragment.columns {
-                if c.type.isEmpty { c.type = typeFromForeignKey(fragment, column: c.name) ?? "" }
+                if c.type.isEmpty, let (type, sqlType) = typeFromForeignKey(fragment, column: c.name) {
+                    c.type = type
+                    c.sqlType = sqlType
+                }
                 if let i = tables[name]!.columnIndex(c.name) {
                     note("add_column \(name).\(c.name): the column exists already")
                     tables[name]!.columns[i] = c
@@ -93,7 +142,7 @@ extension HistorySchema {
             }
             for c in fragment.checks { addCheck(name, c) }
             for u in fragment.uniques { addUnique(name, u) }
-            for fk in fragment.foreignKeys { addForeignKey(name, fk) }
+            for fk in fragment.foreignKeys { addForeignKey(name, resolvedReference(fk, in: tables[name]!)) }
             for idx in fragment.indexes { addIndex(name, idx) }
         case .dropColumn(let name, let column):
             guard tables[name] != nil else {
@@ -116,7 +165,11 @@ extension HistorySchema {
             }
             if let n = change.nullable { tables[name]!.columns[i].nullable = n }
             if let d = change.serverDefault { tables[name]!.columns[i].serverDefault = d }
-            if let t = change.type { tables[name]!.columns[i].type = t }
+            if let t = change.type {
+                tables[name]!.columns[i].type = t
+                tables[name]!.columns[i].sqlType = change.sqlType ?? SQLTypes.sqlType(ofSQLAlchemy: t)
+            }
+            if let identity = change.identity { tables[name]!.columns[i].identity = identity }
             if let new = change.newName, new != column { renameColumn(name, column, to: new) }
         case .createIndex(let name, let index):
             if ensureTable(name) { note("\(name) is changed here but no migration creates it") }
@@ -177,14 +230,116 @@ extension HistorySchema {
             if !found, !tables[name]!.partial, !isTouchedByRawSQL(name) {
                 note("drop_constraint \(constraint) on \(name): no such constraint in the history")
             }
-        case .opaque(let what, let mentions):
+        case .validateConstraint(let name, let constraint):
+            guard tables[name] != nil else { return note("VALIDATE CONSTRAINT \(constraint) on \(name): no such table in the history") }
+            var found = false
+            for i in tables[name]!.checks.indices where tables[name]!.checks[i].name == constraint {
+                tables[name]!.checks[i].validated = true
+                found = true
+            }
+            for i in tables[name]!.foreignKeys.indices where tables[name]!.foreignKeys[i].name == constraint {
+                tables[name]!.foreignKeys[i].validated = true
+                found = true
+            }
+            if !found, !tables[name]!.partial, !isTouchedByRawSQL(name) {
+                note("VALIDATE CONSTRAINT \(constraint) on \(name): no such constraint in the history")
+            }
+        case .renameIndex(let old, let new):
+            guard let owner = indexOwner[old], let i = tables[owner]?.indexes.firstIndex(where: { $0.name == old }) else {
+                // The index behind a unique or primary key constraint is renamed with it.
+                for (t, table) in tables {
+                    if let u = table.uniques.firstIndex(where: { $0.name == old }) { tables[t]!.uniques[u].name = new; return }
+                    if table.primaryKeyName == old { tables[t]!.primaryKeyName = new; return }
+                }
+                return note("ALTER INDEX \(old) RENAME: no such index in the history")
+            }
+            tables[owner]!.indexes[i].name = new
+            indexOwner[old] = nil
+            indexOwner[new] = owner
+        case .renameConstraint(let name, let old, let new):
+            guard var t = tables[name] else { return note("RENAME CONSTRAINT \(old) on \(name): no such table in the history") }
+            var found = false
+            for i in t.checks.indices where t.checks[i].name == old { t.checks[i].name = new; found = true }
+            for i in t.uniques.indices where t.uniques[i].name == old { t.uniques[i].name = new; found = true }
+            for i in t.foreignKeys.indices where t.foreignKeys[i].name == old { t.foreignKeys[i].name = new; found = true }
+            if t.primaryKeyName == old { t.primaryKeyName = new; found = true }
+            tables[name] = t
+            if !found, !t.partial, !isTouchedByRawSQL(name) { note("RENAME CONSTRAINT \(old) on \(name): no such constraint in the history") }
+        case .constraintFromIndex(let name, let constraint, let index, let primary):
+            guard tables[name] != nil, let i = tables[name]!.indexes.firstIndex(where: { $0.name == index }) else {
+                return note("ADD CONSTRAINT \(constraint) USING INDEX \(index): no such index on \(name) in the history")
+            }
+            let idx = tables[name]!.indexes.remove(at: i)
+            indexOwner[index] = nil
+            if primary {
+                tables[name]!.primaryKey = idx.columns
+                tables[name]!.primaryKeyName = constraint
+                for c in idx.columns { if let k = tables[name]!.columnIndex(c) { tables[name]!.columns[k].nullable = false } }
+            } else {
+                addUnique(name, SchemaUnique(name: constraint, columns: idx.columns))
+            }
+        case .createEnum(let name, let values):
+            if enums[name] != nil { note("CREATE TYPE \(name): the type exists already") }
+            enums[name] = values
+        case .addEnumValue(let name, let value, let neighbor, let after):
+            guard var values = enums[name] else { return note("ALTER TYPE \(name) ADD VALUE: no such type in the history") }
+            if values.contains(value) { return }
+            if let neighbor, let k = values.firstIndex(of: neighbor) {
+                values.insert(value, at: after ? k + 1 : k)
+            } else {
+                values.append(value)
+            }
+            enums[name] = values
+        case .renameEnumValue(let name, let old, let new):
+            guard let k = enums[name]?.firstIndex(of: old) else { return note("ALTER TYPE \(name) RENAME VALUE \(old): no such value in the history") }
+            enums[name]![k] = new
+        case .renameEnum(let old, let new):
+            guard let values = enums.removeValue(forKey: old) else { return note("ALTER TYPE \(old) RENAME: no such type in the history") }
+            enums[new] = values
+            for (t, table) in tables {
+                for i in table.columns.indices where table.columns[i].sqlType == old { tables[t]!.columns[i].sqlType = new }
+            }
+        case .dropEnum(let name):
+            if enums.removeValue(forKey: name) == nil { note("DROP TYPE \(name): no such type in the history") }
+        case .guarded(let condition, let then, let otherwise):
+            for change in holds(condition) ? then : otherwise {
+                apply(LocatedChange(line: line, change: change), file: file)
+            }
+        case .opaque(let what, let mentions, let error):
             var names: [String] = []
             for m in mentions {
                 if !names.contains(m.table) { names.append(m.table) }
                 rawSQL[m.table, default: []].append(RawSQLTouch(file: file, line: line, kind: m.kind))
             }
-            opaque.append(OpaqueOperation(file: file, line: line, what: what, tables: names))
+            opaque.append(OpaqueOperation(file: file, line: line, what: what, tables: names, error: error))
         }
+    }
+
+    /// Whether `condition` holds in the schema as it stands.
+    func holds(_ condition: SchemaCondition) -> Bool {
+        switch condition {
+        case .tableExists(let t): return tables[t] != nil
+        case .columnExists(let t, let c): return tables[t]?.column(c) != nil
+        case .indexExists(let i):
+            if indexOwner[i] != nil { return true }
+            return tables.values.contains { $0.uniques.contains { $0.name == i } || $0.primaryKeyName == i }
+        case .constraintExists(let t, let c):
+            guard let table = tables[t] else { return false }
+            return table.primaryKeyName == c || table.checks.contains { $0.name == c } || table.uniques.contains { $0.name == c }
+                || table.foreignKeys.contains { $0.name == c }
+        case .enumExists(let e): return enums[e] != nil
+        case .not(let c): return !holds(c)
+        case .all(let cs): return cs.allSatisfy(holds)
+        case .any(let cs): return cs.contains(where: holds)
+        }
+    }
+
+    /// A foreign key written without its referenced columns (`REFERENCES users`) references the primary key.
+    private func resolvedReference(_ fk: SchemaForeignKey, in table: SchemaTable) -> SchemaForeignKey {
+        guard fk.referencedColumns.isEmpty else { return fk }
+        var resolved = fk
+        resolved.referencedColumns = (fk.referencedTable == table.name ? table : tables[fk.referencedTable])?.primaryKey ?? []
+        return resolved
     }
 
     /// A table the history never created readably, made so later operations have somewhere to go.
@@ -208,12 +363,13 @@ extension HistorySchema {
         for idx in t.indexes where indexOwner[idx.name] == name { indexOwner[idx.name] = nil }
     }
 
-    private func typeFromForeignKey(_ t: SchemaTable, column: String) -> String? {
+    /// The SQLAlchemy and PostgreSQL types of the column a foreign key column references.
+    private func typeFromForeignKey(_ t: SchemaTable, column: String) -> (String, String)? {
         guard let fk = t.foreignKeys.first(where: { $0.columns.contains(column) }),
               let k = fk.columns.firstIndex(of: column), k < fk.referencedColumns.count
         else { return nil }
         let target = fk.referencedTable == t.name ? t : tables[fk.referencedTable]
-        return target?.column(fk.referencedColumns[k])?.type
+        return target?.column(fk.referencedColumns[k]).map { ($0.type, $0.sqlType) }
     }
 
     private mutating func addIndex(_ table: String, _ idx: SchemaIndex) {

@@ -417,12 +417,36 @@ struct UpgradeReader {
         return execution
     }
 
-    /// Data statements change no table, so they leave nothing behind; other SQL is opaque with the
-    /// tables it names. Parameters (dicts, keywords) are values, never tables.
+    /// SQL read with the PostgreSQL grammar becomes the schema changes it makes (data statements
+    /// make none). SQL whose text is not known (an f-string with fields, a variable) is opaque with
+    /// the tables it names. Parameters (dicts, keywords) are values, never tables.
     private mutating func executed(_ e: Execution, _ tokens: [Token], _ start: Int, _ end: Int, line: Int) {
-        if let sql = e.sql, ExecutedSQL.isDataOnly(sql, placeholders: e.placeholders) { return }
-        let mentions = e.sql.map { RawSQL.tables(in: $0) } ?? []
-        changes.append(LocatedChange(line: line, change: .opaque(e.display, mentions)))
+        guard let sql = e.sql else {
+            changes.append(LocatedChange(line: line, change: .opaque(e.display, [])))
+            return
+        }
+        if e.placeholders == .fstring {
+            // Whatever the fields hold, a data statement changes no shape; anything else is not known.
+            if ExecutedSQL.isDataOnly(sql, placeholders: .fstring) { return }
+            changes.append(LocatedChange(line: line, change: .opaque(e.display, RawSQL.tables(in: sql))))
+            return
+        }
+        let read = SQLStatements.changes(sql, placeholders: e.placeholders)
+        if read.isEmpty { return }
+        if inUncertainBlock {
+            changes.append(LocatedChange(line: line, change: .opaque("\(e.display) inside \(uncertainKeyword ?? "a block")", RawSQL.tables(in: sql))))
+            return
+        }
+        for change in read {
+            // An opaque statement is named by the call that ran it.
+            if case .opaque(let what, let mentions, let error) = change, what != "SQL that does not parse" {
+                changes.append(LocatedChange(line: line, change: .opaque("\(e.display): \(what)", mentions, error: error)))
+            } else if case .opaque(_, let mentions, let error) = change {
+                changes.append(LocatedChange(line: line, change: .opaque(e.display, mentions, error: error)))
+            } else {
+                changes.append(LocatedChange(line: line, change: change))
+            }
+        }
     }
 
     /// Records an unreadable statement with the tables its strings name.
