@@ -124,15 +124,22 @@ test-e2e: deps venv
 	VEJAMIGRATE_TUI_BIN="$${VEJAMIGRATE_TUI_BIN:-$(CURDIR)/$(DEBUG_BIN)/vejamigrate-tui}" \
 		$(VENV)/bin/pytest $(PYTEST_FLAGS) Tests/e2e
 
-# Runs in the example project itself, so the wizard finds
-# backend/app/migrations/versions the way it would in VejaPRO.
+# Runs in a project laid out like VejaPRO, so the wizard finds backend/app/migrations/versions.
 # The wizard runs on a copy of the example (made once, kept between runs), so what you write
 # never lands in the repository or in the histories the tests copy. `make run-reset` starts over.
 RUN_PROJECT := .tmp/vejapro
+TUI_BIN := $(CURDIR)/$(DEBUG_BIN)/vejamigrate-tui
 
+# Quitting the wizard (Ctrl-C, or y at "Quit?") exits 130: the user's choice, not a failure, so
+# make ends quietly. Any other exit (2: no terminal, 1/3/4: the core's errors) fails make.
+# RUN_PROJECT= and TUI_BIN= point it elsewhere (Tests/e2e/test_make_run.py runs it on a temporary copy).
 run: build $(RUN_PROJECT)
-	@cd $(RUN_PROJECT) && "$(CURDIR)/$(DEBUG_BIN)/vejamigrate-tui"; status=$$?; \
-	echo "(the example project is $(RUN_PROJECT); make run-reset starts it over)"; exit $$status
+	@status=0; cd $(RUN_PROJECT) && "$(TUI_BIN)" || status=$$?; \
+	case $$status in \
+	0) echo "The example project is $(RUN_PROJECT) (make run-reset starts it over)." ;; \
+	130) echo "Quit: nothing was written. The example project is $(RUN_PROJECT) (make run-reset starts it over)." ;; \
+	*) exit $$status ;; \
+	esac
 
 $(RUN_PROJECT):
 	mkdir -p $(dir $(RUN_PROJECT))
