@@ -150,7 +150,7 @@ run-reset:
 
 # Release build first: the benchmark measures the binaries users run (docs/performance.md).
 # scripts/bench.sh adds hyperfine and time (make deps-bench), and has fallbacks without them.
-bench: deps-build venv release
+bench: venv release
 	SCRATCH=$(SCRATCH) BENCH_SKIP_BUILD=1 bash scripts/bench.sh
 
 clean:
