@@ -1,14 +1,20 @@
 # vejamigrate: build, test and run.
 #
-#   make deps     install the Debian packages the build and tests need (idempotent)
-#   make venv     .venv/ with Alembic, SQLAlchemy, psycopg, ruff, pytest (Tests/integration/requirements.txt)
-#   make build    swift build (debug)
+# Every target installs the Debian packages it needs when they are missing (as root, or through
+# sudo); a machine that has them never calls apt. docs/setup.md says what each one installs.
+#
+#   make build    swift build (debug); installs libncurses-dev and libpg-query-dev
+#   make release  swift build -c release; the same packages
+#   make run      the ncurses wizard on a copy of the example project (.tmp/vejapro); the same packages
 #   make test     unit tests (swift test), then the integration suite against real Alembic,
 #                 PostgreSQL and SQLite, then the SQLite part again on SQLAlchemy 2.0,
-#                 then the wizard under tmux (Tests/e2e)
-#   make run      the ncurses wizard on a copy of the example project (.tmp/vejapro)
+#                 then the wizard under tmux (Tests/e2e); adds tmux and postgresql
 #   make bench    release build, then scripts/bench.sh: vejamigrate against alembic heads and cat
-#                 on generated histories of 1,000 and 10,000 migrations (docs/performance.md)
+#                 on generated histories of 1,000 and 10,000 migrations (docs/performance.md);
+#                 adds hyperfine and time
+#   make deps     the Debian packages the build and the tests need (deps-build: the build's alone;
+#                 deps-bench: the build's and the benchmark's)
+#   make venv     .venv/ with Alembic, SQLAlchemy, psycopg, ruff, pytest (Tests/integration/requirements.txt)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -29,24 +35,48 @@ PIP_FLAGS := --disable-pip-version-check --no-input --quiet
 
 DEBUG_BIN := $(SCRATCH)/debug
 
-.PHONY: run-reset all deps venv venv-sa20 build release test test-unit test-integration test-sa20 test-e2e run bench clean distclean
+.PHONY: run-reset all deps deps-build deps-bench venv venv-sa20 build release test test-unit test-integration test-sa20 test-e2e run bench clean distclean
 
 all: build
 
-# Each package is checked by what the build needs from it, so a machine that
-# already has it (installed by hand or by an earlier run) skips apt entirely.
+# What each group of targets needs from Debian, as CHECK=PACKAGE: the package is missing when CHECK,
+# a file (a glob is fine) or cmd:NAME (a command on PATH), is not there. Checking what the build
+# reads, not dpkg's database, lets a machine that has the files by other means skip apt entirely.
+BUILD_NEEDS := /usr/include/ncursesw/curses.h=libncurses-dev /usr/include/pg_query.h=libpg-query-dev
+TEST_NEEDS := cmd:tmux=tmux /usr/lib/postgresql/*/bin/initdb=postgresql
+BENCH_NEEDS := cmd:hyperfine=hyperfine /usr/bin/time=time
+
+# $(call apt_install,NEEDS): installs the packages whose check fails, in one apt-get call
+# (apt-get update first, only then), as root or through sudo; without either, or when apt fails,
+# it stops with the exact command to run, so a missing header never shows up as a compiler error.
+define apt_install
+missing=""; \
+has() { case "$$1" in cmd:*) command -v "$${1#cmd:}" >/dev/null 2>&1 ;; *) compgen -G "$$1" >/dev/null ;; esac; }; \
+$(foreach need,$(1),has '$(firstword $(subst =, ,$(need)))' || missing="$$missing $(lastword $(subst =, ,$(need)))"; ) \
+[ -z "$$missing" ] && exit 0; \
+install="apt-get install -y -q --no-install-recommends$$missing"; \
+fail() { \
+	echo "deps: $$1. Install the missing packages as root, then run make again:" >&2; \
+	echo "    apt-get update && $$install" >&2; \
+	exit 1; \
+}; \
+if [ "$$(id -u)" = 0 ]; then sudo=""; \
+elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+else fail "missing:$$missing; installing them needs root, and sudo is not installed"; fi; \
+echo "deps: installing$$missing (apt-get$${sudo:+ through sudo})"; \
+$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null \
+	&& $$sudo env DEBIAN_FRONTEND=noninteractive $$install </dev/null \
+	|| fail "apt-get could not install$$missing"
+endef
+
+deps-build:
+	@$(call apt_install,$(BUILD_NEEDS))
+
 deps:
-	@missing=""; \
-	dpkg-query -W -f='$${Status}' libncurses-dev 2>/dev/null | grep -q "install ok installed" \
-		|| missing="$$missing libncurses-dev"; \
-	command -v tmux >/dev/null 2>&1 || missing="$$missing tmux"; \
-	compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing="$$missing postgresql"; \
-	if [ -z "$$missing" ]; then echo "deps: libncurses-dev, tmux and postgresql are present"; exit 0; fi; \
-	echo "deps: installing$$missing"; \
-	sudo=""; if [ "$$(id -u)" != 0 ]; then sudo="sudo"; fi; \
-	export DEBIAN_FRONTEND=noninteractive; \
-	$$sudo apt-get update -q; \
-	$$sudo apt-get install -y -q --no-install-recommends $$missing </dev/null
+	@$(call apt_install,$(BUILD_NEEDS) $(TEST_NEEDS))
+
+deps-bench:
+	@$(call apt_install,$(BUILD_NEEDS) $(BENCH_NEEDS))
 
 venv: $(VENV)/.installed
 
@@ -62,10 +92,10 @@ $(VENV_SA20)/.installed: $(REQUIREMENTS_SA20)
 	$(VENV_SA20)/bin/pip install $(PIP_FLAGS) -r $(REQUIREMENTS_SA20)
 	@touch $@
 
-build:
+build: deps-build
 	$(SWIFT) build --scratch-path $(SCRATCH) $(SWIFT_BUILD_FLAGS)
 
-release:
+release: deps-build
 	$(SWIFT) build -c release --scratch-path $(SCRATCH) $(SWIFT_BUILD_FLAGS)
 
 # Both suites run even when the first fails; the target fails if either did.
@@ -77,10 +107,10 @@ test: deps venv venv-sa20 build
 	if [ -d Tests/e2e ]; then $(MAKE) --no-print-directory test-e2e || status=1; fi; \
 	exit $$status
 
-test-unit:
+test-unit: deps-build
 	$(SWIFT) test --scratch-path $(SCRATCH) $(SWIFT_BUILD_FLAGS)
 
-test-integration: venv
+test-integration: deps venv
 	VEJAMIGRATE_BIN="$${VEJAMIGRATE_BIN:-$(CURDIR)/$(DEBUG_BIN)/vejamigrate}" \
 		$(VENV)/bin/pytest $(PYTEST_FLAGS) Tests/integration
 
@@ -90,19 +120,26 @@ test-sa20: venv-sa20
 		$(VENV_SA20)/bin/pytest $(PYTEST_FLAGS) -m sqlite Tests/integration
 
 # The wizard driven under tmux (Tests/e2e).
-test-e2e: venv
+test-e2e: deps venv
 	VEJAMIGRATE_TUI_BIN="$${VEJAMIGRATE_TUI_BIN:-$(CURDIR)/$(DEBUG_BIN)/vejamigrate-tui}" \
 		$(VENV)/bin/pytest $(PYTEST_FLAGS) Tests/e2e
 
-# Runs in the example project itself, so the wizard finds
-# backend/app/migrations/versions the way it would in VejaPRO.
+# Runs in a project laid out like VejaPRO, so the wizard finds backend/app/migrations/versions.
 # The wizard runs on a copy of the example (made once, kept between runs), so what you write
 # never lands in the repository or in the histories the tests copy. `make run-reset` starts over.
 RUN_PROJECT := .tmp/vejapro
+TUI_BIN := $(CURDIR)/$(DEBUG_BIN)/vejamigrate-tui
 
+# Quitting the wizard (Ctrl-C, or y at "Quit?") exits 130: the user's choice, not a failure, so
+# make ends quietly. Any other exit (2: no terminal, 1/3/4: the core's errors) fails make.
+# RUN_PROJECT= and TUI_BIN= point it elsewhere (Tests/e2e/test_make_run.py runs it on a temporary copy).
 run: build $(RUN_PROJECT)
-	@cd $(RUN_PROJECT) && "$(CURDIR)/$(DEBUG_BIN)/vejamigrate-tui"; status=$$?; \
-	echo "(the example project is $(RUN_PROJECT); make run-reset starts it over)"; exit $$status
+	@status=0; cd $(RUN_PROJECT) && "$(TUI_BIN)" || status=$$?; \
+	case $$status in \
+	0) echo "The example project is $(RUN_PROJECT) (make run-reset starts it over)." ;; \
+	130) echo "Quit: nothing was written. The example project is $(RUN_PROJECT) (make run-reset starts it over)." ;; \
+	*) exit $$status ;; \
+	esac
 
 $(RUN_PROJECT):
 	mkdir -p $(dir $(RUN_PROJECT))
@@ -112,6 +149,7 @@ run-reset:
 	rm -rf $(RUN_PROJECT)
 
 # Release build first: the benchmark measures the binaries users run (docs/performance.md).
+# scripts/bench.sh adds hyperfine and time (make deps-bench), and has fallbacks without them.
 bench: venv release
 	SCRATCH=$(SCRATCH) BENCH_SKIP_BUILD=1 bash scripts/bench.sh
 
