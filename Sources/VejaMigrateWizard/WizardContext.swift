@@ -9,6 +9,9 @@ public struct WizardContext: Sendable {
     public var graph: RevisionGraph { history.graph }
     public let date: MigrationDate
     public let cwd: URL
+    /// True when `history` is still empty because the history is being read in the background
+    /// (`locate`): the model shows that it is reading and waits for `.historyRead`.
+    public var historyPending = false
 
     /// The versions directory as the user sees it.
     public var directoryLabel: String { directory.displayPath(cwd: cwd) }
@@ -22,6 +25,21 @@ public struct WizardContext: Sendable {
             dir = try VersionsDirectory.discover(from: cwd)
         }
         return WizardContext(directory: dir, history: try dir.readHistory(), date: date, cwd: cwd)
+    }
+
+    /// Finds the versions directory and checks that it can be listed, without reading the files:
+    /// the driver draws the first frame at once and reads the history in the background.
+    public static func locate(versionsDirectory: String?, date: MigrationDate, cwd: URL) throws(VejaMigrateError) -> WizardContext {
+        let dir: VersionsDirectory
+        if let versionsDirectory {
+            dir = VersionsDirectory(url: URL(fileURLWithPath: versionsDirectory, relativeTo: cwd))
+        } else {
+            dir = try VersionsDirectory.discover(from: cwd)
+        }
+        _ = try dir.migrationFileNames()
+        var context = WizardContext(directory: dir, history: MigrationHistory(graph: RevisionGraph(files: []), schema: HistorySchema()), date: date, cwd: cwd)
+        context.historyPending = true
+        return context
     }
 }
 

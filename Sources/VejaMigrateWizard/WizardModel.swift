@@ -29,19 +29,26 @@ public struct WizardModel: Sendable {
     /// The written file's text, shown on the done screen for review.
     public private(set) var writtenText: String?
 
+    /// True until the history read in the background arrives (`.historyRead`): the preview says so,
+    /// and nothing can be written, since the parent and the sequence are not known yet.
+    public private(set) var isReadingHistory = false
+
     /// The smallest terminal the wizard draws in.
     public static let minimumSize = Size(width: 80, height: 24)
 
-    public init(graph: RevisionGraph, schema: HistorySchema? = nil, date: MigrationDate, directoryLabel: String) {
+    public init(graph: RevisionGraph, schema: HistorySchema? = nil, date: MigrationDate, directoryLabel: String, readingHistory: Bool = false) {
         self.graph = graph
         self.schema = schema
         self.date = date
         self.directoryLabel = directoryLabel
+        self.isReadingHistory = readingHistory
         refresh()
     }
 
     public init(context: WizardContext) {
-        self.init(graph: context.graph, schema: context.history.schema, date: context.date, directoryLabel: context.directoryLabel)
+        self.init(
+            graph: context.graph, schema: context.historyPending ? nil : context.history.schema, date: context.date,
+            directoryLabel: context.directoryLabel, readingHistory: context.historyPending)
     }
 
     /// Whether the user has typed anything worth asking about before quitting.
@@ -93,6 +100,7 @@ public struct WizardModel: Sendable {
         case .historyRead(let history):
             graph = history.graph
             schema = history.schema
+            isReadingHistory = false
         case .historyChanged(let history, let text):
             graph = history.graph
             schema = history.schema
@@ -394,6 +402,10 @@ public struct WizardModel: Sendable {
         case .quitButton:
             return .quit(0)
         case .write:
+            if isReadingHistory {
+                state.flash = "Still reading the history; write again in a moment."
+                return .none
+            }
             if !issues.isEmpty {
                 state.flash = "Fix the problems listed above first."
                 return .none
@@ -651,7 +663,9 @@ public struct WizardModel: Sendable {
         }
         self.spec = spec
         self.issues = issues
-        preview = Preview.make(spec: spec, graph: graph, head: chosenHead, date: date, tab: state.previewTab)
+        preview = isReadingHistory
+            ? Preview.reading(directoryLabel)
+            : Preview.make(spec: spec, graph: graph, head: chosenHead, date: date, tab: state.previewTab)
         // After the write the pane shows the file as written, for review.
         if let writtenText, state.previewTab == .python { preview.python = Highlighter.python(writtenText) }
         // Row counts of the wrapped preview, once per change: scrolling and following read them.
@@ -772,6 +786,12 @@ public struct Preview: Equatable, Sendable {
     public var sql: [HighlightedLine]
 
     static let empty = Preview(fileName: "", revision: "", downRevisions: [], python: [], sql: [])
+
+    /// While the history is read in the background: the revision and parent are not known yet.
+    static func reading(_ directory: String) -> Preview {
+        let line = HighlightedLine(spans: [Span(text: "# reading the history in \(directory)…", style: Highlighter.comment)])
+        return Preview(fileName: "(reading the history…)", revision: "…", downRevisions: ["…"], python: [line], sql: [line])
+    }
 
     /// Renders what the core would write, even while the spec still has problems.
     /// Only the tab on screen is highlighted; switching tabs is a change that makes the other.

@@ -45,8 +45,9 @@ struct VejaMigrateTUI: ParsableCommand {
         }
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let today = date.flatMap(MigrationDate.init) ?? MigrationDate.today()
-        // Before the terminal is taken over, so a history error prints as plain text.
-        let context = try WizardContext.load(versionsDirectory: versionsDir, date: today, cwd: cwd)
+        // Before the terminal is taken over, so a missing directory prints as plain text. The files
+        // themselves are read in the background (WizardLoop), so the first frame does not wait for them.
+        let context = try WizardContext.locate(versionsDirectory: versionsDir, date: today, cwd: cwd)
         let terminal: Terminal
         do {
             terminal = try Terminal.start(colors: wantsColor)

@@ -1,4 +1,5 @@
 import Foundation
+import VejaMigrateCore
 import VejaMigrateWizard
 
 /// Runs the wizard's model on the terminal until it quits or a signal stops it; never returns.
@@ -12,11 +13,20 @@ struct WizardLoop {
         var model = WizardModel(context: context)
         perform(model.update(.resize(terminal.size)), on: &model)
         var changed = true
+        let reading = context.historyPending ? BackgroundRead.start(context.directory) : nil
+        var delivered = reading == nil
         while true {
             // Paint only after a change: idle timeouts cost nothing, and queued keys (a paste,
             // fast typing) are all applied before the next frame.
             if changed { terminal.paint(model.render(size: terminal.size)) }
             changed = false
+            // The history read in the background arrives within one input timeout (100 ms) of being done.
+            if !delivered, let result = reading?.result {
+                delivered = true
+                perform(model.update(.effectResult(result)), on: &model)
+                changed = true
+                continue
+            }
             if terminal.takePendingSuspend() {
                 // SIGTSTP from outside (kill -TSTP): the same as Ctrl-Z.
                 perform(.suspend, on: &model)
@@ -55,5 +65,36 @@ struct WizardLoop {
                 effect = model.update(.effectResult(WizardRuntime.perform(effect, model: model, context: context)))
             }
         }
+    }
+}
+
+/// The history, read on another thread while the wizard already takes keys.
+final class BackgroundRead: @unchecked Sendable {
+    private let lock = NSLock()
+    private var finished: EffectResult?
+
+    /// What the read gave, once it is done.
+    var result: EffectResult? {
+        lock.lock()
+        defer { lock.unlock() }
+        return finished
+    }
+
+    static func start(_ directory: VersionsDirectory) -> BackgroundRead {
+        let read = BackgroundRead()
+        let thread = Thread {
+            let result: EffectResult
+            do throws(VejaMigrateError) {
+                result = .historyRead(try directory.readHistory())
+            } catch {
+                result = .failed(error.message)
+            }
+            read.lock.lock()
+            read.finished = result
+            read.lock.unlock()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        return read
     }
 }
