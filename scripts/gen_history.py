@@ -9,7 +9,9 @@ with `revision = "YYYYMMDD_NNNNNN"`, the seed's docstring, imports and
 module-level assignments, and bodies like the hand-written example history
 (examples/vejapro/backend/app/migrations/versions): create_table with several
 columns, constraints and indexes; add_column and CHECK changes in
-batch_alter_table; create_index; occasional raw SQL through op.execute.
+batch_alter_table; create_index; DDL written as SQL in op.execute (columns,
+NOT VALID checks then VALIDATE, NOT NULL, tables with REFERENCES, partial
+indexes), and data updates.
 
 The output depends only on N and SEED (no clock, no hash randomisation), so
 two runs produce byte-identical files. Every table and column a change
@@ -368,18 +370,67 @@ class Generator:
         down = ["    pass"]
         return f"touch {t.name.replace('_', ' ')} updated at", up, down, DETAILS[4]
 
+    def sql_ddl(self) -> tuple[str, list[str], list[str], str]:
+        """Schema changes written as SQL, the way hand-written histories often are."""
+        rng = self.rng
+        t = rng.choice(self.tables)
+        kind = rng.random()
+        self.sql_count = getattr(self, "sql_count", 0) + 1
+        n = self.sql_count
+        if kind < 0.4:
+            col = f"note_{n}"
+            t.columns.append(col)
+            up = [
+                "    op.execute(",
+                '        """',
+                f"        ALTER TABLE {t.name} ADD COLUMN {col} VARCHAR(200);",
+                f"        UPDATE {t.name} SET {col} = '' WHERE {col} IS NULL;",
+                f"        ALTER TABLE {t.name} ALTER COLUMN {col} SET DEFAULT '';",
+                f"        ALTER TABLE {t.name} ALTER COLUMN {col} SET NOT NULL;",
+                '        """',
+                "    )",
+            ]
+            down = call("    ", "op.execute", [q(f"ALTER TABLE {t.name} DROP COLUMN {col}")])
+            return f"add {col.replace('_', ' ')} to {t.name.replace('_', ' ')} in sql", up, down, DETAILS[4]
+        if kind < 0.7:
+            name = f"chk_{t.name}_id_{n}"
+            up = call("    ", "op.execute", [q(f"ALTER TABLE {t.name} ADD CONSTRAINT {name} CHECK (id IS NOT NULL) NOT VALID")])
+            up += call("    ", "op.execute", [q(f"ALTER TABLE {t.name} VALIDATE CONSTRAINT {name}")])
+            down = call("    ", "op.execute", [q(f"ALTER TABLE {t.name} DROP CONSTRAINT {name}")])
+            return f"add {name.replace('_', ' ')} not valid then validate", up, down, ""
+        log = f"{t.name}_log_{n}"
+        up = [
+            "    op.execute(",
+            '        """',
+            f"        CREATE TABLE {log} (",
+            "            id BIGSERIAL PRIMARY KEY,",
+            f"            {t.name}_id UUID NOT NULL",
+            f"                REFERENCES {t.name} (id) ON DELETE CASCADE,",
+            "            payload JSONB NOT NULL DEFAULT '{}',",
+            "            created_at TIMESTAMPTZ NOT NULL DEFAULT now()",
+            "        );",
+            f"        CREATE INDEX idx_{log}_parent",
+            f"            ON {log} ({t.name}_id);",
+            '        """',
+            "    )",
+        ]
+        down = call("    ", "op.execute", [q(f"DROP TABLE {log}")])
+        return f"create {log.replace('_', ' ')} table in sql", up, down, ""
+
     def body(self, i: int) -> tuple[str, list[str], list[str], str]:
         if i < 3 or len(self.tables) < 3:
             return self.create_table()
         r = self.rng.random()
-        if r < 0.30:
+        if r < 0.27:
             return self.create_table()
-        if r < 0.60:
+        if r < 0.52:
             return self.add_columns()
-        if r < 0.78:
+        if r < 0.67:
             return self.create_index()
-        if r < 0.93:
+        if r < 0.79:
             return self.change_check()
+        if r < 0.93:
+            return self.sql_ddl()
         return self.raw_sql()
 
     def generate(self, outdir: Path) -> None:

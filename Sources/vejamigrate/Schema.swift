@@ -45,25 +45,58 @@ struct SchemaCommand: ParsableCommand {
         }
         let touched = table.map { t in schema.rawSQL.filter { $0.key == t } } ?? schema.rawSQL
         if json {
-            printJSON(SchemaJSON.document(schema, tables: names, touched: touched))
+            SchemaJSON.write(schema, tables: names, touched: touched)
             return
         }
         print(SchemaText.render(schema, tables: names, touched: touched, only: table), terminator: "")
     }
 }
 
-/// The `--json` document, built as a `JSONValue` so absent values print as `null`.
+/// The `--json` document. Each table is built as a `JSONValue` (so absent values print as `null`)
+/// and written out at once, so a history of thousands of tables never holds the whole document
+/// as a tree; the bytes go to standard output in large chunks. The layout is `JSONValue.prettyText`'s.
 enum SchemaJSON {
-    static func document(_ schema: HistorySchema, tables: [String], touched: [String: [RawSQLTouch]]) -> JSONValue {
-        var out: [String: JSONValue] = [:]
-        out["tables"] = .object(Dictionary(uniqueKeysWithValues: tables.map { ($0, table(schema.tables[$0]!, schema)) }))
-        out["enums"] = .object(schema.enums.mapValues(strings))
-        out["opaque"] = .array(schema.opaque.map { o in
+    static func write(_ schema: HistorySchema, tables: [String], touched: [String: [RawSQLTouch]]) {
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 20)
+        func flush(force: Bool = false) {
+            guard force || out.count > 1 << 20 else { return }
+            FileHandle.standardOutput.write(Data(out))
+            out.removeAll(keepingCapacity: true)
+        }
+        func key(_ k: String, first: Bool = false) {
+            out += (first ? "{\n  " : ",\n  ").utf8
+            JSONValue.string(k).write(to: &out, indent: 2)
+            out += ": ".utf8
+        }
+        fflush(nil)
+        // Keys in sorted order, as every other JSON document of vejamigrate.
+        key("enums", first: true)
+        JSONValue.object(schema.enums.mapValues(strings)).write(to: &out, indent: 2)
+        key("notes")
+        JSONValue.array(schema.notes.map(JSONValue.string)).write(to: &out, indent: 2)
+        key("opaque")
+        JSONValue.array(schema.opaque.map { o in
             .object(["at": .string(o.location), "what": .string(o.what), "tables": strings(o.tables), "error": optional(o.error)])
-        })
-        out["touched_by_raw_sql"] = .object(touched.mapValues { .array($0.map { .string($0.location) }) })
-        out["notes"] = .array(schema.notes.map(JSONValue.string))
-        return .object(out)
+        }).write(to: &out, indent: 2)
+        key("tables")
+        if tables.isEmpty {
+            out += "{}".utf8
+        } else {
+            out += "{".utf8
+            for (k, name) in tables.sorted().enumerated() {
+                out += (k == 0 ? "\n    " : ",\n    ").utf8
+                JSONValue.string(name).write(to: &out, indent: 4)
+                out += ": ".utf8
+                table(schema.tables[name]!, schema).write(to: &out, indent: 4)
+                flush()
+            }
+            out += "\n  }".utf8
+        }
+        key("touched_by_raw_sql")
+        JSONValue.object(touched.mapValues { .array($0.map { .string($0.location) }) }).write(to: &out, indent: 2)
+        out += "\n}\n".utf8
+        flush(force: true)
     }
 
     static func strings(_ list: [String]) -> JSONValue { .array(list.map(JSONValue.string)) }
@@ -163,8 +196,8 @@ enum SchemaText {
         let nameWidth = t.columns.map(\.name.count).max() ?? 0
         let typeWidth = t.columns.map(\.type.count).max() ?? 0
         for c in t.columns {
-            var line = "  " + c.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-            line += "  " + (c.type.isEmpty ? "?" : c.type).padding(toLength: max(typeWidth, 1), withPad: " ", startingAt: 0)
+            var line = "  " + c.name.padded(to: nameWidth)
+            line += "  " + (c.type.isEmpty ? "?" : c.type).padded(to: max(typeWidth, 1))
             line += c.nullable ? "  NULL    " : "  NOT NULL"
             if let d = c.serverDefault { line += "  DEFAULT \(d)" }
             if c.autoincrement { line += "  AUTOINCREMENT" }
@@ -199,6 +232,12 @@ enum SchemaText {
 }
 
 extension String {
+    /// Spaces added up to `width` characters (Foundation's `padding(toLength:)` bridges through NSString).
+    func padded(to width: Int) -> String {
+        let n = count
+        return n >= width ? self : self + String(repeating: " ", count: width - n)
+    }
+
     func trimmingTrailingSpaces() -> String {
         var s = Substring(self)
         while s.last == " " { s = s.dropLast() }

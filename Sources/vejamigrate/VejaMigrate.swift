@@ -45,8 +45,18 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
+/// Prints `value` as pretty JSON (`JSONValue.prettyText`: `"key": value`, keys sorted).
 func printJSON<T: Encodable>(_ value: T) {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try! encoder.encode(value), as: UTF8.self))
+    let data = try! JSONEncoder().encode(value)
+    printJSON(try! JSONDecoder().decode(JSONValue.self, from: data))
+}
+
+/// Prints a document built as a `JSONValue`, written straight to standard output.
+func printJSON(_ value: JSONValue) {
+    var out: [UInt8] = []
+    out.reserveCapacity(1 << 16)
+    value.write(to: &out, indent: 0)
+    out.append(UInt8(ascii: "\n"))
+    fflush(nil)
+    FileHandle.standardOutput.write(Data(out))
 }

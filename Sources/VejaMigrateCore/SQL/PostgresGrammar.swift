@@ -23,10 +23,12 @@ public enum PostgresGrammar {
         if let error = result.error {
             throw SyntaxError(message: error.pointee.message.map { String(cString: $0) } ?? "syntax error", position: Int(error.pointee.cursorpos))
         }
-        guard let text = result.parse_tree,
-              let tree = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes: text, count: strlen(text)))
-        else {
+        guard let text = result.parse_tree else {
             throw SyntaxError(message: "the parser returned no tree", position: 0)
+        }
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: strlen(text))
+        guard let tree = try? ParseTreeJSON.parse(bytes) else {
+            throw SyntaxError(message: "the statement is nested too deeply to read", position: 0)
         }
         return tree
     }

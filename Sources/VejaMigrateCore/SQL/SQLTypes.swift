@@ -1,19 +1,48 @@
+import Foundation
+
 /// PostgreSQL's names for column types, from what a migration wrote.
 enum SQLTypes {
+    /// A history spells its types the same way again and again: each distinct text is read once.
+    private static let cache = Cache()
+
+    private final class Cache: @unchecked Sendable {
+        let lock = NSLock()
+        var known: [String: String] = [:]
+    }
+
+    /// `sqlType(reading:)`, remembered per text.
+    static func sqlType(ofSQLAlchemy text: String) -> String {
+        cache.lock.lock()
+        if let found = cache.known[text] {
+            cache.lock.unlock()
+            return found
+        }
+        cache.lock.unlock()
+        let read = sqlType(reading: text)
+        cache.lock.lock()
+        if cache.known.count < 10_000 { cache.known[text] = read }
+        cache.lock.unlock()
+        return read
+    }
+
     /// The `format_type` name of a SQLAlchemy type expression: `sa.String(length=32)` → `character varying(32)`,
     /// `sa.DateTime(timezone=True)` → `timestamp with time zone`, `sa.Enum(..., name="status")` → `status`.
     /// Empty when the expression is not one it knows. A bare SQL type name (`VARCHAR(64)`, `INTEGER`) is read too.
-    static func sqlType(ofSQLAlchemy text: String) -> String {
-        let trimmed = text.trimmed(" ")
-        guard !trimmed.isEmpty else { return "" }
-        var base = Substring(trimmed)
-        var args: [Substring] = []
-        if let open = trimmed.firstIndex(of: "("), trimmed.hasSuffix(")") {
-            base = trimmed[..<open]
-            args = topLevelArguments(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
-        }
-        let dotted = base.split(separator: ".")
-        let name = String(dotted.last ?? "")
+    static func sqlType(reading text: String) -> String {
+        // Called for every column of every migration: work on the UTF-8 view, split arguments only when needed.
+        let utf8 = text.utf8
+        guard let first = utf8.firstIndex(where: { $0 != UInt8(ascii: " ") }) else { return "" }
+        let last = utf8.lastIndex(where: { $0 != UInt8(ascii: " ") })!
+        let trimmed = text[first...last]
+        let open = trimmed.utf8.firstIndex(of: UInt8(ascii: "("))
+        let hasArguments = open != nil && trimmed.utf8.last == UInt8(ascii: ")")
+        let base = hasArguments ? trimmed[..<open!] : trimmed
+        let dot = base.utf8.lastIndex(of: UInt8(ascii: "."))
+        let name = String(dot.map { base[base.index(after: $0)...] } ?? base)
+        let isDotted = dot != nil
+        let args: [Substring] = hasArguments && (!isDotted || typesWithArguments.contains(name))
+            ? topLevelArguments(trimmed[trimmed.index(after: open!)..<trimmed.index(before: trimmed.endIndex)])
+            : []
         func keyword(_ k: String) -> String? {
             for a in args {
                 let parts = a.split(separator: "=", maxSplits: 1)
@@ -71,12 +100,18 @@ enum SQLTypes {
             return inner.isEmpty ? "" : inner + "[]"
         default:
             // A plain SQL type name, as raw SQL or a reflected type would give it.
-            guard dotted.count == 1 else { return "" }
+            guard !isDotted else { return "" }
             let mods = args.map { $0.trimmed(" ") }
             guard mods.allSatisfy({ Int($0) != nil }) else { return "" }
             return SQLDeparser.canonicalType(name, modifiers: mods).text
         }
     }
+
+    /// The SQLAlchemy types whose arguments change the PostgreSQL type.
+    private static let typesWithArguments: Set<String> = [
+        "String", "VARCHAR", "Unicode", "NVARCHAR", "CHAR", "NCHAR", "Numeric", "NUMERIC", "DECIMAL", "Float", "FLOAT",
+        "DateTime", "TIMESTAMP", "Time", "TIME", "Enum", "ENUM", "ARRAY",
+    ]
 
     /// `a, b=(1, 2), "x,y"` split at commas outside brackets and quotes.
     private static func topLevelArguments(_ s: Substring) -> [Substring] {
