@@ -235,4 +235,33 @@ final class SQLReaderTests: XCTestCase {
 
             """)
     }
+
+    /// The same facts from Alembic operations: identity, deferrable and NOT VALID keys, enum types.
+    func testAlembicOperationsCarryTheSameFacts() throws {
+        let s = SchemaFixtures.linear([
+            SchemaFixtures.users,
+            """
+            op.create_table(
+                "ledger",
+                sa.Column("id", sa.BigInteger(), sa.Identity(always=True), primary_key=True),
+                sa.Column("n", sa.Integer(), sa.Identity(), nullable=False),
+                sa.Column("side", sa.Enum("debit", "credit", name="ledger_side"), nullable=False),
+                sa.Column("kind", postgresql.ENUM("a", "b", name="ledger_kind", create_type=False)),
+                sa.Column("user_id", postgresql.UUID(as_uuid=True)),
+                sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_ledger_user", deferrable=True, initially="DEFERRED"),
+            )
+            op.create_foreign_key("fk_ledger_user2", "ledger", "users", ["user_id"], ["id"], postgresql_not_valid=True)
+            op.create_check_constraint("ck_ledger_n", "ledger", "n > 0", postgresql_not_valid=True)
+            """,
+        ]).schema
+        let t = try XCTUnwrap(s.tables["ledger"])
+        XCTAssertEqual(t.columns.map(\.identity), ["always", "by default", nil, nil, nil])
+        XCTAssertEqual(t.columns.map(\.autoincrement), [false, false, false, false, false])
+        XCTAssertEqual(t.columns.map(\.sqlType), ["bigint", "integer", "ledger_side", "ledger_kind", "uuid"])
+        XCTAssertEqual(s.enums, ["ledger_side": ["debit", "credit"]])
+        XCTAssertEqual(t.foreignKeys.map(\.deferrable), [true, false])
+        XCTAssertEqual(t.foreignKeys.map(\.initiallyDeferred), [true, false])
+        XCTAssertEqual(t.foreignKeys.map(\.validated), [true, false])
+        XCTAssertEqual(t.checks.map(\.validated), [false])
+    }
 }

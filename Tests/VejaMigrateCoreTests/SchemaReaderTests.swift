@@ -338,7 +338,9 @@ final class SchemaReaderTests: XCTestCase {
             op.create_table("f", sa.Column("id", sa.Integer(), server_default=sa.text("7"), primary_key=True))
             """
         let tables = SchemaFixtures.linear([body]).schema.tables
-        XCTAssertEqual(["a", "b", "c", "d", "e", "f"].map { tables[$0]!.columns.contains(where: \.autoincrement) }, [true, false, false, false, true, false])
+        XCTAssertEqual(["a", "b", "c", "d", "e", "f"].map { tables[$0]!.columns.contains(where: \.autoincrement) }, [true, false, false, false, false, false])
+        // An identity column is its own fact, as PostgreSQL keeps it (no nextval default).
+        XCTAssertEqual(tables["e"]?.column("id")?.identity, "always")
     }
 
     func testOneLineCompoundStatements() {

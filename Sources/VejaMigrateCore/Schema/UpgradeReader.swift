@@ -553,6 +553,7 @@ struct UpgradeReader {
         case "create_table":
             var t = SchemaTable(name: table)
             let ok = c.tableItems(extra, into: &t)
+            for change in ConstructReader.enumTypesCreated(by: extra) { changes.append(LocatedChange(line: line, change: change)) }
             changes.append(LocatedChange(line: line, change: .createTable(t)))
             if !ok || !complete { unreadable() }
         case "drop_table":
@@ -564,6 +565,7 @@ struct UpgradeReader {
             guard let column = p["column"] else { return unreadable() }
             var t = SchemaTable(name: table)
             guard c.column(column, into: &t) else { return unreadable() }
+            for change in ConstructReader.enumTypesCreated(by: [column]) { changes.append(LocatedChange(line: line, change: change)) }
             changes.append(LocatedChange(line: line, change: .addColumns(table, t)))
         case "drop_column":
             guard let column = p["column_name"]?.stringValue else { return unreadable() }
@@ -597,15 +599,19 @@ struct UpgradeReader {
         case "create_check_constraint":
             guard let condition = p["condition"] else { return unreadable() }
             let constraint = p["constraint_name"]?.stringValue ?? "\(table)_check"
-            changes.append(LocatedChange(line: line, change: .addCheck(table, SchemaCheck(name: constraint, condition: ConstructReader.sqlText(condition)))))
+            let validated = keywords["postgresql_not_valid"]?.boolValue != true
+            changes.append(LocatedChange(line: line, change: .addCheck(table, SchemaCheck(name: constraint, condition: ConstructReader.sqlText(condition), validated: validated))))
         case "create_foreign_key":
             guard let referent = p["referent_table"]?.stringValue,
                   let local = p["local_cols"]?.stringList, let remote = p["remote_cols"]?.stringList
             else { return unreadable() }
             let constraint = p["constraint_name"]?.stringValue ?? "\(table)_\(local.joined(separator: "_"))_fkey"
-            changes.append(LocatedChange(line: line, change: .addForeignKey(table, SchemaForeignKey(
+            var fk = SchemaForeignKey(
                 name: constraint, columns: local, referencedTable: referent, referencedColumns: remote,
-                onDelete: keywords["ondelete"]?.stringValue, onUpdate: keywords["onupdate"]?.stringValue))))
+                onDelete: keywords["ondelete"]?.stringValue, onUpdate: keywords["onupdate"]?.stringValue)
+            ConstructReader.deferral(keywords["deferrable"], keywords["initially"], into: &fk)
+            fk.validated = keywords["postgresql_not_valid"]?.boolValue != true
+            changes.append(LocatedChange(line: line, change: .addForeignKey(table, fk)))
         case "create_unique_constraint":
             guard let columns = p["columns"]?.stringList else { return unreadable() }
             let constraint = p["constraint_name"]?.stringValue ?? "\(table)_\(columns.joined(separator: "_"))_key"
@@ -663,10 +669,12 @@ struct ConstructReader {
                 guard args.count >= 2, let local = args[0].stringList, let refs = args[1].stringList,
                       let (refTable, refCols) = ConstructReader.references(refs)
                 else { ok = false; continue }
-                t.foreignKeys.append(SchemaForeignKey(
+                var fk = SchemaForeignKey(
                     name: name ?? "\(table)_\(local.joined(separator: "_"))_fkey", columns: local, referencedTable: refTable,
                     referencedColumns: refCols, onDelete: ConstructReader.keyword(kw, "ondelete")?.stringValue,
-                    onUpdate: ConstructReader.keyword(kw, "onupdate")?.stringValue))
+                    onUpdate: ConstructReader.keyword(kw, "onupdate")?.stringValue)
+                ConstructReader.deferral(ConstructReader.keyword(kw, "deferrable"), ConstructReader.keyword(kw, "initially"), into: &fk)
+                t.foreignKeys.append(fk)
             case "UniqueConstraint":
                 guard let cols = ConstructReader.strings(args) else { ok = false; continue }
                 t.uniques.append(SchemaUnique(name: name ?? "\(table)_\(cols.joined(separator: "_"))_key", columns: cols))
@@ -728,7 +736,7 @@ struct ConstructReader {
         }
         var type = ConstructReader.keyword(kw, "type_")?.source ?? ""
         var ok = true
-        var identity = false
+        var identity: String?
         var hasGenerator = false
         for a in rest {
             switch a.calleeBase {
@@ -737,18 +745,25 @@ struct ConstructReader {
                       let target = (fargs.first ?? ConstructReader.keyword(fkw, "column"))?.stringValue,
                       let (refTable, refCols) = ConstructReader.references([target])
                 else { ok = false; continue }
-                t.foreignKeys.append(SchemaForeignKey(
+                var fk = SchemaForeignKey(
                     name: ConstructReader.keyword(fkw, "name")?.stringValue ?? "\(table)_\(name)_fkey", columns: [name],
                     referencedTable: refTable, referencedColumns: refCols,
                     onDelete: ConstructReader.keyword(fkw, "ondelete")?.stringValue,
-                    onUpdate: ConstructReader.keyword(fkw, "onupdate")?.stringValue))
+                    onUpdate: ConstructReader.keyword(fkw, "onupdate")?.stringValue)
+                ConstructReader.deferral(ConstructReader.keyword(fkw, "deferrable"), ConstructReader.keyword(fkw, "initially"), into: &fk)
+                t.foreignKeys.append(fk)
             case "CheckConstraint":
                 guard case .call(_, let cargs, let ckw) = a, let condition = cargs.first else { ok = false; continue }
                 t.checks.append(SchemaCheck(
                     name: ConstructReader.keyword(ckw, "name")?.stringValue ?? "\(table)_\(name)_check",
                     condition: ConstructReader.sqlText(condition)))
             case "Identity":
-                identity = true
+                // sa.Identity(always=True) is GENERATED ALWAYS; the default is BY DEFAULT.
+                if case .call(_, _, let ikw) = a, ConstructReader.keyword(ikw, "always")?.boolValue == true {
+                    identity = "always"
+                } else {
+                    identity = "by default"
+                }
             case "Sequence", "Computed", "FetchedValue", "DefaultClause":
                 hasGenerator = true
             default:
@@ -764,9 +779,10 @@ struct ConstructReader {
         if let v = ConstructReader.keyword(kw, "server_default"), !v.isNone {
             serverDefault = ConstructReader.defaultText(v)
         }
-        t.columns.append(SchemaColumn(name: name, type: type, nullable: nullable, serverDefault: serverDefault, autoincrement: identity))
+        t.columns.append(SchemaColumn(
+            name: name, type: type, nullable: identity == nil ? nullable : false, serverDefault: serverDefault, identity: identity))
         let autoincrement = ConstructReader.keyword(kw, "autoincrement")
-        if !identity, !hasGenerator, autoincrement?.boolValue != false {
+        if identity == nil, !hasGenerator, autoincrement?.boolValue != false {
             autoincrementCandidates.insert(name)
         }
         if primaryKey { t.primaryKey.append(name) }
@@ -782,6 +798,32 @@ struct ConstructReader {
 
     static func keyword(_ kw: [PyKeyword], _ name: String) -> PyValue? {
         kw.last { $0.name == name }?.value
+    }
+
+    /// `deferrable=True, initially="DEFERRED"` of a foreign key.
+    static func deferral(_ deferrable: PyValue?, _ initially: PyValue?, into fk: inout SchemaForeignKey) {
+        let deferred = initially?.stringValue?.uppercased() == "DEFERRED"
+        fk.deferrable = deferrable?.boolValue == true || deferred
+        fk.initiallyDeferred = deferred
+    }
+
+    /// The PostgreSQL enum types that `op.create_table` / `op.add_column` create for their
+    /// `sa.Enum("a", "b", name="x")` columns (not `postgresql.ENUM(..., create_type=False)`), unless
+    /// the type exists already, as SQLAlchemy checks.
+    static func enumTypesCreated(by items: [PyValue]) -> [SchemaChange] {
+        var out: [SchemaChange] = []
+        for item in items {
+            guard case .call(_, let args, let kw) = item, item.calleeBase == "Column" else { continue }
+            for type in args + kw.filter { $0.name == "type_" }.map(\.value) {
+                guard case .call(_, let values, let tkw) = type, type.calleeBase == "Enum" || type.calleeBase == "ENUM",
+                      let name = keyword(tkw, "name")?.stringValue, keyword(tkw, "create_type")?.boolValue != false
+                else { continue }
+                let strings = values.compactMap(\.stringValue)
+                guard strings.count == values.count, !strings.isEmpty else { continue }
+                out.append(.guarded(.enumExists(name), else: [.createEnum(name, strings)]))
+            }
+        }
+        return out
     }
 
     /// Positional string arguments (`sa.UniqueConstraint("a", "b")`), or a single list of them.
