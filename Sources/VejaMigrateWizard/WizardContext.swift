@@ -18,24 +18,20 @@ public struct WizardContext: Sendable {
 
     /// Finds the versions directory (as `vejamigrate` does) and reads the history.
     public static func load(versionsDirectory: String?, date: MigrationDate, cwd: URL) throws(VejaMigrateError) -> WizardContext {
-        let dir: VersionsDirectory
-        if let versionsDirectory {
-            dir = VersionsDirectory(url: URL(fileURLWithPath: versionsDirectory, relativeTo: cwd))
-        } else {
-            dir = try VersionsDirectory.discover(from: cwd)
-        }
+        let dir = try directory(versionsDirectory, cwd: cwd)
         return WizardContext(directory: dir, history: try dir.readHistory(), date: date, cwd: cwd)
+    }
+
+    /// `--versions-dir` relative to `cwd`, or the one `vejamigrate` would find.
+    static func directory(_ versionsDirectory: String?, cwd: URL) throws(VejaMigrateError) -> VersionsDirectory {
+        if let versionsDirectory { return VersionsDirectory(url: URL(fileURLWithPath: versionsDirectory, relativeTo: cwd)) }
+        return try VersionsDirectory.discover(from: cwd)
     }
 
     /// Finds the versions directory and checks that it can be listed, without reading the files:
     /// the driver draws the first frame at once and reads the history in the background.
     public static func locate(versionsDirectory: String?, date: MigrationDate, cwd: URL) throws(VejaMigrateError) -> WizardContext {
-        let dir: VersionsDirectory
-        if let versionsDirectory {
-            dir = VersionsDirectory(url: URL(fileURLWithPath: versionsDirectory, relativeTo: cwd))
-        } else {
-            dir = try VersionsDirectory.discover(from: cwd)
-        }
+        let dir = try directory(versionsDirectory, cwd: cwd)
         _ = try dir.migrationFileNames()
         var context = WizardContext(directory: dir, history: MigrationHistory(graph: RevisionGraph(files: []), schema: HistorySchema()), date: date, cwd: cwd)
         context.historyPending = true
