@@ -103,7 +103,9 @@ extension WizardModel {
                 out.append(Field(nil, "", .note("History: " + p.message)))
             }
             let all = issues
-            if all.isEmpty && graph.chainProblems.allSatisfy({ $0.kind == .multipleHeads }) {
+            if isReadingHistory {
+                out.append(Field(nil, "", .note("Reading the history: the parent and the checks against existing tables follow in a moment.")))
+            } else if all.isEmpty && graph.chainProblems.allSatisfy({ $0.kind == .multipleHeads }) {
                 out.append(Field(nil, "", .note("No problems: ready to write.")))
                 out.append(Field(.write, "", .button("Write migration"), hint: "Enter writes the file. Esc goes back to change something."))
             } else {

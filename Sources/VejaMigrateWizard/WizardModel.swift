@@ -100,7 +100,13 @@ public struct WizardModel: Sendable {
         case .historyRead(let history):
             graph = history.graph
             schema = history.schema
+            let wasReading = isReadingHistory
             isReadingHistory = false
+            // Arriving on Review: Write (or the first problem) appears now; put the focus on it.
+            if wasReading, state.step == .review {
+                refresh()
+                if !focusableIDs.contains(state.focus) { state.focus = focusableIDs.first { $0 == .write } ?? focusableIDs.first ?? state.focus }
+            }
         case .historyChanged(let history, let text):
             graph = history.graph
             schema = history.schema

@@ -39,6 +39,12 @@ struct WizardLoop {
                 exit(128 + signal)
             }
             guard let message = terminal.nextMessage() else { continue }
+            // The history first, when it has just arrived: a key must never meet a model that is
+            // still reading after the read is done.
+            if !delivered, let result = reading?.result {
+                delivered = true
+                perform(model.update(.effectResult(result)), on: &model)
+            }
             perform(model.update(message), on: &model)
             while terminal.pendingSignal == nil, let queued = terminal.nextMessage(wait: false) {
                 perform(model.update(queued), on: &model)

@@ -43,12 +43,14 @@ final class BackgroundHistoryTests: XCTestCase {
         _ = d.model.update(.resize(Size(width: 80, height: 24)))
         d.answerInvoices()
         XCTAssertEqual(d.model.state.step, .review, d.text)
-        XCTAssertEqual(d.model.state.focus, .write)
-        d.press(.enter)
-        XCTAssertEqual(d.effects.last, Effect.none, "no write while the history is being read")
-        XCTAssertTrue(d.text.contains("Still reading the history"), d.text)
-        // Once it arrives, the same key writes.
+        // Review offers no Write while reading, and says why.
+        XCTAssertFalse(d.model.fields.contains { $0.id == .write }, d.text)
+        XCTAssertTrue(d.text.contains("Reading the history"), d.text)
+        XCTAssertFalse(d.effects.contains(.write))
+        // Once it arrives, Write is there and writes.
         _ = d.model.update(.effectResult(.historyRead(try VersionsDirectory(url: URL(fileURLWithPath: path)).readHistory())))
+        XCTAssertTrue(d.model.fields.contains { $0.id == .write }, d.text)
+        d.model.testFocus(.write)
         d.press(.enter)
         XCTAssertEqual(d.effects.last, .write)
     }

@@ -394,3 +394,26 @@ def test_the_done_screen_saves_a_spec_that_writes_the_same_file(tui, tui_binary,
     )
     assert result.returncode == 0, result
     assert result.stdout == (versions / NEW_FILE).read_bytes()
+
+
+def test_keys_typed_before_a_large_history_is_read_never_write_a_wrong_parent(tui, tui_binary, tmp_path):
+    """The first frame comes before the history is read; answers typed at once are kept, Review
+    offers Write only once the parent is known, and the file revises the real head."""
+    versions = tmp_path / "big" / "versions"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "gen_history.py"), "3000", "7", str(versions)], check=True)
+    s = tui(100, 30)
+    s.start(start_args(tui_binary, versions), cwd=tmp_path)
+    wait_text(s, "1. Description")
+    # Everything at once, as a paste or a fast typist would.
+    s.send_text("add notes")
+    s.send_keys("Enter", "Enter", "Right", "Enter", "Enter")
+    screen = wait_text(s, "No problems", timeout=30)
+    assert "Revises: 20" in screen and "000003000" not in screen
+    s.send_keys("Enter")
+    wait_text(s, "✓ Migration written")
+    s.send_keys("Enter")
+    assert s.wait_exit() == 0
+    (written,) = [p for p in versions.glob("*_003001_add_notes.py")]
+    heads = json.loads(subprocess.run([str(cli_binary()), "status", "--json", "--versions-dir", str(versions)], capture_output=True, text=True).stdout)
+    assert heads["heads"] == [written.name[:15]]
+    assert "_003000" in written.read_text().split("down_revision = ", 1)[1].split("\n", 1)[0]
