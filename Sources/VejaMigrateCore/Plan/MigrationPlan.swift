@@ -245,7 +245,8 @@ struct PlanBuilder {
             if current != nil || o.type != nil { validation.defaultValue(b, target, path + ".backfill") }
             var withValue = target
             withValue.defaultValue = b
-            backfillSQL = TableDefinition.serverDefault(withValue, soleKey: false)
+            // CURRENT_TIMESTAMP is now() on PostgreSQL, and SQLite knows it (not now()).
+            backfillSQL = b == .now ? (target.type == .date ? "CURRENT_DATE" : "CURRENT_TIMESTAMP") : TableDefinition.serverDefault(withValue, soleKey: false)
         }
         for issue in validation.issues { error(issue.field, issue.problem, issue.fix) }
         if o.nullable == false, !c.nullable {

@@ -140,9 +140,48 @@ extension PlanColumn {
 
     /// A column as the history has it.
     init(_ c: SchemaColumn) {
+        let python = PlanColumn.python(c.type) ?? PlanColumn.pythonType(sqlType: c.sqlType.isEmpty ? c.type.lowercased() : c.sqlType)
         self.init(
-            name: c.name, pythonType: c.type, sqlType: PlanColumn.ddlType(pythonType: c.type, sqlType: c.sqlType), nullable: c.nullable,
+            name: c.name, pythonType: python, sqlType: PlanColumn.ddlType(pythonType: python, sqlType: c.sqlType), nullable: c.nullable,
             serverDefault: c.serverDefault, autoincrement: false)
+    }
+
+    /// A history type as the generated file can name it (it imports `sa` and `postgresql`), or nil
+    /// for SQL a raw `CREATE TABLE` wrote (`character varying(64)`) or a name imported otherwise.
+    static func python(_ type: String) -> String? {
+        if type.hasPrefix("sa.") || type.hasPrefix("postgresql.") { return type }
+        if type.hasPrefix("sqlalchemy.dialects.postgresql.") { return "postgresql." + type.dropFirst("sqlalchemy.dialects.postgresql.".count) }
+        if type.hasPrefix("sqlalchemy.") { return "sa." + type.dropFirst("sqlalchemy.".count) }
+        return nil
+    }
+
+    /// The SQLAlchemy type for a PostgreSQL type name, for columns raw SQL created.
+    static func pythonType(sqlType t: String) -> String {
+        func arguments(_ prefix: String) -> [String] {
+            t.dropFirst(prefix.count).split(whereSeparator: { !$0.isNumber }).map(String.init)
+        }
+        switch t {
+        case "uuid": return "postgresql.UUID(as_uuid=True)"
+        case "text": return "sa.Text()"
+        case "integer": return "sa.Integer()"
+        case "bigint": return "sa.BigInteger()"
+        case "smallint": return "sa.SmallInteger()"
+        case "boolean": return "sa.Boolean()"
+        case "date": return "sa.Date()"
+        case "timestamp with time zone": return "sa.DateTime(timezone=True)"
+        case "timestamp without time zone": return "sa.DateTime()"
+        case "jsonb": return "postgresql.JSONB(astext_type=sa.Text())"
+        case "json": return "sa.JSON()"
+        case "double precision": return "postgresql.DOUBLE_PRECISION()"
+        case "real": return "sa.REAL()"
+        case "numeric": return "sa.Numeric()"
+        case "bytea": return "postgresql.BYTEA()"
+        default: break
+        }
+        if t.hasPrefix("character varying") { return arguments("character varying").first.map { "sa.String(length=\($0))" } ?? "sa.String()" }
+        if t.hasPrefix("numeric(") { return "sa.Numeric(" + arguments("numeric").joined(separator: ", ") + ")" }
+        if t.hasPrefix("character(") { return "sa.CHAR(" + (arguments("character").first ?? "1") + ")" }
+        return "sa.Text()"
     }
 
     /// The DDL type SQLAlchemy compiles a type expression to on PostgreSQL (`sa.String(length=32)` → `VARCHAR(32)`),
