@@ -196,7 +196,17 @@ final class MigrationPlanTests: XCTestCase {
         s.rawSQL["legacy"] = [RawSQLTouch(file: "x.py", line: 3, kind: .unreadable)]
         let p = MigrationPlan(spec("{\"description\": \"x\", \"create_index\": {\"table\": \"legacy\", \"columns\": [\"code\"]}}"), schema: s)
         XCTAssertEqual(p.errors, [])
-        XCTAssertEqual(p.warnings.map(\.field), ["create_index.table"])
+        XCTAssertEqual(p.warnings.map(\.field), ["create_index.table", "create_index.columns[0]"])
+        // A warning still writes the change.
+        XCTAssertEqual(p.upgrade, [.createIndex(PlanIndex(name: "idx_legacy_code", table: "legacy", columns: ["code"]), concurrently: true)])
+    }
+
+    func testADropOnATableOnlyRawSQLTouchedIsRefused() {
+        var s = schema
+        s.rawSQL["legacy"] = [RawSQLTouch(file: "x.py", line: 3, kind: .unreadable)]
+        let p = MigrationPlan(spec("{\"description\": \"x\", \"drop_table\": {\"table\": \"legacy\"}}"), schema: s)
+        XCTAssertEqual(p.errors.map(\.field), ["drop_table.table"])
+        XCTAssertTrue(p.errors[0].problem.hasSuffix("so the downgrade cannot be rebuilt"), p.errors[0].problem)
     }
 
     func testSpecReaderNamesBadFieldsOfTheNewOperations() {

@@ -96,28 +96,41 @@ struct PlanBuilder {
 
     // MARK: - Looking things up
 
-    /// The table, or nil with an error (a warning when raw SQL touched it).
-    mutating func table(_ name: String, _ field: String) -> SchemaTable? {
+    /// The table, or nil with an error. When raw SQL touched it, an operation that only adds
+    /// gets a warning and a table known only by name; one whose downgrade must be rebuilt
+    /// from the history (`rebuilds`) is refused, since nothing says what the table holds.
+    mutating func table(_ name: String, _ field: String, rebuilds: Bool = false) -> SchemaTable? {
         guard SpecValidator.isIdentifier(name) else { return nil }
         if let t = schema.tables[name] { return t }
         if schema.isTouchedByRawSQL(name) {
-            warning(field, "\(name) is not created by any migration vejamigrate can read (raw SQL at \(check.locations(name)) names it)",
-                    "make sure \(name) exists before this migration runs")
-        } else {
-            let close = schema.closeTableNames(to: name)
-            error(field, "\"\(name)\" is not a table in the history",
-                  close.isEmpty ? "use one of: " + schema.tableNames.prefix(12).joined(separator: ", ") : "did you mean " + close.joined(separator: ", ") + "?")
+            let problem = "\(name) is not created by any migration vejamigrate can read (raw SQL at \(check.locations(name)) names it)"
+            if rebuilds {
+                error(field, problem + ", so the downgrade cannot be rebuilt", "write this change by hand, or create \(name) with Alembic operations")
+                return nil
+            }
+            warning(field, problem, "make sure \(name) exists before this migration runs")
+            var t = SchemaTable(name: name)
+            t.partial = true
+            return t
         }
+        let close = schema.closeTableNames(to: name)
+        error(field, "\"\(name)\" is not a table in the history",
+              close.isEmpty ? "use one of: " + schema.tableNames.prefix(12).joined(separator: ", ") : "did you mean " + close.joined(separator: ", ") + "?")
         return nil
     }
 
-    /// The column, or nil with an error (a warning when raw SQL may have added it).
-    mutating func column(_ t: SchemaTable, _ name: String, _ field: String) -> SchemaColumn? {
+    /// The column, or nil with an error (a warning when raw SQL may have added it, unless the
+    /// downgrade must be rebuilt from it).
+    mutating func column(_ t: SchemaTable, _ name: String, _ field: String, rebuilds: Bool = false) -> SchemaColumn? {
         guard SpecValidator.isIdentifier(name) else { return nil }
         if let c = t.column(name) { return c }
         if schema.mayHaveUnknownColumns(t.name) {
-            warning(field, "the history does not show a column \"\(name)\" in \(t.name), but raw SQL changes that table (\(check.locations(t.name)))",
-                    "make sure \(t.name).\(name) exists before this migration runs")
+            let problem = "the history does not show a column \"\(name)\" in \(t.name), but raw SQL changes that table (\(check.locations(t.name)))"
+            if rebuilds {
+                error(field, problem + ", so the downgrade cannot be rebuilt", "write this change by hand")
+            } else {
+                warning(field, problem, "make sure \(t.name).\(name) exists before this migration runs")
+            }
         } else {
             error(field, "\(t.name) has no column \"\(name)\"", "use one of: " + t.columns.map(\.name).joined(separator: ", "))
         }
@@ -169,12 +182,12 @@ struct PlanBuilder {
     }
 
     mutating func dropColumns(_ o: DropColumns, _ path: String, safe: Bool) -> [PlanStep] {
-        guard let t = table(o.table, path + ".table") else { return [] }
+        guard let t = table(o.table, path + ".table", rebuilds: true) else { return [] }
         var steps: [PlanStep] = []
         var droppedIndexes = Set<String>(), droppedConstraints = Set<String>()
         for (i, name) in o.columns.enumerated() {
             let cpath = path + ".columns[\(i)]"
-            guard let c = column(t, name, cpath) else { continue }
+            guard let c = column(t, name, cpath, rebuilds: true) else { continue }
             if t.primaryKey.contains(name) {
                 error(cpath, "\(name) is part of \(o.table)'s primary key", "keep it; dropping a key column is not supported")
                 continue
@@ -203,7 +216,7 @@ struct PlanBuilder {
 
     mutating func renameColumn(_ o: RenameColumn, _ path: String) -> [PlanStep] {
         guard let t = table(o.table, path + ".table") else { return [] }
-        guard column(t, o.column, path + ".column") != nil else { return [] }
+        _ = column(t, o.column, path + ".column")
         if t.column(o.to) != nil {
             error(path + ".to", "\(o.table) has a column \"\(o.to)\" already", "choose another name")
             return []
@@ -212,7 +225,7 @@ struct PlanBuilder {
     }
 
     mutating func alterColumn(_ o: AlterColumn, _ path: String, safe: Bool) -> [PlanStep] {
-        guard let t = table(o.table, path + ".table"), let c = column(t, o.column, path + ".column") else { return [] }
+        guard let t = table(o.table, path + ".table", rebuilds: true), let c = column(t, o.column, path + ".column", rebuilds: true) else { return [] }
         let from = PlanColumn(c)
         var to = from
         // The spec type the values are checked against: the new one, else the history's.
@@ -296,7 +309,7 @@ struct PlanBuilder {
     static func notNullCheckName(_ table: String, _ column: String) -> String { "chk_\(table)_\(column)_not_null" }
 
     mutating func alterEnum(_ o: AlterEnum, _ path: String, safe: Bool) -> [PlanStep] {
-        guard let t = table(o.table, path + ".table"), let c = column(t, o.column, path + ".column") else { return [] }
+        guard let t = table(o.table, path + ".table", rebuilds: true), let c = column(t, o.column, path + ".column", rebuilds: true) else { return [] }
         let name = TableDefinition.checkName(table: o.table, column: o.column)
         guard let old = t.checks.first(where: { $0.name == name }), let oldValues = old.values, old.column == o.column else {
             let lists = t.checks.filter { $0.column == o.column && $0.values != nil }.map(\.name)
@@ -344,7 +357,7 @@ struct PlanBuilder {
 
     mutating func addCheck(_ o: AddCheck, _ path: String, safe: Bool) -> [PlanStep] {
         guard let t = table(o.table, path + ".table") else { return [] }
-        if let col = o.column, column(t, col, path + ".column") == nil { return [] }
+        if let col = o.column { _ = column(t, col, path + ".column") }
         let name = o.constraintName
         if t.checks.contains(where: { $0.name == name }) {
             error(path + (o.name != nil ? ".name" : ".column"), "\(o.table) has a CHECK \(name) already",
@@ -369,7 +382,7 @@ struct PlanBuilder {
     }
 
     mutating func dropIndex(_ o: DropIndex, _ path: String, safe: Bool) -> [PlanStep] {
-        guard let t = table(o.table, path + ".table") else { return [] }
+        guard let t = table(o.table, path + ".table", rebuilds: true) else { return [] }
         guard let idx = t.indexes.first(where: { $0.name == o.name }) else {
             if t.uniques.contains(where: { $0.name == o.name }) {
                 error(path + ".name", "\(o.name) is a unique constraint of \(o.table), not an index", "use {\"drop_constraint\": {\"table\": \"\(o.table)\", \"name\": \"\(o.name)\"}}")
@@ -377,8 +390,8 @@ struct PlanBuilder {
                 let names = t.indexes.map(\.name)
                 error(path + ".name", "\(o.table) has no index \(o.name)", names.isEmpty ? "\(o.table) has no indexes in the history" : "use one of: " + names.joined(separator: ", "))
             } else {
-                warning(path + ".name", "the history shows no index \(o.name) on \(o.table), but raw SQL changes that table (\(check.locations(o.table)))",
-                        "make sure the index exists; its downgrade cannot be rebuilt")
+                error(path + ".name", "the history shows no index \(o.name) on \(o.table), but raw SQL changes that table (\(check.locations(o.table))), so the downgrade cannot be rebuilt",
+                      "write this change by hand")
             }
             return []
         }
@@ -386,7 +399,9 @@ struct PlanBuilder {
     }
 
     mutating func addForeignKey(_ o: AddForeignKey, _ path: String, safe: Bool) -> [PlanStep] {
-        guard let t = table(o.table, path + ".table"), let c = column(t, o.column, path + ".column") else { return [] }
+        guard let t = table(o.table, path + ".table") else { return [] }
+        // A column only raw SQL shows (a warning) is referenced without the checks below.
+        let c = column(t, o.column, path + ".column")
         let name = TableDefinition.foreignKeyName(table: o.table, column: o.column)
         if t.foreignKeys.contains(where: { $0.name == name }) {
             error(path + ".column", "\(o.table) has a foreign key \(name) already", "drop it first with drop_constraint")
@@ -401,7 +416,7 @@ struct PlanBuilder {
                     error(rpath + ".column", "\(ref.table).\(ref.column) is neither the primary key nor unique, so PostgreSQL cannot reference it",
                           target.primaryKey.count == 1 ? "reference \(ref.table).\(target.primaryKey[0]) (its primary key)" : "make \(ref.column) unique first")
                 }
-                if !c.family.isCompatible(with: referenced.family) {
+                if let c, !c.family.isCompatible(with: referenced.family) {
                     error(rpath + ".column", "\(o.column) is \(c.type), but \(ref.table).\(ref.column) is \(referenced.type): the foreign key cannot match",
                           "reference \(c.family.phrase) column, or change \(o.column)'s type first with alter_column")
                 }
@@ -411,7 +426,7 @@ struct PlanBuilder {
         } else {
             _ = table(ref.table, rpath + ".table")
         }
-        if ref.onDelete == .setNull, !c.nullable {
+        if ref.onDelete == .setNull, c?.nullable == false {
             error(rpath + ".ondelete", "SET NULL needs a nullable column, but \(o.column) is NOT NULL", "use CASCADE or RESTRICT, or make the column nullable first")
         }
         let fk = PlanForeignKey(name: name, columns: [o.column], referencedTable: ref.table, referencedColumns: [ref.column], onDelete: ref.onDelete?.rawValue)
@@ -424,7 +439,7 @@ struct PlanBuilder {
     }
 
     mutating func dropConstraint(_ o: DropConstraint, _ path: String, safe: Bool) -> [PlanStep] {
-        guard let t = table(o.table, path + ".table") else { return [] }
+        guard let t = table(o.table, path + ".table", rebuilds: true) else { return [] }
         let found: PlanConstraint
         if let ch = t.checks.first(where: { $0.name == o.name }) {
             found = .check(name: ch.name, condition: ch.condition)
@@ -441,8 +456,8 @@ struct PlanBuilder {
             } else if t.indexes.contains(where: { $0.name == o.name }) {
                 error(path + ".name", "\(o.name) is an index of \(o.table), not a constraint", "use {\"drop_index\": {\"table\": \"\(o.table)\", \"name\": \"\(o.name)\"}}")
             } else if schema.isTouchedByRawSQL(o.table) {
-                warning(path + ".name", "the history shows no constraint \(o.name) on \(o.table), but raw SQL changes that table (\(check.locations(o.table)))",
-                        "make sure the constraint exists; its downgrade cannot be rebuilt")
+                error(path + ".name", "the history shows no constraint \(o.name) on \(o.table), but raw SQL changes that table (\(check.locations(o.table))), so the downgrade cannot be rebuilt",
+                      "write this change by hand")
             } else {
                 let names = t.checks.map(\.name) + t.uniques.map(\.name) + t.foreignKeys.map(\.name)
                 error(path + ".name", "\(o.table) has no constraint \(o.name)", names.isEmpty ? "\(o.table) has no named constraints in the history" : "use one of: " + names.joined(separator: ", "))
@@ -462,7 +477,7 @@ struct PlanBuilder {
     }
 
     mutating func dropTable(_ o: DropTable, _ path: String) -> [PlanStep] {
-        guard let t = table(o.table, path + ".table") else { return [] }
+        guard let t = table(o.table, path + ".table", rebuilds: true) else { return [] }
         for (other, fk) in referencing(o.table) {
             error(path + ".table", "\(other).\(fk.columns.joined(separator: ", ")) references \(o.table) (\(fk.name))",
                   "drop that foreign key first: an earlier {\"drop_constraint\": {\"table\": \"\(other)\", \"name\": \"\(fk.name)\"}}")
