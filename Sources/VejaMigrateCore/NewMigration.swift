@@ -55,18 +55,19 @@ public enum MigrationPlanner {
         return graph.heads
     }
 
-    /// Validates the request and renders the next migration. With `schema` (the history read
-    /// whole, `VersionsDirectory.readHistory()`), the spec is also checked against the tables and
-    /// columns the history has (`SpecValidator.historyIssues`): errors stop, warnings are returned.
+    /// Validates the request, plans it and renders the next migration. With `schema` (the history read
+    /// whole, `VersionsDirectory.readHistory()`), the spec is lowered against the tables and columns the
+    /// history has (`MigrationPlan`), which also rebuilds the downgrades: errors stop, warnings are returned.
     public static func plan(_ request: MigrationRequest, graph: RevisionGraph, schema: HistorySchema? = nil) throws(VejaMigrateError) -> PlannedMigration {
         let spec = request.spec ?? MigrationSpec()
         let description = (request.description ?? spec.description)?.trimmed(" \t\r\n")
         var issues = SpecValidator.issues(in: spec, description: description ?? "")
         var warnings: [SpecIssue] = []
-        if let schema, !spec.operations.isEmpty {
-            let history = SpecValidator.historyIssues(in: spec, schema: schema)
-            issues += history.errors
-            warnings = history.warnings
+        // Each operation lowered into steps against the schema the earlier ones leave.
+        let plan = MigrationPlan(spec, schema: schema)
+        if schema != nil, !spec.operations.isEmpty {
+            issues += plan.errors
+            warnings = plan.warnings
         }
         var slug = ""
         if let description, !description.isEmpty {
@@ -85,8 +86,8 @@ public enum MigrationPlanner {
             fileName: MigrationNaming.fileName(date: request.date, sequence: sequence, slug: slug),
             revision: revision,
             downRevisions: parents,
-            python: MigrationRenderer.python(header: header, operations: spec.operations),
-            sql: SQLRenderer.sql(operations: spec.operations, revision: revision),
+            python: MigrationRenderer.python(header: header, plan: plan),
+            sql: SQLRenderer.sql(plan: plan, revision: revision),
             warnings: warnings)
     }
 

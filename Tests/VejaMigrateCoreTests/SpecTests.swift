@@ -122,7 +122,7 @@ final class SpecTests: XCTestCase {
     func testUnknownOption() {
         let found = issues(table([id, "{\"name\": \"a\", \"type\": \"text\", \"nullabel\": false}"]))
         assertIssue(found, field: "create_table.columns[1].nullabel", problem: "not a known option", fix: "nullable")
-        assertIssue(issues("{\"description\": \"x\", \"drop_table\": {}}"), field: "drop_table", problem: "not a known option", fix: "create_table")
+        assertIssue(issues("{\"description\": \"x\", \"drop_view\": {}}"), field: "drop_view", problem: "not a known option", fix: "create_table")
         assertIssue(issues(table([id], extra: ", \"timestamp\": true")), field: "create_table.timestamp", fix: "timestamps")
         let fk = "{\"name\": \"p\", \"type\": \"uuid\", \"foreign_key\": {\"table\": \"projects\", \"on_delete\": \"CASCADE\"}}"
         assertIssue(issues(table([id, fk])), field: "create_table.columns[1].foreign_key.on_delete", fix: "ondelete")

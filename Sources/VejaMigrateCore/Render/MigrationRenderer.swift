@@ -19,6 +19,11 @@ public struct MigrationHeaderFields: Equatable, Sendable {
 public enum MigrationRenderer {
     /// The whole Python file. With no operations, the body is the seed's `# TODO` / `pass`.
     public static func python(header: MigrationHeaderFields, operations: [MigrationOperation]) -> String {
+        python(header: header, plan: MigrationPlan(operations: operations))
+    }
+
+    /// The whole Python file of a plan: its upgrade steps, and their inverses in reverse order.
+    public static func python(header: MigrationHeaderFields, plan: MigrationPlan) -> String {
         var out = "\"\"\"" + docstringLine(header.description) + "\n\n"
         out += "Revision ID: \(header.revision)\n"
         out += "Revises:" + (header.downRevisions.isEmpty ? "" : " " + header.downRevisions.joined(separator: ", ")) + "\n"
@@ -33,7 +38,8 @@ public enum MigrationRenderer {
         out += "down_revision = \(downRevisionLiteral(header.downRevisions))\n"
         out += "branch_labels = None\n"
         out += "depends_on = None\n\n\n"
-        let (up, down) = body(operations)
+        let up = PythonSteps.lines(plan.upgrade)
+        let down = PythonSteps.lines(plan.downgrade)
         out += "def upgrade() -> None:\n"
         out += (up.isEmpty ? ["    # TODO: implement upgrade", "    pass"] : up).joined(separator: "\n") + "\n\n\n"
         out += "def downgrade() -> None:\n"
@@ -47,66 +53,6 @@ public enum MigrationRenderer {
         case 1: return PyExpr.pythonString(parents[0])
         default: return "(" + parents.map(PyExpr.pythonString).joined(separator: ", ") + ")"
         }
-    }
-
-    /// The upgrade and downgrade lines (indented four spaces); downgrade undoes upgrade in reverse order.
-    static func body(_ operations: [MigrationOperation]) -> (up: [String], down: [String]) {
-        var up: [String] = []
-        var downBlocks: [[String]] = []
-        for op in operations {
-            switch op {
-            case .createTable(let t):
-                let def = TableDefinition(t)
-                up += createTable(def)
-                downBlocks.append(dropTable(def))
-            }
-        }
-        return (up, downBlocks.reversed().flatMap { $0 })
-    }
-
-    static func createTable(_ t: TableDefinition) -> [String] {
-        var args: [PyArg] = [PyArg(nil, .string(t.name))]
-        for c in t.columns {
-            var cargs = [PyArg(nil, .string(c.name)), PyArg(nil, .atom(sqlalchemyType(c)))]
-            if let d = c.serverDefault {
-                cargs.append(PyArg("server_default", .call("sa.text", [PyArg(nil, .string(SQL.escapingBindParameters(d)))])))
-            }
-            cargs.append(PyArg("nullable", .atom(c.nullable ? "True" : "False")))
-            args.append(PyArg(nil, .call("sa.Column", cargs)))
-        }
-        if !t.primaryKey.isEmpty {
-            args.append(PyArg(nil, .call("sa.PrimaryKeyConstraint", t.primaryKey.map { PyArg(nil, .string($0)) })))
-        }
-        for fk in t.foreignKeys {
-            var fargs = [
-                PyArg(nil, .list([.string(fk.column)])),
-                PyArg(nil, .list([.string(fk.table + "." + fk.referencedColumn)])),
-                PyArg("name", .string(fk.name)),
-            ]
-            if let od = fk.onDelete { fargs.append(PyArg("ondelete", .string(od.rawValue))) }
-            args.append(PyArg(nil, .call("sa.ForeignKeyConstraint", fargs)))
-        }
-        for u in t.uniques {
-            args.append(PyArg(nil, .call("sa.UniqueConstraint", u.columns.map { PyArg(nil, .string($0)) } + [PyArg("name", .string(u.name))])))
-        }
-        for ch in t.checks {
-            args.append(PyArg(nil, .call("sa.CheckConstraint", [PyArg(nil, .string(SQL.escapingBindParameters(ch.condition))), PyArg("name", .string(ch.name))])))
-        }
-        var lines = PyExpr.call("op.create_table", args, magicTrailingComma: true).lines(indent: 4)
-        for i in t.indexes {
-            let iargs = [PyArg(nil, .string(i.name)), PyArg(nil, .string(t.name)), PyArg(nil, .list(i.columns.map(PyExpr.string)))]
-            lines += PyExpr.call("op.create_index", iargs).lines(indent: 4)
-        }
-        return lines
-    }
-
-    static func dropTable(_ t: TableDefinition) -> [String] {
-        var lines: [String] = []
-        for i in t.indexes.reversed() {
-            lines += PyExpr.call("op.drop_index", [PyArg(nil, .string(i.name)), PyArg("table_name", .string(t.name))]).lines(indent: 4)
-        }
-        lines += PyExpr.call("op.drop_table", [PyArg(nil, .string(t.name))]).lines(indent: 4)
-        return lines
     }
 
     /// The SQLAlchemy type expression the contract's table gives each column type.

@@ -2,17 +2,14 @@
 public enum SQLRenderer {
     /// The upgrade statements, then the downgrade statements, each under a comment line.
     public static func sql(operations: [MigrationOperation], revision: String) -> String {
-        var up: [String] = []
-        var downBlocks: [[String]] = []
-        for op in operations {
-            switch op {
-            case .createTable(let t):
-                let def = TableDefinition(t)
-                up += createTable(def)
-                downBlocks.append(def.indexes.reversed().map { "DROP INDEX \($0.name);" } + ["DROP TABLE \(def.name);"])
-            }
-        }
-        let down = downBlocks.reversed().flatMap { $0 }
+        sql(plan: MigrationPlan(operations: operations), revision: revision)
+    }
+
+    /// The statements of a plan's upgrade, then its downgrade. A statement on a table that existed
+    /// before the migration is marked with the locks it takes (`-- lock: SHARE on projects`).
+    public static func sql(plan: MigrationPlan, revision: String) -> String {
+        let up = plan.upgrade.flatMap { statements($0, created: plan.createdTables) }
+        let down = plan.downgrade.flatMap { statements($0, created: plan.createdTables) }
         var out = "-- upgrade \(revision)\n"
         out += up.isEmpty ? "-- (no statements)\n" : up.joined(separator: "\n\n") + "\n"
         out += "\n-- downgrade \(revision)\n"
@@ -20,32 +17,90 @@ public enum SQLRenderer {
         return out
     }
 
-    static func createTable(_ t: TableDefinition) -> [String] {
-        var parts: [String] = []
-        for c in t.columns {
-            var line = "    \(c.name) "
-            if c.autoincrement {
-                line += c.type == .bigint ? "BIGSERIAL" : c.type == .smallint ? "SMALLSERIAL" : "SERIAL"
-            } else {
-                line += sqlType(c)
-            }
-            if let d = c.serverDefault { line += " DEFAULT \(d)" }
-            line += c.nullable ? "" : " NOT NULL"
-            parts.append(line)
+    /// The statements of one step, each with its lock comment when the table is not new.
+    static func statements(_ step: PlanStep, created: Set<String>) -> [String] {
+        let sql = statements(step)
+        guard !created.contains(step.table) else { return sql }
+        let locks = step.locks
+        guard !locks.isEmpty else { return sql }
+        var modes: [(String, [String])] = []
+        for (mode, table) in locks {
+            if let k = modes.firstIndex(where: { $0.0 == mode }) { modes[k].1.append(table) } else { modes.append((mode, [table])) }
         }
-        if !t.primaryKey.isEmpty { parts.append("    PRIMARY KEY (\(t.primaryKey.joined(separator: ", ")))") }
-        for fk in t.foreignKeys {
-            var line = "    CONSTRAINT \(fk.name) FOREIGN KEY(\(fk.column)) REFERENCES \(fk.table) (\(fk.referencedColumn))"
-            if let od = fk.onDelete { line += " ON DELETE \(od.rawValue)" }
-            parts.append(line)
+        let comment = "-- lock: " + modes.map { "\($0.0) on \($0.1.joined(separator: ", "))" }.joined(separator: "; ")
+        return sql.map { comment + "\n" + $0 }
+    }
+
+    /// The SQL Alembic renders for a step on PostgreSQL.
+    static func statements(_ step: PlanStep) -> [String] {
+        switch step {
+        case .createTable(let t): return createTable(t)
+        case .dropTable(let t): return t.indexes.reversed().map { "DROP INDEX \($0.name);" } + ["DROP TABLE \(t.name);"]
+        case .renameTable(let a, let b): return ["ALTER TABLE \(a) RENAME TO \(b);"]
+        case .addColumn(let t, let c): return ["ALTER TABLE \(t) ADD COLUMN \(columnSpec(c));"]
+        case .dropColumn(let t, let c): return ["ALTER TABLE \(t) DROP COLUMN \(c.name);"]
+        case .renameColumn(let t, let a, let b): return ["ALTER TABLE \(t) RENAME \(a) TO \(b);"]
+        case .alterColumn(let t, let from, let to):
+            // Alembic's order on PostgreSQL: type, then nullability, then default.
+            var out: [String] = []
+            let column = "ALTER TABLE \(t) ALTER COLUMN \(from.name)"
+            if from.pythonType != to.pythonType { out.append("\(column) TYPE \(to.sqlType);") }
+            if from.nullable != to.nullable { out.append("\(column) \(to.nullable ? "DROP NOT NULL" : "SET NOT NULL");") }
+            if from.serverDefault != to.serverDefault { out.append("\(column) " + (to.serverDefault.map { "SET DEFAULT \($0)" } ?? "DROP DEFAULT") + ";") }
+            return out
+        case .createIndex(let i, let concurrently): return [createIndex(i, concurrently: concurrently)]
+        case .dropIndex(let i, let concurrently): return ["DROP INDEX \(concurrently ? "CONCURRENTLY " : "")\(i.name);"]
+        case .addConstraint(let t, let c, let notValid):
+            let suffix = notValid && c.canBeNotValid ? " NOT VALID" : ""
+            return ["ALTER TABLE \(t) ADD CONSTRAINT \(c.name) \(constraintBody(c))\(suffix);"]
+        case .dropConstraint(let t, let c, _): return ["ALTER TABLE \(t) DROP CONSTRAINT \(c.name);"]
+        case .validateConstraint(let t, let name, _): return ["ALTER TABLE \(t) VALIDATE CONSTRAINT \(name);"]
+        case .update(let t, let column, let value, let condition): return ["UPDATE \(t) SET \(column) = \(value) WHERE \(condition);"]
+        case .postgresOnly(let s): return statements(s)
         }
-        for u in t.uniques { parts.append("    CONSTRAINT \(u.name) UNIQUE (\(u.columns.joined(separator: ", ")))") }
+    }
+
+    static func columnSpec(_ c: PlanColumn) -> String {
+        var line = "\(c.name) \(c.ddlType)"
+        if let d = c.serverDefault { line += " DEFAULT \(d)" }
+        return line + (c.nullable ? "" : " NOT NULL")
+    }
+
+    static func constraintBody(_ c: PlanConstraint) -> String {
+        switch c {
+        case .check(_, let condition): return "CHECK (\(condition))"
+        case .unique(_, let columns): return "UNIQUE (\(columns.joined(separator: ", ")))"
+        case .foreignKey(let fk): return foreignKeyBody(fk)
+        }
+    }
+
+    static func foreignKeyBody(_ fk: PlanForeignKey) -> String {
+        var line = "FOREIGN KEY(\(fk.columns.joined(separator: ", "))) REFERENCES \(fk.referencedTable) (\(fk.referencedColumns.joined(separator: ", ")))"
+        if let od = fk.onDelete { line += " ON DELETE \(od)" }
+        if let ou = fk.onUpdate { line += " ON UPDATE \(ou)" }
+        if fk.deferrable { line += " DEFERRABLE" }
+        if fk.initiallyDeferred { line += " INITIALLY DEFERRED" }
+        return line
+    }
+
+    static func createIndex(_ i: PlanIndex, concurrently: Bool) -> String {
+        let keys = i.columns.enumerated().map { k, c in c + (k < i.descending.count && i.descending[k] ? " DESC" : "") }
+        var line = "CREATE \(i.unique ? "UNIQUE " : "")INDEX \(concurrently ? "CONCURRENTLY " : "")\(i.name) ON \(i.table)"
+        if i.method != "btree" { line += " USING \(i.method)" }
+        line += " (\(keys.joined(separator: ", ")))"
+        if let p = i.predicate { line += " WHERE \(p)" }
+        return line + ";"
+    }
+
+    static func createTable(_ t: PlanTable) -> [String] {
+        var parts = t.columns.map { "    " + columnSpec($0) }
+        if !t.primaryKey.isEmpty {
+            parts.append("    " + (t.primaryKeyName.map { "CONSTRAINT \($0) " } ?? "") + "PRIMARY KEY (\(t.primaryKey.joined(separator: ", ")))")
+        }
+        for fk in t.foreignKeys { parts.append("    CONSTRAINT \(fk.name) " + foreignKeyBody(fk)) }
+        for u in t.uniqueConstraints { parts.append("    CONSTRAINT \(u.name) UNIQUE (\(u.columns.joined(separator: ", ")))") }
         for ch in t.checks { parts.append("    CONSTRAINT \(ch.name) CHECK (\(ch.condition))") }
-        var statements = ["CREATE TABLE \(t.name) (\n" + parts.joined(separator: ",\n") + "\n);"]
-        for i in t.indexes {
-            statements.append("CREATE INDEX \(i.name) ON \(t.name) (\(i.columns.joined(separator: ", ")));")
-        }
-        return statements
+        return ["CREATE TABLE \(t.name) (\n" + parts.joined(separator: ",\n") + "\n);"] + t.indexes.map { createIndex($0, concurrently: false) }
     }
 
     /// The PostgreSQL type of a column.

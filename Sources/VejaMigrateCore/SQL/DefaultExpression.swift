@@ -41,3 +41,28 @@ public enum DefaultExpression {
         return c
     }
 }
+
+/// Checks a CHECK condition or an index's `WHERE` with the PostgreSQL grammar: one boolean
+/// expression, standing where it will stand, and nothing after it.
+public enum CheckExpression {
+    /// Why `expression` cannot be a condition, or nil when it can.
+    public static func problem(_ expression: String) -> String? {
+        let text = expression.trimmed(" ")
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "contains a line break or control character"
+        }
+        let tree: JSONValue
+        do {
+            tree = try PostgresGrammar.parse("ALTER TABLE t ADD CONSTRAINT c CHECK (\(text))")
+        } catch {
+            return "is not an SQL condition PostgreSQL reads (\(error.message))"
+        }
+        let statements = PostgresGrammar.statements(tree)
+        guard statements.count == 1, statements[0].node == "AlterTableStmt",
+              case .array(let commands)? = statements[0].fields["cmds"], commands.count == 1
+        else { return "is not a single SQL condition (the text goes on past where the condition ends)" }
+        if PostgresGrammar.contains(tree, node: ["SubLink"]) { return "holds a subquery, which a CHECK cannot" }
+        if PostgresGrammar.contains(tree, node: ["ParamRef"]) { return "holds a parameter ($1), which a CHECK cannot" }
+        return nil
+    }
+}

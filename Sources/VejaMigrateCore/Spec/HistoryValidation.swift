@@ -6,19 +6,13 @@ extension SpecValidator {
     /// (`op.execute`, unreadable helpers) make what cannot be known a warning, not an error.
     /// Names that are not valid identifiers are left to `issues(in:)`.
     public static func historyIssues(in spec: MigrationSpec, schema: HistorySchema) -> (errors: [SpecIssue], warnings: [SpecIssue]) {
-        var check = HistoryCheck(schema: schema)
-        let single = spec.operations.count == 1 && !spec.operationsListed
-        for (i, op) in spec.operations.enumerated() {
-            switch op {
-            case .createTable(let t):
-                check.createTable(t, single ? "create_table" : "operations[\(i)].create_table")
-            }
-        }
-        return (check.errors, check.warnings)
+        // The plan replays each operation onto the schema, so the next one is checked against what it left.
+        let plan = MigrationPlan(spec, schema: schema)
+        return (plan.errors, plan.warnings)
     }
 
-    private struct HistoryCheck {
-        let schema: HistorySchema
+    struct HistoryCheck {
+        var schema: HistorySchema
         var errors: [SpecIssue] = []
         var warnings: [SpecIssue] = []
         /// Tables created by earlier operations of the same spec.

@@ -103,8 +103,8 @@ public enum SpecReader {
         }
 
         mutating func spec(_ root: JSONValue) -> MigrationSpec {
-            let opKeys = ["create_table"]
-            guard let o = object(root, "", allowed: ["version", "description", "details", "operations"] + opKeys) else {
+            let opKeys = MigrationOperation.keys
+            guard let o = object(root, "", allowed: ["version", "description", "details", "safe", "operations"] + opKeys) else {
                 return MigrationSpec()
             }
             if let v = o["version"], v != .int(1) {
@@ -113,6 +113,7 @@ public enum SpecReader {
             var spec = MigrationSpec()
             spec.description = string(o, "description", "")
             spec.details = string(o, "details", "")
+            spec.safe = bool(o, "safe", "")
             let direct = opKeys.filter { o[$0] != nil }
             if let list = array(o, "operations", "") {
                 spec.operationsListed = list.count == 1  // several are always paths of the list
@@ -123,7 +124,7 @@ public enum SpecReader {
                     let path = "operations[\(i)]"
                     guard let io = object(item, path, allowed: opKeys) else { continue }
                     guard io.count == 1, let key = io.keys.first else {
-                        issue(path, "must hold exactly one operation", "write one of {\"create_table\": {...}} per list entry")
+                        issue(path, "must hold exactly one operation", "write one of {\"create_table\": {...}}, {\"add_columns\": {...}}, ... per list entry")
                         continue
                     }
                     if let op = operation(key, io[key]!, join(path, key)) { spec.operations.append(op) }
@@ -140,7 +141,118 @@ public enum SpecReader {
         mutating func operation(_ key: String, _ value: JSONValue, _ path: String) -> MigrationOperation? {
             switch key {
             case "create_table": return createTable(value, path).map(MigrationOperation.createTable)
+            case "add_columns":
+                guard let o = object(value, path, allowed: ["table", "columns", "safe"]) else { return nil }
+                var op = AddColumns(table: string(o, "table", path, required: true) ?? "", columns: [], safe: bool(o, "safe", path))
+                if let cols = array(o, "columns", path) {
+                    for (i, c) in cols.enumerated() {
+                        if let col = column(c, join(path, "columns") + "[\(i)]") { op.columns.append(col) }
+                    }
+                } else if o["columns"] == nil {
+                    issue(join(path, "columns"), "is required", "add \"columns\": [{\"name\": \"archived_at\", \"type\": \"datetime\"}]")
+                }
+                return .addColumns(op)
+            case "drop_columns":
+                guard let o = object(value, path, allowed: ["table", "columns", "safe"]) else { return nil }
+                let columns = names(o, "columns", path, example: "[\"legacy_code\"]")
+                return .dropColumns(DropColumns(table: string(o, "table", path, required: true) ?? "", columns: columns, safe: bool(o, "safe", path)))
+            case "rename_column":
+                guard let o = object(value, path, allowed: ["table", "column", "to"]) else { return nil }
+                return .renameColumn(RenameColumn(table: string(o, "table", path, required: true) ?? "", column: string(o, "column", path, required: true) ?? "",
+                                                  to: string(o, "to", path, required: true) ?? ""))
+            case "alter_column":
+                guard let o = object(value, path, allowed: ["table", "column", "nullable", "backfill", "type", "length", "precision", "scale", "default", "safe"]) else { return nil }
+                var op = AlterColumn(table: string(o, "table", path, required: true) ?? "", column: string(o, "column", path, required: true) ?? "")
+                op.nullable = bool(o, "nullable", path)
+                if let typeName = string(o, "type", path) {
+                    if let t = ColumnType(rawValue: typeName) {
+                        op.type = t
+                    } else {
+                        let synonym = ColumnType.synonyms[typeName.lowercased()]
+                        let hint = synonym.map { "use \"\($0.rawValue)\"; the types are " } ?? "use one of "
+                        issue(join(path, "type"), "\"\(typeName)\" is not a known type", hint + ColumnType.allCases.map(\.rawValue).joined(separator: ", "))
+                    }
+                }
+                op.length = int(o, "length", path)
+                op.precision = int(o, "precision", path)
+                op.scale = int(o, "scale", path)
+                // Literals are read as text here; the column's type (the history's) decides what they mean.
+                if let b = o["backfill"] { op.backfill = columnDefault(b, type: .datetime, join(path, "backfill")) }
+                if let d = o["default"] {
+                    if d == .null { op.defaultValue = .drop } else { op.defaultValue = columnDefault(d, type: .datetime, join(path, "default")).map(DefaultChange.set) }
+                }
+                op.safe = bool(o, "safe", path)
+                return .alterColumn(op)
+            case "alter_enum":
+                guard let o = object(value, path, allowed: ["table", "column", "values", "default", "map", "safe"]) else { return nil }
+                var op = AlterEnum(table: string(o, "table", path, required: true) ?? "", column: string(o, "column", path, required: true) ?? "", values: [])
+                op.values = names(o, "values", path, example: "[\"NEW\", \"DONE\"]", what: "value")
+                op.defaultValue = string(o, "default", path)
+                if let m = o["map"] {
+                    if case .object(let pairs) = m {
+                        for key in pairs.keys.sorted() {
+                            if case .string(let to) = pairs[key]! { op.map.append(MappedValue(from: key, to: to)) } else {
+                                issue(join(path, "map") + "." + key, "must be a string, not \(pairs[key]!.typeName)", "write the new value in double quotes")
+                            }
+                        }
+                    } else {
+                        issue(join(path, "map"), "must be an object, not \(m.typeName)", "write it as {\"OLD\": \"NEW\"}")
+                    }
+                }
+                op.safe = bool(o, "safe", path)
+                return .alterEnum(op)
+            case "add_check":
+                guard let o = object(value, path, allowed: ["table", "column", "name", "expression", "safe"]) else { return nil }
+                return .addCheck(AddCheck(table: string(o, "table", path, required: true) ?? "", column: string(o, "column", path), name: string(o, "name", path),
+                                          expression: string(o, "expression", path, required: true) ?? "", safe: bool(o, "safe", path)))
+            case "create_index":
+                guard let o = object(value, path, allowed: ["table", "columns", "unique", "where", "name", "safe"]) else { return nil }
+                return .createIndex(CreateIndex(table: string(o, "table", path, required: true) ?? "", columns: names(o, "columns", path, example: "[\"status\", \"created_at\"]"),
+                                                unique: bool(o, "unique", path) ?? false, predicate: string(o, "where", path), name: string(o, "name", path), safe: bool(o, "safe", path)))
+            case "drop_index":
+                guard let o = object(value, path, allowed: ["table", "name", "safe"]) else { return nil }
+                return .dropIndex(DropIndex(table: string(o, "table", path, required: true) ?? "", name: string(o, "name", path, required: true) ?? "", safe: bool(o, "safe", path)))
+            case "add_foreign_key":
+                guard let o = object(value, path, allowed: ["table", "column", "references", "safe"]) else { return nil }
+                var op = AddForeignKey(table: string(o, "table", path, required: true) ?? "", column: string(o, "column", path, required: true) ?? "",
+                                       references: ForeignKey(table: ""), safe: bool(o, "safe", path))
+                let rpath = join(path, "references")
+                if let r = o["references"], let ro = object(r, rpath, allowed: ["table", "column", "ondelete"]) {
+                    op.references = ForeignKey(table: string(ro, "table", rpath, required: true) ?? "", column: string(ro, "column", rpath) ?? "id")
+                    if let od = string(ro, "ondelete", rpath) {
+                        if let action = OnDelete(rawValue: od.uppercased().split(separator: " ").joined(separator: " ")) {
+                            op.references.onDelete = action
+                        } else {
+                            issue(join(rpath, "ondelete"), "\"\(od)\" is not an ON DELETE action", "use one of " + OnDelete.allCases.map(\.rawValue).joined(separator: ", "))
+                        }
+                    }
+                } else if o["references"] == nil {
+                    issue(rpath, "is required", "add \"references\": {\"table\": \"projects\", \"column\": \"id\"}")
+                }
+                return .addForeignKey(op)
+            case "drop_constraint":
+                guard let o = object(value, path, allowed: ["table", "name", "safe"]) else { return nil }
+                return .dropConstraint(DropConstraint(table: string(o, "table", path, required: true) ?? "", name: string(o, "name", path, required: true) ?? "", safe: bool(o, "safe", path)))
+            case "rename_table":
+                guard let o = object(value, path, allowed: ["table", "to"]) else { return nil }
+                return .renameTable(RenameTable(table: string(o, "table", path, required: true) ?? "", to: string(o, "to", path, required: true) ?? ""))
+            case "drop_table":
+                guard let o = object(value, path, allowed: ["table"]) else { return nil }
+                return .dropTable(DropTable(table: string(o, "table", path, required: true) ?? ""))
             default: return nil
+            }
+        }
+
+        /// A required list of strings (column names, values), each wrong item named.
+        mutating func names(_ o: [String: JSONValue], _ key: String, _ path: String, example: String, what: String = "column name") -> [String] {
+            guard let items = array(o, key, path) else {
+                if o[key] == nil { issue(join(path, key), "is required", "add \"\(key)\": \(example)") }
+                return []
+            }
+            return items.enumerated().compactMap { j, v in
+                if case .string(let s) = v { return s }
+                issue(join(path, key) + "[\(j)]", "must be a \(what) string, not \(v.typeName)", "write it in double quotes")
+                return nil
             }
         }
 
@@ -261,11 +373,8 @@ extension MigrationSpec {
         var o: [String: JSONValue] = ["version": .int(1)]
         if let description { o["description"] = .string(description) }
         if let details, !details.isEmpty { o["details"] = .string(details) }
-        let ops = operations.map { op -> JSONValue in
-            switch op {
-            case .createTable(let t): return .object(["create_table": t.jsonValue])
-            }
-        }
+        if let safe { o["safe"] = .bool(safe) }
+        let ops = operations.map { op -> JSONValue in .object([op.key: op.jsonBody]) }
         if ops.count == 1, !operationsListed, case .object(let single) = ops[0] {
             o.merge(single) { a, _ in a }
         } else if !ops.isEmpty {
@@ -279,6 +388,52 @@ extension MigrationSpec {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(jsonValue)) ?? Data(), as: UTF8.self)
+    }
+}
+
+extension MigrationOperation {
+    /// The operation's object, as the spec writes it under its key.
+    var jsonBody: JSONValue {
+        func obj(_ fields: [(String, JSONValue?)]) -> JSONValue {
+            .object(Dictionary(uniqueKeysWithValues: fields.compactMap { k, v in v.map { (k, $0) } }))
+        }
+        func strings(_ a: [String]) -> JSONValue { .array(a.map(JSONValue.string)) }
+        func bool(_ b: Bool?) -> JSONValue? { b.map(JSONValue.bool) }
+        switch self {
+        case .createTable(let t): return t.jsonValue
+        case .addColumns(let o): return obj([("table", .string(o.table)), ("columns", .array(o.columns.map(\.jsonValue))), ("safe", bool(o.safe))])
+        case .dropColumns(let o): return obj([("table", .string(o.table)), ("columns", strings(o.columns)), ("safe", bool(o.safe))])
+        case .renameColumn(let o): return obj([("table", .string(o.table)), ("column", .string(o.column)), ("to", .string(o.to))])
+        case .alterColumn(let o):
+            var fields: [(String, JSONValue?)] = [("table", .string(o.table)), ("column", .string(o.column)), ("nullable", bool(o.nullable))]
+            fields.append(("backfill", o.backfill.map(Column.json)))
+            fields += [("type", o.type.map { .string($0.rawValue) }), ("length", o.length.map(JSONValue.int)), ("precision", o.precision.map(JSONValue.int)),
+                       ("scale", o.scale.map(JSONValue.int)), ("safe", bool(o.safe))]
+            switch o.defaultValue {
+            case .set(let d)?: fields.append(("default", Column.json(d)))
+            case .drop?: fields.append(("default", .null))
+            case nil: break
+            }
+            return obj(fields)
+        case .alterEnum(let o):
+            let map: JSONValue? = o.map.isEmpty ? nil : .object(Dictionary(o.map.map { ($0.from, JSONValue.string($0.to)) }, uniquingKeysWith: { a, _ in a }))
+            return obj([("table", .string(o.table)), ("column", .string(o.column)), ("values", strings(o.values)), ("default", o.defaultValue.map(JSONValue.string)),
+                        ("map", map), ("safe", bool(o.safe))])
+        case .addCheck(let o):
+            return obj([("table", .string(o.table)), ("column", o.column.map(JSONValue.string)), ("name", o.name.map(JSONValue.string)),
+                        ("expression", .string(o.expression)), ("safe", bool(o.safe))])
+        case .createIndex(let o):
+            return obj([("table", .string(o.table)), ("columns", strings(o.columns)), ("unique", o.unique ? .bool(true) : nil), ("where", o.predicate.map(JSONValue.string)),
+                        ("name", o.name.map(JSONValue.string)), ("safe", bool(o.safe))])
+        case .dropIndex(let o): return obj([("table", .string(o.table)), ("name", .string(o.name)), ("safe", bool(o.safe))])
+        case .addForeignKey(let o):
+            var ref: [(String, JSONValue?)] = [("table", .string(o.references.table)), ("column", .string(o.references.column))]
+            ref.append(("ondelete", o.references.onDelete.map { .string($0.rawValue) }))
+            return obj([("table", .string(o.table)), ("column", .string(o.column)), ("references", obj(ref)), ("safe", bool(o.safe))])
+        case .dropConstraint(let o): return obj([("table", .string(o.table)), ("name", .string(o.name)), ("safe", bool(o.safe))])
+        case .renameTable(let o): return obj([("table", .string(o.table)), ("to", .string(o.to))])
+        case .dropTable(let o): return obj([("table", .string(o.table))])
+        }
     }
 }
 
@@ -308,17 +463,7 @@ extension Column {
         if unique { o["unique"] = .bool(true) }
         if index { o["index"] = .bool(true) }
         if let enumValues { o["enum"] = .array(enumValues.map(JSONValue.string)) }
-        if let defaultValue {
-            switch defaultValue {
-            case .now: o["default"] = .string("now")
-            case .string(let s): o["default"] = .string(s)
-            case .bool(let b): o["default"] = .bool(b)
-            case .int(let i): o["default"] = .int(i)
-            case .decimal(let d): o["default"] = .decimal(d)
-            case .json(let j): o["default"] = j
-            case .sql(let e): o["default"] = .object(["sql": .string(e)])
-            }
-        }
+        if let defaultValue { o["default"] = Column.json(defaultValue) }
         if let fk = foreignKey {
             var f: [String: JSONValue] = ["table": .string(fk.table), "column": .string(fk.column)]
             if let od = fk.onDelete { f["ondelete"] = .string(od.rawValue) }
@@ -328,14 +473,28 @@ extension Column {
     }
 }
 
+extension Column {
+    /// A default (or backfill) as the spec writes it.
+    static func json(_ d: ColumnDefault) -> JSONValue {
+        switch d {
+        case .now: return .string("now")
+        case .string(let s): return .string(s)
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
+        case .decimal(let d): return .decimal(d)
+        case .json(let j): return j
+        case .sql(let e): return .object(["sql": .string(e)])
+        }
+    }
+}
+
 extension SpecIssue {
     /// The order fields are written in a spec, for sorting issues: known keys in their documented
     /// order (docs/spec.md), unknown ones after them, list items by index.
-    static let fieldRank: [String: Int] = Dictionary(uniqueKeysWithValues: [
-        "spec", "version", "description", "details", "operations", "create_table",
-        "name", "timestamps", "columns", "indexes", "type", "length", "precision", "scale", "nullable", "primary_key",
-        "unique", "index", "enum", "default", "sql", "foreign_key", "table", "column", "ondelete",
-    ].enumerated().map { ($1, $0) })
+    static let fieldRank: [String: Int] = Dictionary(uniqueKeysWithValues: (["spec", "version", "description", "details", "safe", "operations"] + MigrationOperation.keys + [
+        "table", "column", "name", "to", "timestamps", "columns", "indexes", "type", "length", "precision", "scale", "nullable", "backfill",
+        "primary_key", "unique", "index", "enum", "values", "default", "map", "sql", "expression", "where", "foreign_key", "references", "ondelete",
+    ]).enumerated().map { ($1, $0) })
 
     /// The path's parts: keys, and list indexes as numbers.
     private var fieldParts: [(key: String, index: Int?)] {

@@ -18,15 +18,17 @@ public enum SpecValidator {
         let single = spec.operations.count == 1 && !spec.operationsListed
         var tableNames: [String: String] = [:]
         for (i, op) in spec.operations.enumerated() {
+            let path = single ? op.key : "operations[\(i)].\(op.key)"
             switch op {
             case .createTable(let t):
-                let path = single ? "create_table" : "operations[\(i)].create_table"
                 v.createTable(t, path)
                 if let earlier = tableNames[t.name] {
                     v.add(path + ".name", "creates table \(t.name) again (\(earlier) creates it already)", "give one of them another name")
                 } else {
                     tableNames[t.name] = path
                 }
+            default:
+                v.change(op, path)
             }
         }
         return v.issues
@@ -254,6 +256,102 @@ public enum SpecValidator {
             }
             if case .now = d, c.type != .datetime, c.type != .date {
                 add(path, "\"now\" applies to datetime and date columns", "use a literal value for \(type)")
+            }
+        }
+
+        /// The spec's own rules for an operation on an existing table; the history's are `MigrationPlan`'s.
+        mutating func change(_ op: MigrationOperation, _ path: String) {
+            identifier(op.table, path + ".table", what: "table")
+            func columnName(_ name: String, _ field: String) { identifier(name, field, what: "column") }
+            func list(_ items: [String], _ field: String, what: String) {
+                if items.isEmpty { add(field, "is empty", "list at least one \(what)") }
+                var seen = Set<String>()
+                for (j, item) in items.enumerated() where !seen.insert(item).inserted {
+                    add(field + "[\(j)]", "\"\(item)\" is listed twice", "list each \(what) once")
+                }
+            }
+            switch op {
+            case .createTable: break
+            case .addColumns(let o):
+                let t = CreateTable(name: o.table, columns: o.columns)
+                if o.columns.isEmpty { add(path + ".columns", "is empty", "add at least one column, e.g. {\"name\": \"archived_at\", \"type\": \"datetime\"}") }
+                var seen: [String: Int] = [:]
+                for (i, c) in o.columns.enumerated() {
+                    let cpath = path + ".columns[\(i)]"
+                    column(c, table: t, cpath)
+                    if c.primaryKey { add(cpath + ".primary_key", "cannot be added to an existing table", "remove \"primary_key\"") }
+                    if let first = seen[c.name], !c.name.isEmpty {
+                        add(cpath + ".name", "\"\(c.name)\" is already column \(first + 1)", "rename or remove one of the two")
+                    } else {
+                        seen[c.name] = i
+                    }
+                }
+            case .dropColumns(let o):
+                list(o.columns, path + ".columns", what: "column")
+                for (i, c) in o.columns.enumerated() { columnName(c, path + ".columns[\(i)]") }
+            case .renameColumn(let o):
+                columnName(o.column, path + ".column")
+                columnName(o.to, path + ".to")
+                if o.to == o.column, !o.to.isEmpty { add(path + ".to", "is the column's name already", "give the new name") }
+            case .alterColumn(let o):
+                columnName(o.column, path + ".column")
+                if o.backfill != nil, o.nullable != false {
+                    add(path + ".backfill", "applies only with \"nullable\": false", "add \"nullable\": false, or remove \"backfill\"")
+                }
+                if o.type == nil {
+                    for (key, value) in [("length", o.length), ("precision", o.precision), ("scale", o.scale)] where value != nil {
+                        add(path + "." + key, "needs \"type\"", "add the type it belongs to, e.g. \"type\": \"\(key == "length" ? "string" : "numeric")\"")
+                    }
+                } else if let type = o.type {
+                    // The type's own fields, checked as a column's are.
+                    var typed = Validation()
+                    typed.column(Column(name: "x", type: type, length: o.length, precision: o.precision, scale: o.scale), table: CreateTable(name: "t"), path)
+                    issues += typed.issues
+                }
+                if case .set(let d)? = o.defaultValue, case .sql(let e) = d, let problem = DefaultExpression.problem(e) {
+                    add(path + ".default.sql", problem, "write one SQL expression such as gen_random_uuid(), lower('X') or 0")
+                }
+            case .alterEnum(let o):
+                columnName(o.column, path + ".column")
+                list(o.values, path + ".values", what: "value")
+                for (i, value) in o.values.enumerated() where value.isEmpty || value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                    add(path + ".values[\(i)]", value.isEmpty ? "is an empty value" : "contains a control character", "give it printable text, e.g. \"DRAFT\"")
+                }
+            case .addCheck(let o):
+                if (o.column == nil) == (o.name == nil) {
+                    add(path + (o.column == nil ? ".column" : ".name"), o.column == nil ? "is missing" : "cannot stand beside \"column\"",
+                        "give \"column\" for a rule on one column (chk_\(o.table)_<column>), or \"name\" for one over several (chk_\(o.table)_<name>)")
+                }
+                if let c = o.column { columnName(c, path + ".column") }
+                if let n = o.name { identifier(n, path + ".name", what: "column") }
+                if o.expression.trimmed(" \t\r\n").isEmpty {
+                    add(path + ".expression", "is empty", "write the SQL condition, e.g. \"budget >= 0\"")
+                } else if let problem = CheckExpression.problem(o.expression) {
+                    add(path + ".expression", problem, "write one SQL condition such as \"budget >= 0\"")
+                }
+                generatedName(o.constraintName, path + (o.name != nil ? ".name" : ".column"), kind: "check constraint")
+            case .createIndex(let o):
+                list(o.columns, path + ".columns", what: "column")
+                for (i, c) in o.columns.enumerated() { columnName(c, path + ".columns[\(i)]") }
+                if let n = o.name { identifier(n, path + ".name", what: "index") }
+                if let p = o.predicate, let problem = CheckExpression.problem(p) {
+                    add(path + ".where", problem, "write one SQL condition such as \"archived_at IS NULL\"")
+                }
+                if !o.columns.isEmpty { generatedName(o.indexName, path + ".columns", kind: o.unique ? "unique index" : "index") }
+            case .dropIndex(let o):
+                if o.name.isEmpty { add(path + ".name", "is empty", "give the index's name, e.g. idx_\(o.table)_status") }
+            case .addForeignKey(let o):
+                columnName(o.column, path + ".column")
+                identifier(o.references.table, path + ".references.table", what: "table")
+                identifier(o.references.column, path + ".references.column", what: "column")
+                generatedName(TableDefinition.foreignKeyName(table: o.table, column: o.column), path + ".column", kind: "foreign key")
+                generatedName(TableDefinition.indexName(table: o.table, columns: [o.column]), path + ".column", kind: "index")
+            case .dropConstraint(let o):
+                if o.name.isEmpty { add(path + ".name", "is empty", "give the constraint's name, e.g. fk_\(o.table)_project_id") }
+            case .renameTable(let o):
+                identifier(o.to, path + ".to", what: "table")
+                if o.to == o.table, !o.to.isEmpty { add(path + ".to", "is the table's name already", "give the new name") }
+            case .dropTable: break
             }
         }
 
