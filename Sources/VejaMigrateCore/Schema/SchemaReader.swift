@@ -1,9 +1,11 @@
 import Foundation
 
-/// One migration file read whole: its header and the schema changes of its `upgrade()`.
+/// One migration file read whole: its header and the schema changes of its `upgrade()` and `downgrade()`.
 public struct MigrationSource: Sendable {
     public var file: MigrationFile
     var changes: [LocatedChange]
+    /// What `downgrade()` changes, read the same way (replayed only on request).
+    var downgradeChanges: [LocatedChange] = []
 }
 
 /// A history read whole: the revision graph and the schema it builds.
@@ -25,6 +27,33 @@ public struct MigrationHistory: Sendable {
         self.sources = sources
     }
 
+    /// The schema after `revision`'s upgrade and then its `downgrade()`: what `alembic downgrade`
+    /// to its parents leaves. Compare with `schema(at:)` of its parents; nil for an unknown revision.
+    ///
+    /// ```swift
+    /// let back = history.schema(afterDowngradeOf: "20250918_000007")
+    /// back?.tables == history.schema(at: parents).tables
+    /// ```
+    public func schema(afterDowngradeOf revision: String) -> HistorySchema? {
+        guard let i = graph.fileByRevision[revision], i < sources.count else { return nil }
+        var result = schema(at: [revision])
+        for change in sources[i].downgradeChanges { result.apply(change, file: sources[i].file.fileName) }
+        return result
+    }
+
+    /// Whether `revision`'s `downgrade()` was read whole: nothing in it is opaque.
+    public func downgradeIsReadable(_ revision: String) -> Bool {
+        guard let i = graph.fileByRevision[revision], i < sources.count else { return false }
+        func readable(_ change: SchemaChange) -> Bool {
+            switch change {
+            case .opaque: return false
+            case .guarded(_, let then, let otherwise): return then.allSatisfy(readable) && otherwise.allSatisfy(readable)
+            default: return true
+            }
+        }
+        return sources[i].downgradeChanges.allSatisfy { readable($0.change) }
+    }
+
     /// The schema at `revisions` (the parents of a new migration): only their ancestors are
     /// replayed, so a branch that is not merged in does not count. `schema` when that is everything.
     public func schema(at revisions: [String]) -> HistorySchema {
@@ -42,45 +71,27 @@ public struct MigrationHistory: Sendable {
 
 /// Reads the schema a history builds, statically: no Python, no database.
 ///
-/// Each file's bytes are read once and lexed once (the header and `upgrade()` in the
-/// same pass), files in parallel; then the changes are replayed in revision order
-/// (parents before children, merges after all their parents). `downgrade()` is never read.
+/// Each file's bytes are read once and lexed once (the header, `upgrade()` and `downgrade()` in
+/// the same pass), files in parallel; then the upgrades are replayed in revision order
+/// (parents before children, merges after all their parents). A downgrade is replayed only on
+/// request (`MigrationHistory.schema(afterDowngradeOf:)`).
 public enum SchemaReader {
     /// Reads one file: its header, and when that reads, its `upgrade()`.
     public static func source(fileName: String, bytes: [UInt8]) -> MigrationSource {
-        var definition: PythonHeaderLexer.LogicalLine?
-        var body: [PythonHeaderLexer.LogicalLine] = []
-        var module: [PythonHeaderLexer.LogicalLine] = []
-        var inUpgrade = false
+        var lines: [PythonHeaderLexer.LogicalLine] = []
         let read = Result { () throws(HeaderReadError) in
-            try MigrationHeaderReader.read(bytes: bytes) { logical in
-                if logical.column == 0 {
-                    let t = logical.tokens
-                    if t.count >= 3, t[0] == .name("def"), t[1] == .name("upgrade"), t[2] == .op(UInt8(ascii: "(")) {
-                        // The last definition wins, as in Python.
-                        inUpgrade = true
-                        definition = logical
-                        body.removeAll()
-                    } else {
-                        if t.first != .op(UInt8(ascii: "@")) { inUpgrade = false }
-                        if t.count >= 3, case .name = t[0], t[1] == .op(UInt8(ascii: "=")) || t[1] == .op(UInt8(ascii: ":")) {
-                            module.append(logical)
-                        }
-                    }
-                } else if inUpgrade {
-                    body.append(logical)
-                }
-            }
+            try MigrationHeaderReader.read(bytes: bytes) { lines.append($0) }
         }
         switch read {
         case .failure(let error):
             return MigrationSource(file: MigrationFile(fileName: fileName, header: .failure(error)), changes: [])
         case .success(let (header, bodyError)):
-            var changes = UpgradeReader.read(definition: definition, body: body, module: module)
-            if let line = bodyError, line >= (definition?.line ?? Int.max) {
+            let functions = UpgradeReader.read(lines: lines)
+            var changes = functions.upgrade
+            if let line = bodyError, line >= (functions.upgradeLine ?? Int.max) {
                 changes.append(LocatedChange(line: line, change: .opaque("a string that never ends", [])))
             }
-            return MigrationSource(file: MigrationFile(fileName: fileName, header: .success(header)), changes: changes)
+            return MigrationSource(file: MigrationFile(fileName: fileName, header: .success(header)), changes: changes, downgradeChanges: functions.downgrade)
         }
     }
 
