@@ -59,6 +59,9 @@ struct UpgradeReader {
     private var callDepth = 0
     /// Statements walked per function read; past it loops are no longer unrolled nor helpers followed.
     static let stepBudget = 50_000
+    /// Past this the whole function is one opaque change naming every table its strings name.
+    static let stepLimit = 500_000
+    private var aborted = false
     static let maxLoopItems = 1_000
     static let maxCallDepth = 8
 
@@ -98,8 +101,15 @@ struct UpgradeReader {
         uncertain = nil
         uncertainTail = nil
         changes = []
+        aborted = false
         work = [.block(function.body, 0)]
         _ = runWork()
+        if aborted {
+            var mentions: [RawSQL.Mention] = []
+            UpgradeReader.collectMentions(function.body, into: &mentions)
+            for f in functions { UpgradeReader.collectMentions(f.body, into: &mentions) }
+            return [LocatedChange(line: function.line, change: .opaque("code too long to follow", mentions))]
+        }
         return changes
     }
 
@@ -187,6 +197,12 @@ struct UpgradeReader {
     /// Runs `work` until it is done or the function returns.
     private mutating func runWork() -> Outcome {
         while let item = work.popLast() {
+            if steps > UpgradeReader.stepLimit {
+                // Guards whose branches return, nested in loops, can multiply the work: give up.
+                aborted = true
+                work.removeAll()
+                return .fellOff
+            }
             switch item {
             case .block(let statements, let i):
                 guard i < statements.count else { continue }
@@ -198,10 +214,10 @@ struct UpgradeReader {
                     if !loop.orelse.isEmpty { work.append(.block(loop.orelse, 0)) }
                     continue
                 }
-                if steps > UpgradeReader.stepBudget, currentUncertainty == nil {
+                if steps > UpgradeReader.stepBudget, loop.items != [.unknown] {
                     // Too much to unroll: the rest once more, not certain to run.
                     work.append(.restoreUncertain(uncertain))
-                    uncertain = "a loop"
+                    if uncertain == nil { uncertain = "a loop" }
                     loop.items = [.unknown]
                     loop.next = 0
                 }
@@ -328,11 +344,13 @@ struct UpgradeReader {
         case .known(let b):
             work.append(.block(b ? s.body : elseStatements, 0))
             return nil
-        case .schema(let condition) where currentUncertainty == nil:
+        case .schema(let condition) where currentUncertainty == nil && steps <= UpgradeReader.stepBudget:
             let then = branch(s.body, continuation: false)
             let otherwise = branch(elseStatements, continuation: false)
             if case .fellOff = then.outcome, case .fellOff = otherwise.outcome {
-                changes.append(LocatedChange(line: s.line, change: .guarded(condition, then: then.changes.map(\.change), else: otherwise.changes.map(\.change))))
+                if !then.changes.isEmpty || !otherwise.changes.isEmpty {
+                    changes.append(LocatedChange(line: s.line, change: .guarded(condition, then: then.changes.map(\.change), else: otherwise.changes.map(\.change))))
+                }
                 var merged: [String: PyValue] = [:]
                 for (k, v) in then.env { merged[k] = otherwise.env[k] == v ? v : .unknown }
                 for k in otherwise.env.keys where then.env[k] == nil { merged[k] = .unknown }
