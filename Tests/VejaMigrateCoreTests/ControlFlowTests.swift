@@ -336,7 +336,8 @@ final class ControlFlowTests: XCTestCase {
     // MARK: - downgrade()
 
     func testEveryExampleDowngradeGivesBackTheParentsSchema() throws {
-        let history = try VersionsDirectory(url: SchemaFixtures.exampleVersions).readHistory()
+        XCTAssertNil(try VersionsDirectory(url: SchemaFixtures.exampleVersions).readHistory().schema(afterDowngradeOf: "20250901_000001"))
+        let history = try VersionsDirectory(url: SchemaFixtures.exampleVersions).readHistory(downgrades: true)
         var checked = 0
         for file in history.graph.files {
             guard case .success(let header) = file.header, let revision = header.revision else { continue }

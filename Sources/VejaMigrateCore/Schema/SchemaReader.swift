@@ -4,8 +4,9 @@ import Foundation
 public struct MigrationSource: Sendable {
     public var file: MigrationFile
     var changes: [LocatedChange]
-    /// What `downgrade()` changes, read the same way (replayed only on request).
-    var downgradeChanges: [LocatedChange] = []
+    /// What `downgrade()` changes, read the same way (replayed only on request); nil when the
+    /// file was read without it (`readHistory(downgrades: false)`, the default).
+    var downgradeChanges: [LocatedChange]?
 }
 
 /// A history read whole: the revision graph and the schema it builds.
@@ -28,22 +29,23 @@ public struct MigrationHistory: Sendable {
     }
 
     /// The schema after `revision`'s upgrade and then its `downgrade()`: what `alembic downgrade`
-    /// to its parents leaves. Compare with `schema(at:)` of its parents; nil for an unknown revision.
+    /// to its parents leaves. Compare with `schema(at:)` of its parents; nil for an unknown revision
+    /// or a history read without downgrades (`readHistory(downgrades: true)` reads them).
     ///
     /// ```swift
     /// let back = history.schema(afterDowngradeOf: "20250918_000007")
     /// back?.tables == history.schema(at: parents).tables
     /// ```
     public func schema(afterDowngradeOf revision: String) -> HistorySchema? {
-        guard let i = graph.fileByRevision[revision], i < sources.count else { return nil }
+        guard let i = graph.fileByRevision[revision], i < sources.count, let downgrade = sources[i].downgradeChanges else { return nil }
         var result = schema(at: [revision])
-        for change in sources[i].downgradeChanges { result.apply(change, file: sources[i].file.fileName) }
+        for change in downgrade { result.apply(change, file: sources[i].file.fileName) }
         return result
     }
 
     /// Whether `revision`'s `downgrade()` was read whole: nothing in it is opaque.
     public func downgradeIsReadable(_ revision: String) -> Bool {
-        guard let i = graph.fileByRevision[revision], i < sources.count else { return false }
+        guard let i = graph.fileByRevision[revision], i < sources.count, let downgrade = sources[i].downgradeChanges else { return false }
         func readable(_ change: SchemaChange) -> Bool {
             switch change {
             case .opaque: return false
@@ -51,7 +53,7 @@ public struct MigrationHistory: Sendable {
             default: return true
             }
         }
-        return sources[i].downgradeChanges.allSatisfy { readable($0.change) }
+        return downgrade.allSatisfy { readable($0.change) }
     }
 
     /// The schema at `revisions` (the parents of a new migration): only their ancestors are
@@ -77,7 +79,9 @@ public struct MigrationHistory: Sendable {
 /// request (`MigrationHistory.schema(afterDowngradeOf:)`).
 public enum SchemaReader {
     /// Reads one file: its header, and when that reads, its `upgrade()`.
-    public static func source(fileName: String, bytes: [UInt8]) -> MigrationSource {
+    /// `downgrade` reads `downgrade()` too: its SQL and CHECK conditions cost as much as the
+    /// upgrade's, so only commands that compare the two (`check`, `verify`) ask for it.
+    public static func source(fileName: String, bytes: [UInt8], downgrade: Bool = false) -> MigrationSource {
         var lines: [PythonHeaderLexer.LogicalLine] = []
         let read = Result { () throws(HeaderReadError) in
             try MigrationHeaderReader.read(bytes: bytes) { lines.append($0) }
@@ -86,7 +90,7 @@ public enum SchemaReader {
         case .failure(let error):
             return MigrationSource(file: MigrationFile(fileName: fileName, header: .failure(error)), changes: [])
         case .success(let (header, bodyError)):
-            let functions = UpgradeReader.read(lines: lines)
+            let functions = UpgradeReader.read(lines: lines, downgrade: downgrade)
             var changes = functions.upgrade
             if let line = bodyError, line >= (functions.upgradeLine ?? Int.max) {
                 changes.append(LocatedChange(line: line, change: .opaque("a string that never ends", [])))
@@ -111,22 +115,23 @@ public enum SchemaReader {
         return MigrationHistory(graph: graph, schema: schema(sources: sources, graph: graph), sources: sources)
     }
 
-    /// A history from files in memory, `(file name, text)`: for tests and tools.
+    /// A history from files in memory, `(file name, text)`, downgrades included: for tests and tools.
     public static func history(files: [(name: String, text: String)]) -> MigrationHistory {
         let sorted = files.sorted { $0.name < $1.name }
-        return history(sources: sorted.map { source(fileName: $0.name, bytes: Array($0.text.utf8)) })
+        return history(sources: sorted.map { source(fileName: $0.name, bytes: Array($0.text.utf8), downgrade: true) })
     }
 }
 
 extension VersionsDirectory {
     /// Reads every migration whole (header and `upgrade()`), on all cores for large histories,
     /// and replays the schema. `readMigrations()` stays the fast path when only headers matter.
-    public func readHistory() throws(VejaMigrateError) -> MigrationHistory {
+    /// With `downgrades`, every `downgrade()` is read as well, for `MigrationHistory.schema(afterDowngradeOf:)`.
+    public func readHistory(downgrades: Bool = false) throws(VejaMigrateError) -> MigrationHistory {
         let sources = try mapMigrationFiles { name, bytes in
             guard let bytes else {
                 return MigrationSource(file: MigrationFile(fileName: name, header: .failure(.cannotOpen)), changes: [])
             }
-            return SchemaReader.source(fileName: name, bytes: bytes)
+            return SchemaReader.source(fileName: name, bytes: bytes, downgrade: downgrades)
         }
         return SchemaReader.history(sources: sources)
     }

@@ -75,8 +75,8 @@ struct UpgradeReader {
     private var work: [Work] = []
     private(set) var changes: [LocatedChange] = []
 
-    /// The changes of `upgrade()` and of `downgrade()`, from the file's logical lines.
-    static func read(lines: [Line]) -> (upgrade: [LocatedChange], downgrade: [LocatedChange], upgradeLine: Int?) {
+    /// The changes of `upgrade()` and, when asked, of `downgrade()`, from the file's logical lines.
+    static func read(lines: [Line], downgrade readDowngrade: Bool) -> (upgrade: [LocatedChange], downgrade: [LocatedChange]?, upgradeLine: Int?) {
         let tree = StatementTree.build(lines)
         var reader = UpgradeReader()
         var upgrade: PyStatement?
@@ -90,7 +90,8 @@ struct UpgradeReader {
                 reader.moduleAssignment(statement)
             }
         }
-        return (reader.run(upgrade), reader.run(downgrade), upgrade?.line)
+        let up = reader.run(upgrade)
+        return (up, readDowngrade ? reader.run(downgrade) : nil, upgrade?.line)
     }
 
     private mutating func run(_ function: PyStatement?) -> [LocatedChange] {
