@@ -168,6 +168,36 @@ final class ControlFlowTests: XCTestCase {
         XCTAssertEqual(schema.tables["users"]?.indexes.map(\.name), ["idx_users_created_by"])
     }
 
+    /// Found by the integration histories (loops_and_strings, guards_and_dialects).
+    func testDictsTupleConstantsSlicesAndIndexOptions() {
+        let prelude = """
+            OLD, NEW = "users", "accounts"
+            COLUMNS = {"accounts": "email", "teams": "id"}
+            SET_NOT_NULL = "ALTER TABLE %(table)s ALTER COLUMN %(column)s SET NOT NULL"
+            """
+        let body = """
+            op.rename_table(OLD, NEW)
+            for table, column in COLUMNS.items():
+                op.execute(SET_NOT_NULL % {"table": table, "column": column})
+            for table in COLUMNS:
+                op.add_column(table, sa.Column(f"{table[:-1]}_ref", sa.Text()))
+            op.create_index("ix_accounts_ref", "accounts", ["account_ref"], postgresql_using="gin", postgresql_where=sa.text("account_ref IS NOT NULL"))
+            """
+        let files = [
+            SchemaFixtures.migration(1, down: nil, upgrade: SchemaFixtures.users + "\n" + "op.create_table(\"teams\", sa.Column(\"id\", sa.Integer(), nullable=True))"),
+            SchemaFixtures.migration(2, down: 1, upgrade: body, prelude: prelude),
+        ]
+        let schema = SchemaReader.history(files: files).schema
+        XCTAssertEqual(schema.opaque, [])
+        XCTAssertEqual(schema.tableNames, ["accounts", "teams"])
+        XCTAssertEqual(columns(schema, "accounts"), ["id", "email", "account_ref"])
+        XCTAssertEqual(columns(schema, "teams"), ["id", "team_ref"])
+        XCTAssertEqual(schema.tables["teams"]?.column("id")?.nullable, false)
+        let index = schema.tables["accounts"]?.indexes.first
+        XCTAssertEqual(index?.method, "gin")
+        XCTAssertEqual(index?.predicate, "account_ref IS NOT NULL")
+    }
+
     func testUnknowableLoopsMarkTheirTables() {
         let body = """
             conn = op.get_bind()

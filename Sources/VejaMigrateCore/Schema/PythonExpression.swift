@@ -13,6 +13,9 @@ indirect enum PyValue: Equatable, Sendable {
     case attribute(PyValue, String)
     /// A list, tuple or set display.
     case list([PyValue])
+    /// A dict display whose entries read: each a `.list([key, value])`.
+    case dictionary([PyValue])
+    /// A dict this reader does not follow (`**spread`, comprehensions).
     case dict
     /// `a + b` where either side may become a string once names are resolved.
     case concat(PyValue, PyValue)
@@ -25,6 +28,8 @@ indirect enum PyValue: Equatable, Sendable {
     case not(PyValue)
     /// `value[index]`.
     case index(PyValue, PyValue)
+    /// `value[lower:upper]` (no step); `.unknown` bounds when left out are `nil`.
+    case slice(PyValue, PyValue?, PyValue?)
     /// `element for target in iterable if condition...`, in any brackets (one `for` clause).
     case comprehension(PyValue, PyValue, PyValue, [PyValue])
     /// `value if condition else other`.
@@ -123,7 +128,7 @@ indirect enum PyValue: Equatable, Sendable {
             if let n = f.dottedName, n.hasSuffix(".f") { return true }
             return args.contains { $0.hasResolvableParts } || kw.contains { $0.value.hasResolvableParts }
         case .list(let items): return items.contains { $0.hasResolvableParts }
-        case .starred, .concat, .fstring, .binary, .not, .index, .comprehension, .conditional: return true
+        case .starred, .concat, .fstring, .binary, .not, .index, .slice, .comprehension, .conditional, .dictionary: return true
         case .doubleStarred(let v): return v.hasResolvableParts
         case .attribute(let b, _): return b.hasResolvableParts
         default: return false
@@ -196,7 +201,7 @@ indirect enum PyValue: Equatable, Sendable {
                 item.write(into: &out)
             }
             out += "]"
-        case .dict: out += "{...}"
+        case .dict, .dictionary: out += "{...}"
         case .concat(let l, let r):
             l.write(into: &out)
             out += " + "
@@ -207,7 +212,7 @@ indirect enum PyValue: Equatable, Sendable {
         case .doubleStarred(let v):
             out += "**"
             v.write(into: &out)
-        case .binary, .not, .index, .comprehension, .conditional, .handle, .condition, .unknown: out += "..."
+        case .binary, .not, .index, .slice, .comprehension, .conditional, .handle, .condition, .unknown: out += "..."
         }
     }
 
@@ -362,6 +367,21 @@ struct PyExpressionParser {
             return .conditional(value, condition, other)
         }
         return value
+    }
+
+    /// An expression, or a bare tuple of them (`"a", "b"` after `=`, `return`, `in`).
+    mutating func expressionList() -> PyValue {
+        let first = expression()
+        guard isOp(UInt8(ascii: ",")) else { return first }
+        var items = [first]
+        while isOp(UInt8(ascii: ",")) {
+            i += 1
+            if atEnd || isOp(UInt8(ascii: "=")) { break }
+            let start = i
+            items.append(expression())
+            if i == start { break }
+        }
+        return .list(items)
     }
 
     /// Counts one level of recursion; past `maxDepth` the rest is skipped and false returned.
@@ -588,6 +608,22 @@ struct PyExpressionParser {
         let save = i
         _ = expression()
         if isOp(UInt8(ascii: ":")) {
+            i = save
+            var entries: [PyValue] = []
+            while i < end, !isOp(UInt8(ascii: "}")) {
+                let start = i
+                let key = expression()
+                guard isOp(UInt8(ascii: ":")) else { break }
+                i += 1
+                let value = expression()
+                entries.append(.list([key, value]))
+                if isOp(UInt8(ascii: ",")) { i += 1 } else if !isOp(UInt8(ascii: "}")) { break }
+                if i == start { break }
+            }
+            if isOp(UInt8(ascii: "}")) {
+                i += 1
+                return .dictionary(entries)
+            }
             i = open
             skipGroup()
             return .dict
@@ -718,11 +754,18 @@ struct PyExpressionParser {
                 }
                 i += 1
                 depth += 1
-                let index = expression()
+                let index: PyValue? = isOp(UInt8(ascii: ":")) ? nil : expression()
+                var upper: PyValue?
+                var isSlice = false
+                if isOp(UInt8(ascii: ":")) {
+                    i += 1
+                    isSlice = true
+                    if !isOp(UInt8(ascii: "]")) { upper = expression() }
+                }
                 depth -= 1
                 if isOp(UInt8(ascii: "]")) {
                     i += 1
-                    value = .index(value, index)
+                    value = isSlice ? .slice(value, index, upper) : .index(value, index ?? .unknown)
                 } else {
                     // A slice or something stranger.
                     finishGroup(UInt8(ascii: "]"))

@@ -124,16 +124,16 @@ struct UpgradeReader {
         guard case .name(let name) = tokens[s.start], !UpgradeReader.headerNames.contains(name) else { return }
         guard let eq = assignmentEquals(tokens, from: s.start, to: s.end) else { return }
         let isSimpleTarget = eq == s.start + 1 || tokens[s.start + 1] == .op(UInt8(ascii: ":"))
-        guard isSimpleTarget else { return }
+        var targets = PyExpressionParser(tokens, from: s.start, to: eq)
+        let target: PyValue = isSimpleTarget ? .name(name) : targets.targetList()
+        guard isSimpleTarget || targets.atEnd else { return }
         var parser = PyExpressionParser(tokens, from: eq + 1, to: s.end)
-        let raw = parser.expression()
-        guard parser.atEnd, !raw.mentions(prefixes: ["op."], names: ["op"]) else {
-            module[name] = .unknown
-            return
-        }
+        let raw = parser.expressionList()
+        let known = parser.atEnd && !raw.mentions(prefixes: ["op."], names: ["op"])
         env = module
-        let value = evaluate(raw)
-        module[name] = value
+        assign(target: target, value: known ? evaluate(raw) : .unknown, certain: known)
+        if !known { assign(target: target, value: .unknown, certain: false) }
+        for (k, v) in env { module[k] = v }
     }
 
     private func defName(_ s: PyStatement) -> String? {
@@ -394,8 +394,11 @@ struct UpgradeReader {
             return
         }
         parser.i += 1
-        let raw = parser.expression()
-        let iterable = parser.atEnd ? evaluate(raw) : .unknown
+        let raw = parser.expressionList()
+        var iterable = parser.atEnd ? evaluate(raw) : .unknown
+        if case .dictionary(let entries) = iterable {
+            iterable = .list(entries.map { if case .list(let kv) = $0, kv.count == 2 { return kv[0] } else { return .unknown } })
+        }
         let orelse = s.clauses.first { $0.keyword == "else" }?.body ?? []
         guard case .list(let items) = iterable, items.count <= UpgradeReader.maxLoopItems, steps <= UpgradeReader.stepBudget,
               !items.contains(where: { if case .starred = $0 { return true } else { return false } })
@@ -488,7 +491,7 @@ struct UpgradeReader {
                 var value = PyValue.name("None")
                 if keyword == "return", start + 1 < end {
                     var parser = PyExpressionParser(tokens, from: start + 1, to: end)
-                    let raw = parser.expression()
+                    let raw = parser.expressionList()
                     value = parser.atEnd ? evaluate(raw) : .unknown
                 } else if keyword == "raise" {
                     value = .unknown
@@ -548,7 +551,7 @@ struct UpgradeReader {
 
     private mutating func assignment(_ tokens: [Token], _ start: Int, _ eq: Int, _ end: Int, line: Int) {
         var parser = PyExpressionParser(tokens, from: eq + 1, to: end)
-        let raw = parser.expression()
+        let raw = parser.expressionList()
         let touchesOperations = mentionsOperations(tokens, eq + 1, end)
         var value = PyValue.unknown
         if parser.atEnd {
@@ -767,8 +770,24 @@ struct UpgradeReader {
             }
         case .binary(let op, let l, let r):
             return binary(op, l, r, depth: d)
+        case .dictionary(let entries):
+            return .dictionary(entries.map { evaluate($0, depth: d) })
+        case .slice(let b, let lo, let hi):
+            guard case .string(let text) = evaluate(b, depth: d) else { return .unknown }
+            let chars = Array(text)
+            func bound(_ v: PyValue?, _ otherwise: Int) -> Int? {
+                guard let v else { return otherwise }
+                guard case .number(let n) = evaluate(v, depth: d), let k = Int(n) else { return nil }
+                return max(0, min(chars.count, k < 0 ? chars.count + k : k))
+            }
+            guard let l = bound(lo, 0), let h = bound(hi, chars.count) else { return .unknown }
+            return .string(l < h ? String(chars[l..<h]) : "")
         case .index(let b, let i):
             let (base, index) = (evaluate(b, depth: d), evaluate(i, depth: d))
+            if case .dictionary(let entries) = base, let key = UpgradeReader.literal(index) {
+                for case .list(let kv) in entries.reversed() where kv.count == 2 && UpgradeReader.literal(kv[0]) == key { return kv[1] }
+                return .unknown
+            }
             if case .list(let items) = base, case .number(let n) = index, let k = Int(n) {
                 let j = k < 0 ? items.count + k : k
                 if j >= 0, j < items.count { return items[j] }
@@ -834,7 +853,7 @@ struct UpgradeReader {
         case (.connection, "dialect"), (.migrationContext, "dialect"): return .handle(.dialect)
         case (.connection, "engine"), (.connection, "connection"), (.migrationContext, "bind"), (.migrationContext, "connection"): return .handle(.connection)
         case (.connection, "url"), (.url, "drivername"): return .handle(.url)
-        case (.dialect, "name"): return .string("postgresql")
+        case (.dialect, "name"), (.connection, "name"): return .string("postgresql")
         case (.contextModule, "config"), (.migrationContext, "config"): return .handle(.config)
         default: return .unknown
         }
@@ -869,6 +888,7 @@ struct UpgradeReader {
             }
         case "%":
             guard case .string(let template) = a else { return .unknown }
+            if case .dictionary(let entries) = b { return UpgradeReader.percentFormat(template, named: entries) }
             let args: [PyValue]
             if case .list(let items) = b { args = items } else { args = [b] }
             return UpgradeReader.percentFormat(template, args)
@@ -903,6 +923,8 @@ struct UpgradeReader {
         case .string(let s):
             guard case .string(let n) = needle else { return .unknown }
             return .known(n.isEmpty || s.contains(n))
+        case .dictionary(let entries):
+            return contains(.list(entries.map { if case .list(let kv) = $0, kv.count == 2 { return kv[0] } else { return .unknown } }), needle)
         case .handle(.url):
             guard case .string(let n) = needle else { return .unknown }
             if n == "postgresql" || n == "postgres" || n == "postgresql+" { return .known(true) }
@@ -1072,6 +1094,17 @@ struct UpgradeReader {
                 return UpgradeReader.format(s, positional: args, keywords: keywords)
             }
             return UpgradeReader.stringMethod(s, name, args)
+        case .dictionary(let entries):
+            let pairs = entries.compactMap { if case .list(let kv) = $0, kv.count == 2 { return kv } else { return nil } }
+            switch name {
+            case "items": return .list(pairs.map { .list($0) })
+            case "keys": return .list(pairs.map { $0[0] })
+            case "values": return .list(pairs.map { $0[1] })
+            case "get":
+                guard let key = args.first.flatMap(UpgradeReader.literal) else { return .unknown }
+                return pairs.last { UpgradeReader.literal($0[0]) == key }?[1] ?? (args.count > 1 ? args[1] : .name("None"))
+            default: return .unknown
+            }
         case .handle(.inspector):
             let table = args.first?.stringValue
             switch name {
@@ -1166,6 +1199,29 @@ struct UpgradeReader {
         return k == args.count ? .string(out) : .unknown
     }
 
+    /// `"%(table)s" % {"table": t}`.
+    static func percentFormat(_ template: String, named entries: [PyValue]) -> PyValue {
+        var values: [String: PyValue] = [:]
+        for case .list(let kv) in entries where kv.count == 2 {
+            guard case .string(let k) = kv[0] else { return .unknown }
+            values[k] = kv[1]
+        }
+        var out = ""
+        let chars = Array(template)
+        var i = 0
+        while i < chars.count {
+            guard chars[i] == "%" else { out.append(chars[i]); i += 1; continue }
+            guard i + 1 < chars.count else { return .unknown }
+            if chars[i + 1] == "%" { out.append("%"); i += 2; continue }
+            guard chars[i + 1] == "(", let close = chars[(i + 2)...].firstIndex(of: ")"), close + 1 < chars.count,
+                  "sdir".contains(chars[close + 1]), let v = values[String(chars[(i + 2)..<close])], let t = text(v)
+            else { return .unknown }
+            out += t
+            i = close + 2
+        }
+        return .string(out)
+    }
+
     /// `str.format` with positional and keyword arguments.
     static func format(_ template: String, positional: [PyValue], keywords: [String: PyValue]) -> PyValue {
         var out = ""
@@ -1248,7 +1304,11 @@ struct UpgradeReader {
             repr = expression[expression.index(after: bang)...] == "r"
             expression = String(expression[..<bang])
         }
-        if expression.contains(":") { return nil }
+        // A format spec (`{x:>10}`) is a `:` outside brackets: not followed.
+        var level = 0
+        for c in expression {
+            if "([{".contains(c) { level += 1 } else if ")]}".contains(c) { level -= 1 } else if c == ":", level == 0 { return nil }
+        }
         var lines: [Line] = []
         var lexer = PythonHeaderLexer(bytes: Array(expression.utf8))
         guard (try? lexer.forEachLogicalLine { lines.append($0); return true }) != nil, lines.count == 1 else { return nil }
@@ -1432,6 +1492,16 @@ struct UpgradeReader {
         changes.append(LocatedChange(line: line, change: .opaque(what, mentions)))
     }
 
+    /// A partial index's `WHERE` as PostgreSQL writes it back, the same spelling SQL gets.
+    static func canonicalPredicate(_ sql: String) -> String {
+        guard let tree = try? PostgresGrammar.parse("SELECT 1 WHERE " + sql),
+              let statement = PostgresGrammar.statements(tree).first, statement.node == "SelectStmt",
+              let clause = statement.fields["whereClause"]
+        else { return sql }
+        var deparser = SQLDeparser()
+        return deparser.expression(clause)
+    }
+
     static func isIdentifier(_ s: String) -> Bool {
         guard let f = s.utf8.first, f == UInt8(ascii: "_") || (f | 0x20 >= 97 && f | 0x20 <= 122) else { return false }
         return s.utf8.allSatisfy { $0 == UInt8(ascii: "_") || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) || ($0 >= 48 && $0 <= 57) }
@@ -1553,7 +1623,12 @@ struct UpgradeReader {
                 ?? (p["index_name"] == nil || p["index_name"]!.isNone ? "ix_\(table)_" + columns.joined(separator: "_") : nil)
             guard let indexName else { return unreadable() }
             let unique = keywords["unique"]?.boolValue ?? false
-            changes.append(LocatedChange(line: line, change: .createIndex(table, SchemaIndex(name: indexName, columns: columns, unique: unique))))
+            var index = SchemaIndex(name: indexName, columns: columns, unique: unique)
+            if let method = keywords["postgresql_using"]?.stringValue { index.method = method.lowercased() }
+            if let condition = keywords["postgresql_where"], !condition.isNone {
+                index.predicate = UpgradeReader.canonicalPredicate(ConstructReader.sqlText(condition))
+            }
+            changes.append(LocatedChange(line: line, change: .createIndex(table, index)))
         case "drop_index":
             guard let indexName = p["index_name"]?.stringValue else { return unreadable() }
             changes.append(LocatedChange(line: line, change: .dropIndex(indexName, table: table)))
