@@ -352,6 +352,13 @@ struct PyExpressionParser {
             skipToTerminator()
             return .unknown
         }
+        // Most expressions are one operand (a string, a name, a call): no operator levels needed.
+        if let t = peek(), PyExpressionParser.startsOperand(t) {
+            let save = i
+            let value = trailers(primary())
+            if atSimpleEnd { return value }
+            i = save
+        }
         guard enter() else { return .unknown }
         defer { depth -= 1 }
         let value = orTest()
@@ -382,6 +389,26 @@ struct PyExpressionParser {
             if i == start { break }
         }
         return .list(items)
+    }
+
+    private static func startsOperand(_ t: Token) -> Bool {
+        switch t {
+        case .string, .fstring, .number: return true
+        case .name(let n): return !keywords.contains(n) && n != "await"
+        case .op(let b): return b == UInt8(ascii: "(") || b == UInt8(ascii: "[") || b == UInt8(ascii: "{")
+        }
+    }
+
+    /// Whether the cursor is where a lone operand ends an expression.
+    private var atSimpleEnd: Bool {
+        guard let t = peek() else { return true }
+        switch t {
+        case .op(let b):
+            if b == UInt8(ascii: ",") || b == UInt8(ascii: ":") || b == UInt8(ascii: ";") || PyExpressionParser.close.contains(b) { return true }
+            return b == UInt8(ascii: "=") && !isOp(UInt8(ascii: "="), at: 1)
+        case .name(let n): return n == "for" || n == "as" || n == "async"
+        default: return false
+        }
     }
 
     /// Counts one level of recursion; past `maxDepth` the rest is skipped and false returned.

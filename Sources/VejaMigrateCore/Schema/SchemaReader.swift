@@ -82,9 +82,31 @@ public enum SchemaReader {
     /// `downgrade` reads `downgrade()` too: its SQL and CHECK conditions cost as much as the
     /// upgrade's, so only commands that compare the two (`check`, `verify`) ask for it.
     public static func source(fileName: String, bytes: [UInt8], downgrade: Bool = false) -> MigrationSource {
+        // Only what the reader walks: module-level assignments, and `def`s with their bodies
+        // (not `downgrade` unless asked). Keeping a line costs the lexer its reused buffer.
         var lines: [PythonHeaderLexer.LogicalLine] = []
+        var inFunction = false
         let read = Result { () throws(HeaderReadError) in
-            try MigrationHeaderReader.read(bytes: bytes) { lines.append($0) }
+            try MigrationHeaderReader.read(bytes: bytes) { logical in
+                guard logical.column == 0 else {
+                    if inFunction { lines.append(logical) }
+                    return
+                }
+                let t = logical.tokens
+                var k = 0
+                if t.first == .name("async") { k = 1 }
+                if k < t.count, t[k] == .name("def") {
+                    inFunction = downgrade || !(k + 1 < t.count && t[k + 1] == .name("downgrade"))
+                    if inFunction { lines.append(logical) }
+                    return
+                }
+                if t.first == .op(UInt8(ascii: "@")) { return }
+                inFunction = false
+                if t.count >= 3, case .name(let name) = t[0], !SchemaReader.headerNames.contains(name),
+                   t[1] == .op(UInt8(ascii: "=")) || t[1] == .op(UInt8(ascii: ":")) || t[1] == .op(UInt8(ascii: ",")) {
+                    lines.append(logical)
+                }
+            }
         }
         switch read {
         case .failure(let error):
@@ -98,6 +120,8 @@ public enum SchemaReader {
             return MigrationSource(file: MigrationFile(fileName: fileName, header: .success(header)), changes: changes, downgradeChanges: functions.downgrade)
         }
     }
+
+    private static let headerNames: Set<String> = ["revision", "down_revision", "branch_labels", "depends_on"]
 
     /// Replays every file's changes in revision order.
     public static func schema(sources: [MigrationSource], graph: RevisionGraph) -> HistorySchema {

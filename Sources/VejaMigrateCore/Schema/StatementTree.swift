@@ -2,7 +2,7 @@
 /// indentation: a simple statement (`start..<end` of `tokens`), or a compound one (`keyword`,
 /// its header `start..<end` without the colon, its `body`, and its `elif`/`else`/`except`/`finally`
 /// clauses). Built once per file; the reader walks it as often as loops and helpers need.
-struct PyStatement {
+final class PyStatement {
     typealias Token = PythonHeaderLexer.Token
 
     /// The logical line's tokens (shared, never copied per statement).
@@ -16,6 +16,15 @@ struct PyStatement {
     var clauses: [PyStatement] = []
     /// Lines nested deeper than `StatementTree.maxDepth`: not walked; the tables their strings name.
     var tooDeep: [RawSQL.Mention]?
+
+    init(tokens: [Token], start: Int, end: Int, line: Int, keyword: String? = nil, tooDeep: [RawSQL.Mention]? = nil) {
+        self.tokens = tokens
+        self.start = start
+        self.end = end
+        self.line = line
+        self.keyword = keyword
+        self.tooDeep = tooDeep
+    }
 }
 
 enum StatementTree {
@@ -54,14 +63,13 @@ enum StatementTree {
             let line = lines[i]
             i += 1
             let tokens = line.tokens
-            if var compound = header(tokens, line: line.line) {
+            if let compound = header(tokens, line: line.line) {
                 if compound.body.isEmpty, i < lines.count, lines[i].column > line.column {
                     compound.body = block(lines, &i, depth: depth + 1, column: lines[i].column)
                 }
-                if let k = compound.keyword, clauseKeywords.contains(k), var last = out.last, last.keyword != nil,
+                if let k = compound.keyword, clauseKeywords.contains(k), let last = out.last, last.keyword != nil,
                    ["if", "for", "while", "try"].contains(last.keyword!) {
                     last.clauses.append(compound)
-                    out[out.count - 1] = last
                 } else {
                     out.append(compound)
                 }
@@ -88,7 +96,7 @@ enum StatementTree {
             if case .op(let b) = tokens[s + 1], b == UInt8(ascii: "=") || b == UInt8(ascii: ".") || b == UInt8(ascii: ",") { return nil }
         }
         let end = colon ?? tokens.count
-        var statement = PyStatement(tokens: tokens, start: s + 1, end: end, line: line, keyword: keyword)
+        let statement = PyStatement(tokens: tokens, start: s + 1, end: end, line: line, keyword: keyword)
         if let colon, colon + 1 < tokens.count {
             statement.body = simple(tokens, from: colon + 1, to: tokens.count, line: line)
         }

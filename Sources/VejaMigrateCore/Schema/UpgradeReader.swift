@@ -334,7 +334,9 @@ struct UpgradeReader {
         if let next = rest.first {
             rest = rest.dropFirst()
             if next.keyword == "elif" {
-                var chained = next
+                // A copy: the tree is shared by every walk.
+                let chained = PyStatement(tokens: next.tokens, start: next.start, end: next.end, line: next.line, keyword: next.keyword)
+                chained.body = next.body
                 chained.clauses = Array(rest)
                 elseStatements = [chained]
             } else if next.keyword == "else" {
