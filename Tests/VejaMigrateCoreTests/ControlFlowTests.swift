@@ -69,6 +69,18 @@ final class ControlFlowTests: XCTestCase {
         XCTAssertEqual(columns(schema, "users"), ["id", "email", "after_other", "before_return"])
     }
 
+    /// SQL run through the connection and kept in a name is still SQL that runs.
+    func testSQLWhoseResultIsAssignedIsRead() {
+        let body = """
+            conn = op.get_bind()
+            result = conn.execute(sa.text("ALTER TABLE users ADD COLUMN note text"))
+            rows = op.get_bind().execute(sa.text("SELECT 1")).fetchall()
+            """
+        let schema = SchemaFixtures.linear([SchemaFixtures.users, body]).schema
+        XCTAssertEqual(schema.opaque, [])
+        XCTAssertEqual(columns(schema, "users"), ["id", "email", "note"])
+    }
+
     // MARK: - Existence guards
 
     func testExistenceGuardsAreDecidedAtReplay() {

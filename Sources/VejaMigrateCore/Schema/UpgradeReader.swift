@@ -558,7 +558,9 @@ struct UpgradeReader {
         var value = PyValue.unknown
         if parser.atEnd {
             value = evaluate(raw)
-            if touchesOperations, case .call = value { dispatch(value, tokens, eq + 1, end, line: line) }
+            if case .call = value, touchesOperations || UpgradeReader.innerExecution(value) != nil {
+                dispatch(value, tokens, eq + 1, end, line: line)
+            }
         } else if touchesOperations {
             opaque("statement", tokens, eq + 1, end, line: line)
         }
@@ -626,6 +628,18 @@ struct UpgradeReader {
         dispatch(value, tokens, start, end, line: line)
     }
 
+    /// The call that sends SQL in a chain of method calls on its result, if any.
+    static func innerExecution(_ value: PyValue) -> PyValue? {
+        var v = value
+        for _ in 0..<16 {
+            guard case .call(let f, let args, _) = v else { return nil }
+            if execution(f, args) != nil { return v }
+            guard case .attribute(let receiver, _) = f else { return nil }
+            v = receiver
+        }
+        return nil
+    }
+
     /// The function a callee names, when it is one defined in this file.
     private func functionValue(_ f: PyValue) -> PyValue? {
         guard case .name(let n) = f, let v = env[n] ?? module[n], case .handle(.function) = v else { return nil }
@@ -634,6 +648,8 @@ struct UpgradeReader {
 
     /// An evaluated call: an operation, SQL sent to the database, or a call this reader does not follow.
     private mutating func dispatch(_ value: PyValue, _ tokens: [Token], _ start: Int, _ end: Int, line: Int) {
+        // `conn.execute(...).fetchall()`: the SQL runs whatever is done with its result.
+        let value = UpgradeReader.innerExecution(value) ?? value
         guard case .call(let f, let args, let kw) = value else { return }
         if let execution = UpgradeReader.execution(f, args) {
             executed(execution, tokens, start, end, line: line)
