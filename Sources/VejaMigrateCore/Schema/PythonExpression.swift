@@ -13,6 +13,9 @@ indirect enum PyValue: Equatable, Sendable {
     case attribute(PyValue, String)
     /// A list, tuple or set display.
     case list([PyValue])
+    /// A dict display whose entries read: each a `.list([key, value])`.
+    case dictionary([PyValue])
+    /// A dict this reader does not follow (`**spread`, comprehensions).
     case dict
     /// `a + b` where either side may become a string once names are resolved.
     case concat(PyValue, PyValue)
@@ -20,6 +23,21 @@ indirect enum PyValue: Equatable, Sendable {
     case starred(PyValue)
     /// `**value` in a call.
     case doubleStarred(PyValue)
+    /// A binary operator (`==`, `in`, `not in`, `is`, `and`, `or`, `%`, `-`...) before evaluation.
+    case binary(String, PyValue, PyValue)
+    case not(PyValue)
+    /// `value[index]`.
+    case index(PyValue, PyValue)
+    /// `value[lower:upper]` (no step); `.unknown` bounds when left out are `nil`.
+    case slice(PyValue, PyValue?, PyValue?)
+    /// `element for target in iterable if condition...`, in any brackets (one `for` clause).
+    case comprehension(PyValue, PyValue, PyValue, [PyValue])
+    /// `value if condition else other`.
+    case conditional(PyValue, PyValue, PyValue)
+    /// What evaluation knows an object to be: the connection, an inspector, a helper function...
+    case handle(PyHandle)
+    /// A truth decided against the schema at replay (an inspector's answer).
+    case condition(SchemaCondition)
     case unknown
 
     /// The dotted name of a name or attribute chain, e.g. `op.create_table`.
@@ -95,7 +113,10 @@ indirect enum PyValue: Equatable, Sendable {
         case .attribute(let base, _): return base.mentions(prefixes: prefixes, names: names)
         case .concat(let l, let r): return l.mentions(prefixes: prefixes, names: names) || r.mentions(prefixes: prefixes, names: names)
         case .list(let items): return items.contains { $0.mentions(prefixes: prefixes, names: names) }
-        case .starred(let v), .doubleStarred(let v): return v.mentions(prefixes: prefixes, names: names)
+        case .starred(let v), .doubleStarred(let v), .not(let v): return v.mentions(prefixes: prefixes, names: names)
+        case .binary(_, let l, let r), .index(let l, let r): return l.mentions(prefixes: prefixes, names: names) || r.mentions(prefixes: prefixes, names: names)
+        case .comprehension(let a, _, let b, let cs): return a.mentions(prefixes: prefixes, names: names) || b.mentions(prefixes: prefixes, names: names) || cs.contains { $0.mentions(prefixes: prefixes, names: names) }
+        case .conditional(let a, let b, let c): return [a, b, c].contains { $0.mentions(prefixes: prefixes, names: names) }
         default: return false
         }
     }
@@ -107,7 +128,7 @@ indirect enum PyValue: Equatable, Sendable {
             if let n = f.dottedName, n.hasSuffix(".f") { return true }
             return args.contains { $0.hasResolvableParts } || kw.contains { $0.value.hasResolvableParts }
         case .list(let items): return items.contains { $0.hasResolvableParts }
-        case .starred, .concat: return true
+        case .starred, .concat, .fstring, .binary, .not, .index, .slice, .comprehension, .conditional, .dictionary: return true
         case .doubleStarred(let v): return v.hasResolvableParts
         case .attribute(let b, _): return b.hasResolvableParts
         default: return false
@@ -127,7 +148,16 @@ indirect enum PyValue: Equatable, Sendable {
             l.collectStrings(into: &out)
             r.collectStrings(into: &out)
         case .list(let items): for i in items { i.collectStrings(into: &out) }
-        case .starred(let v), .doubleStarred(let v): v.collectStrings(into: &out)
+        case .starred(let v), .doubleStarred(let v), .not(let v): v.collectStrings(into: &out)
+        case .binary(_, let l, let r), .index(let l, let r):
+            l.collectStrings(into: &out)
+            r.collectStrings(into: &out)
+        case .comprehension(let a, _, let b, let cs):
+            a.collectStrings(into: &out)
+            b.collectStrings(into: &out)
+            for c in cs { c.collectStrings(into: &out) }
+        case .conditional(let a, let b, let c):
+            for v in [a, b, c] { v.collectStrings(into: &out) }
         default: break
         }
     }
@@ -171,7 +201,7 @@ indirect enum PyValue: Equatable, Sendable {
                 item.write(into: &out)
             }
             out += "]"
-        case .dict: out += "{...}"
+        case .dict, .dictionary: out += "{...}"
         case .concat(let l, let r):
             l.write(into: &out)
             out += " + "
@@ -182,7 +212,7 @@ indirect enum PyValue: Equatable, Sendable {
         case .doubleStarred(let v):
             out += "**"
             v.write(into: &out)
-        case .unknown: out += "..."
+        case .binary, .not, .index, .slice, .comprehension, .conditional, .handle, .condition, .unknown: out += "..."
         }
     }
 
@@ -199,6 +229,38 @@ indirect enum PyValue: Equatable, Sendable {
         }
         return out + "\""
     }
+}
+
+/// Objects the evaluator follows: what `op.get_bind()`, `sa.inspect(bind)` and the like give.
+enum PyHandle: Equatable, Sendable {
+    /// `op` itself (passed to a helper).
+    case operations
+    /// `op.get_bind()`, its engine.
+    case connection
+    /// `op.get_context()`, `context.get_context()`.
+    case migrationContext
+    /// `alembic.context` (the module) and `context.config`.
+    case contextModule
+    case config
+    /// `bind.dialect`: PostgreSQL's.
+    case dialect
+    /// The database URL (`bind.engine.url`, `str(...)` of it, the `sqlalchemy.url` option): a PostgreSQL URL.
+    case url
+    /// `sa.inspect(bind)`.
+    case inspector
+    /// What an inspector lists: `get_table_names()`, or `get_columns(t)`, `get_indexes(t)`... for a table.
+    case reflected(ReflectedKind, table: String?)
+    /// The names of what is reflected: `[c["name"] for c in insp.get_columns(t)]`.
+    case reflectedNames(ReflectedKind, table: String?)
+    /// `with op.batch_alter_table(t) as alias`: the alias (nil table when it is not known).
+    case batch(String?)
+    /// A function defined in the same file, by index in the reader's table of functions.
+    case function(Int)
+}
+
+/// What an inspector lists.
+enum ReflectedKind: Equatable, Sendable {
+    case tables, columns, indexes, uniqueConstraints, foreignKeys, checkConstraints
 }
 
 struct PyKeyword: Equatable, Sendable {
@@ -249,17 +311,6 @@ struct PyExpressionParser {
     static let open = Brackets.self
     static let close = Closers.self
 
-    /// Whether the current token ends an expression: `,`, `:`, `=` (alone), a closing bracket, or the end.
-    private var atTerminator: Bool {
-        guard let t = peek() else { return true }
-        // `with x as y`: `as` ends the expression.
-        if t == .name("as") { return true }
-        guard case .op(let b) = t else { return false }
-        if b == UInt8(ascii: ",") || b == UInt8(ascii: ":") || b == UInt8(ascii: ";") || PyExpressionParser.close.contains(b) { return true }
-        if b == UInt8(ascii: "=") { return !isOp(UInt8(ascii: "="), at: 1) }
-        return false
-    }
-
     /// Skips to the next `,`, `:`, `;` or closing bracket at this level (or the end), without recursion.
     mutating func skipToTerminator() {
         var level = 0
@@ -293,70 +344,218 @@ struct PyExpressionParser {
         }
     }
 
-    private static let operatorWords: Set<String> = ["and", "or", "in", "is", "not", "if", "else", "for", "async"]
-
-    /// One expression, up to a terminator. Binary operators are understood only as far as
-    /// joining strings with `+`; any other combination is `.unknown`.
+    /// One expression, up to a terminator: a conditional expression over `or`/`and`/`not`,
+    /// comparisons and arithmetic. `+` of strings joins them; other operators stay as `.binary`
+    /// for the evaluator, which turns what it cannot decide into `.unknown`.
     mutating func expression() -> PyValue {
-        if case .name(let n)? = peek(), n == "lambda" || n == "yield" || n == "await" {
+        if case .name(let n)? = peek(), n == "lambda" || n == "yield" {
             skipToTerminator()
             return .unknown
         }
-        var value = unary()
-        while !atTerminator {
-            guard let t = peek() else { break }
-            let start = i
-            switch t {
-            case .op(let b) where !PyExpressionParser.open.contains(b):
-                // A run of operator characters: `+`, `==`, `<=`, `**`, `- -`...
-                var plusOnly = true
-                var n = 0
-                while case .op(let c)? = peek(), !PyExpressionParser.open.contains(c), !PyExpressionParser.close.contains(c),
-                      c != UInt8(ascii: ","), c != UInt8(ascii: ":"), c != UInt8(ascii: ";") {
-                    if c != UInt8(ascii: "+") { plusOnly = false }
-                    i += 1
-                    n += 1
-                }
-                _ = b
-                let rhs = atTerminator ? PyValue.unknown : unary()
-                if plusOnly && n == 1, case .string(let l) = value, case .string(let r) = rhs {
-                    value = .string(l + r)
-                } else if plusOnly && n == 1, value.maybeString, rhs.maybeString {
-                    value = .concat(value, rhs)
-                } else {
-                    value = .unknown
-                }
-            case .name(let w) where PyExpressionParser.operatorWords.contains(w):
-                i += 1
-                if !atTerminator { _ = unary() }
-                value = .unknown
-            default:
-                // Two operands side by side: not an expression this reader knows.
+        // Most expressions are one operand (a string, a name, a call): no operator levels needed.
+        if let t = peek(), PyExpressionParser.startsOperand(t) {
+            let save = i
+            let value = trailers(primary())
+            if atSimpleEnd { return value }
+            i = save
+        }
+        guard enter() else { return .unknown }
+        defer { depth -= 1 }
+        let value = orTest()
+        if case .name("if")? = peek() {
+            i += 1
+            let condition = orTest()
+            guard case .name("else")? = peek() else {
                 skipToTerminator()
-                value = .unknown
+                return .unknown
             }
-            if i == start { i += 1 }
+            i += 1
+            let other = expression()
+            return .conditional(value, condition, other)
         }
         return value
     }
 
-    /// A primary with its trailers (`.name`, calls, subscripts), or a unary operator applied to one.
-    private mutating func unary() -> PyValue {
-        guard let t = peek() else { return .unknown }
-        switch t {
-        case .op(let b) where b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: "~"):
+    /// An expression, or a bare tuple of them (`"a", "b"` after `=`, `return`, `in`).
+    mutating func expressionList() -> PyValue {
+        let first = expression()
+        guard isOp(UInt8(ascii: ",")) else { return first }
+        var items = [first]
+        while isOp(UInt8(ascii: ",")) {
             i += 1
-            let v = unary()
+            if atEnd || isOp(UInt8(ascii: "=")) { break }
+            let start = i
+            items.append(expression())
+            if i == start { break }
+        }
+        return .list(items)
+    }
+
+    private static func startsOperand(_ t: Token) -> Bool {
+        switch t {
+        case .string, .fstring, .number: return true
+        case .name(let n): return !keywords.contains(n) && n != "await"
+        case .op(let b): return b == UInt8(ascii: "(") || b == UInt8(ascii: "[") || b == UInt8(ascii: "{")
+        }
+    }
+
+    /// Whether the cursor is where a lone operand ends an expression.
+    private var atSimpleEnd: Bool {
+        guard let t = peek() else { return true }
+        switch t {
+        case .op(let b):
+            if b == UInt8(ascii: ",") || b == UInt8(ascii: ":") || b == UInt8(ascii: ";") || PyExpressionParser.close.contains(b) { return true }
+            return b == UInt8(ascii: "=") && !isOp(UInt8(ascii: "="), at: 1)
+        case .name(let n): return n == "for" || n == "as" || n == "async"
+        default: return false
+        }
+    }
+
+    /// Counts one level of recursion; past `maxDepth` the rest is skipped and false returned.
+    private mutating func enter() -> Bool {
+        if depth >= PyExpressionParser.maxDepth {
+            skipToTerminator()
+            return false
+        }
+        depth += 1
+        return true
+    }
+
+    private mutating func orTest() -> PyValue {
+        var value = andTest()
+        while case .name("or")? = peek() {
+            i += 1
+            value = .binary("or", value, andTest())
+        }
+        return value
+    }
+
+    private mutating func andTest() -> PyValue {
+        var value = notTest()
+        while case .name("and")? = peek() {
+            i += 1
+            value = .binary("and", value, notTest())
+        }
+        return value
+    }
+
+    private mutating func notTest() -> PyValue {
+        var count = 0
+        while case .name("not")? = peek(), !(peek(1) == .name("in")) {
+            i += 1
+            count += 1
+        }
+        var value = comparison()
+        for _ in 0..<count { value = .not(value) }
+        return value
+    }
+
+    /// The comparison operator at the cursor and its length in tokens.
+    private func comparisonOperator() -> (String, Int)? {
+        switch peek() {
+        case .name("in")?: return ("in", 1)
+        case .name("not")? where peek(1) == .name("in"): return ("not in", 2)
+        case .name("is")? where peek(1) == .name("not"): return ("is not", 2)
+        case .name("is")?: return ("is", 1)
+        case .op(let b)?:
+            let eq = isOp(UInt8(ascii: "="), at: 1)
+            switch b {
+            case UInt8(ascii: "="): return eq ? ("==", 2) : nil
+            case UInt8(ascii: "!"): return eq ? ("!=", 2) : nil
+            case UInt8(ascii: "<"): return isOp(UInt8(ascii: "<"), at: 1) ? nil : (eq ? ("<=", 2) : ("<", 1))
+            case UInt8(ascii: ">"): return isOp(UInt8(ascii: ">"), at: 1) ? nil : (eq ? (">=", 2) : (">", 1))
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    private mutating func comparison() -> PyValue {
+        var value = bitwise()
+        var chained = false
+        while let (op, length) = comparisonOperator() {
+            i += length
+            let rhs = bitwise()
+            value = chained ? .unknown : .binary(op, value, rhs)
+            chained = true
+        }
+        return value
+    }
+
+    /// `|`, `^`, `&`, `<<`, `>>`: never needed, read and dropped.
+    private mutating func bitwise() -> PyValue {
+        var value = arithmetic()
+        while case .op(let b)? = peek() {
+            if b == UInt8(ascii: "|") || b == UInt8(ascii: "^") || b == UInt8(ascii: "&") {
+                i += 1
+            } else if (b == UInt8(ascii: "<") || b == UInt8(ascii: ">")), isOp(b, at: 1) {
+                i += 2
+            } else {
+                break
+            }
+            _ = arithmetic()
+            value = .unknown
+        }
+        return value
+    }
+
+    private mutating func arithmetic() -> PyValue {
+        var value = term()
+        while case .op(let b)? = peek(), b == UInt8(ascii: "+") || b == UInt8(ascii: "-"), !isOp(UInt8(ascii: "="), at: 1) {
+            i += 1
+            let rhs = term()
+            if b == UInt8(ascii: "+") {
+                if case .string(let l) = value, case .string(let r) = rhs {
+                    value = .string(l + r)
+                } else if value.maybeString, rhs.maybeString {
+                    value = .concat(value, rhs)
+                } else {
+                    value = .binary("+", value, rhs)
+                }
+            } else {
+                value = .binary("-", value, rhs)
+            }
+        }
+        return value
+    }
+
+    private mutating func term() -> PyValue {
+        var value = factor()
+        while case .op(let b)? = peek(), b == UInt8(ascii: "*") || b == UInt8(ascii: "/") || b == UInt8(ascii: "%") || b == UInt8(ascii: "@"),
+              !isOp(UInt8(ascii: "="), at: 1), !(b == UInt8(ascii: "*") && isOp(UInt8(ascii: "*"), at: 1)) {
+            i += 1
+            var op = String(UnicodeScalar(b))
+            if b == UInt8(ascii: "/"), isOp(UInt8(ascii: "/")) {
+                i += 1
+                op = "//"
+            }
+            value = .binary(op, value, factor())
+        }
+        return value
+    }
+
+    /// A unary operator applied to a factor, or a power.
+    private mutating func factor() -> PyValue {
+        guard let t = peek() else { return .unknown }
+        if case .op(let b) = t, b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: "~") {
+            i += 1
+            guard enter() else { return .unknown }
+            defer { depth -= 1 }
+            let v = factor()
             if b == UInt8(ascii: "-"), case .number(let n) = v { return .number("-" + n) }
             if b == UInt8(ascii: "+"), case .number = v { return v }
             return .unknown
-        case .name("not"):
-            i += 1
-            _ = unary()
-            return .unknown
-        default:
-            return trailers(primary())
         }
+        if case .name("await") = t { i += 1 }
+        var value = trailers(primary())
+        if isOp(UInt8(ascii: "*")), isOp(UInt8(ascii: "*"), at: 1), !isOp(UInt8(ascii: "="), at: 2) {
+            i += 2
+            guard enter() else { return .unknown }
+            defer { depth -= 1 }
+            _ = factor()
+            value = .unknown
+        }
+        return value
     }
 
     private mutating func primary() -> PyValue {
@@ -365,15 +564,24 @@ struct PyExpressionParser {
         case .string, .fstring:
             var text = ""
             var isF = false
+            var parts: [(String, Bool)] = []
             while let t = peek() {
-                if case .string(let s) = t { text += s } else if case .fstring(let s) = t { text += s; isF = true } else { break }
+                if case .string(let s) = t { parts.append((s, false)) } else if case .fstring(let s) = t { parts.append((s, true)); isF = true } else { break }
                 i += 1
+            }
+            for (s, f) in parts {
+                // Plain parts glued to an f-string keep their braces literal.
+                text += isF && !f ? s.replacingOccurrences(of: "{", with: "{{").replacingOccurrences(of: "}", with: "}}") : s
             }
             return isF ? .fstring(text) : .string(text)
         case .number(let n):
             i += 1
             return .number(n)
         case .name(let n):
+            if PyExpressionParser.keywords.contains(n) {
+                // A keyword where an operand belongs: not an expression this reader knows.
+                return .unknown
+            }
             i += 1
             var name = n
             while isOp(UInt8(ascii: ".")), case .name(let part)? = peek(1) {
@@ -390,18 +598,167 @@ struct PyExpressionParser {
             i += 1
             depth += 1
             defer { depth -= 1 }
+            if let comprehension = comprehension(until: closer) { return comprehension }
             let (items, trailingComma, clean) = items(until: closer)
             if !clean { return .unknown }
             if b == UInt8(ascii: "("), items.count == 1, !trailingComma { return items[0] }
             return .list(items)
         case .op(UInt8(ascii: "{")):
-            skipGroup()
-            return .dict
+            if depth >= PyExpressionParser.maxDepth {
+                skipGroup()
+                return .unknown
+            }
+            return braces()
         default:
             // Not the start of an expression: consume it so the caller moves on.
             i += 1
             return .unknown
         }
+    }
+
+    /// Words that never start an operand.
+    private static let keywords: Set<String> = ["and", "or", "in", "is", "if", "else", "for", "not", "lambda", "yield", "async"]
+
+    /// `{...}`: a set display (as `.list`), a set comprehension, or a dict (`.dict`, not read).
+    private mutating func braces() -> PyValue {
+        let open = i
+        i += 1
+        depth += 1
+        defer { depth -= 1 }
+        if isOp(UInt8(ascii: "}")) { i += 1; return .dict }
+        if isOp(UInt8(ascii: "*")), isOp(UInt8(ascii: "*"), at: 1) {
+            i = open
+            skipGroup()
+            return .dict
+        }
+        if let comprehension = comprehension(until: UInt8(ascii: "}")) { return comprehension }
+        let save = i
+        _ = expression()
+        if isOp(UInt8(ascii: ":")) {
+            i = save
+            var entries: [PyValue] = []
+            while i < end, !isOp(UInt8(ascii: "}")) {
+                let start = i
+                let key = expression()
+                guard isOp(UInt8(ascii: ":")) else { break }
+                i += 1
+                let value = expression()
+                entries.append(.list([key, value]))
+                if isOp(UInt8(ascii: ",")) { i += 1 } else if !isOp(UInt8(ascii: "}")) { break }
+                if i == start { break }
+            }
+            if isOp(UInt8(ascii: "}")) {
+                i += 1
+                return .dictionary(entries)
+            }
+            i = open
+            skipGroup()
+            return .dict
+        }
+        i = save
+        let (items, _, clean) = items(until: UInt8(ascii: "}"))
+        return clean ? .list(items) : .unknown
+    }
+
+    /// `element for target in iterable [if condition]...` up to `closer` (consumed), when the
+    /// bracket holds one; nil (cursor unchanged) when it does not.
+    private mutating func comprehension(until closer: UInt8) -> PyValue? {
+        let save = i
+        // Find a depth-0 `for` before the closer without parsing twice in the common case.
+        var level = 0
+        var k = i
+        var found = false
+        while k < end {
+            if case .op(let b) = tokens[k] {
+                if PyExpressionParser.open.contains(b) { level += 1 }
+                if PyExpressionParser.close.contains(b) {
+                    if level == 0 { break }
+                    level -= 1
+                }
+                if level == 0, b == UInt8(ascii: ",") { return nil }
+            } else if level == 0, tokens[k] == .name("for") {
+                found = true
+                break
+            }
+            k += 1
+        }
+        guard found else { return nil }
+        let element = expression()
+        if case .name("async")? = peek() { i += 1 }
+        guard case .name("for")? = peek() else {
+            i = save
+            return nil
+        }
+        i += 1
+        let target = targetList()
+        guard case .name("in")? = peek() else {
+            finishGroup(closer)
+            return .unknown
+        }
+        i += 1
+        let iterable = orTest()
+        var conditions: [PyValue] = []
+        while case .name("if")? = peek() {
+            i += 1
+            conditions.append(orTest())
+        }
+        guard isOp(closer) else {
+            // Nested `for` clauses and anything stranger.
+            finishGroup(closer)
+            return .unknown
+        }
+        i += 1
+        return .comprehension(element, target, iterable, conditions)
+    }
+
+    /// Skips to just after `closer` at this level.
+    private mutating func finishGroup(_ closer: UInt8) {
+        var level = 0
+        while i < end {
+            if case .op(let b) = tokens[i] {
+                if PyExpressionParser.open.contains(b) { level += 1 }
+                if PyExpressionParser.close.contains(b) {
+                    if level == 0 { i += 1; return }
+                    level -= 1
+                }
+            }
+            i += 1
+        }
+    }
+
+    /// The target of a `for`: names, possibly in tuples (`a, (b, c)`), up to `in`.
+    mutating func targetList() -> PyValue {
+        var items: [PyValue] = []
+        var tuple = false
+        while i < end {
+            if case .name("in")? = peek() { break }
+            if case .name(let n)? = peek() {
+                i += 1
+                var name = n
+                while isOp(UInt8(ascii: ".")), case .name(let part)? = peek(1) {
+                    name += "." + part
+                    i += 2
+                }
+                items.append(.name(name))
+            } else if isOp(UInt8(ascii: "(")) || isOp(UInt8(ascii: "[")) {
+                let closer = isOp(UInt8(ascii: "(")) ? UInt8(ascii: ")") : UInt8(ascii: "]")
+                i += 1
+                guard enter() else { return .unknown }
+                let inner = targetList()
+                depth -= 1
+                guard isOp(closer) else { return .unknown }
+                i += 1
+                items.append(inner)
+            } else if isOp(UInt8(ascii: ",")) {
+                i += 1
+                tuple = true
+                continue
+            } else {
+                return .unknown
+            }
+        }
+        if items.count == 1, !tuple { return items[0] }
+        return .list(items)
     }
 
     private mutating func trailers(_ base: PyValue) -> PyValue {
@@ -418,8 +775,29 @@ struct PyExpressionParser {
                 depth -= 1
                 value = clean ? .call(value, args, keywords) : .unknown
             } else if b == UInt8(ascii: "["), value != .unknown {
-                skipGroup()
-                value = .unknown
+                if depth >= PyExpressionParser.maxDepth {
+                    skipGroup()
+                    return .unknown
+                }
+                i += 1
+                depth += 1
+                let index: PyValue? = isOp(UInt8(ascii: ":")) ? nil : expression()
+                var upper: PyValue?
+                var isSlice = false
+                if isOp(UInt8(ascii: ":")) {
+                    i += 1
+                    isSlice = true
+                    if !isOp(UInt8(ascii: "]")) { upper = expression() }
+                }
+                depth -= 1
+                if isOp(UInt8(ascii: "]")) {
+                    i += 1
+                    value = isSlice ? .slice(value, index, upper) : .index(value, index ?? .unknown)
+                } else {
+                    // A slice or something stranger.
+                    finishGroup(UInt8(ascii: "]"))
+                    value = .unknown
+                }
             } else if b == UInt8(ascii: "."), case .name(let part)? = peek(1) {
                 i += 2
                 if case .name(let n) = value { value = .name(n + "." + part) } else { value = .attribute(value, part) }
@@ -483,6 +861,9 @@ struct PyExpressionParser {
             } else if isOp(UInt8(ascii: "*")) {
                 i += 1
                 args.append(.starred(expression()))
+            } else if let generator = comprehension(until: closer) {
+                args.append(generator)
+                return (args, keywords, true)
             } else {
                 args.append(expression())
             }

@@ -43,6 +43,8 @@ indirect enum SchemaCondition: Equatable, Sendable {
     case tableExists(String)
     case columnExists(String, String)
     case indexExists(String)
+    /// An index of that name on that table (`insp.get_indexes(t)`, `insp.has_index(t, i)`).
+    case indexOnTable(String, String)
     case constraintExists(String, String)
     case enumExists(String)
     case not(SchemaCondition)
@@ -323,6 +325,7 @@ extension HistorySchema {
         case .indexExists(let i):
             if indexOwner[i] != nil { return true }
             return tables.values.contains { $0.uniques.contains { $0.name == i } || $0.primaryKeyName == i }
+        case .indexOnTable(let t, let i): return tables[t]?.indexes.contains { $0.name == i } ?? false
         case .constraintExists(let t, let c):
             guard let table = tables[t] else { return false }
             return table.primaryKeyName == c || table.checks.contains { $0.name == c } || table.uniques.contains { $0.name == c }

@@ -1,9 +1,12 @@
 import Foundation
 
-/// One migration file read whole: its header and the schema changes of its `upgrade()`.
+/// One migration file read whole: its header and the schema changes of its `upgrade()` and `downgrade()`.
 public struct MigrationSource: Sendable {
     public var file: MigrationFile
     var changes: [LocatedChange]
+    /// What `downgrade()` changes, read the same way (replayed only on request); nil when the
+    /// file was read without it (`readHistory(downgrades: false)`, the default).
+    var downgradeChanges: [LocatedChange]?
 }
 
 /// A history read whole: the revision graph and the schema it builds.
@@ -25,6 +28,34 @@ public struct MigrationHistory: Sendable {
         self.sources = sources
     }
 
+    /// The schema after `revision`'s upgrade and then its `downgrade()`: what `alembic downgrade`
+    /// to its parents leaves. Compare with `schema(at:)` of its parents; nil for an unknown revision
+    /// or a history read without downgrades (`readHistory(downgrades: true)` reads them).
+    ///
+    /// ```swift
+    /// let back = history.schema(afterDowngradeOf: "20250918_000007")
+    /// back?.tables == history.schema(at: parents).tables
+    /// ```
+    public func schema(afterDowngradeOf revision: String) -> HistorySchema? {
+        guard let i = graph.fileByRevision[revision], i < sources.count, let downgrade = sources[i].downgradeChanges else { return nil }
+        var result = schema(at: [revision])
+        for change in downgrade { result.apply(change, file: sources[i].file.fileName) }
+        return result
+    }
+
+    /// Whether `revision`'s `downgrade()` was read whole: nothing in it is opaque.
+    public func downgradeIsReadable(_ revision: String) -> Bool {
+        guard let i = graph.fileByRevision[revision], i < sources.count, let downgrade = sources[i].downgradeChanges else { return false }
+        func readable(_ change: SchemaChange) -> Bool {
+            switch change {
+            case .opaque: return false
+            case .guarded(_, let then, let otherwise): return then.allSatisfy(readable) && otherwise.allSatisfy(readable)
+            default: return true
+            }
+        }
+        return downgrade.allSatisfy { readable($0.change) }
+    }
+
     /// The schema at `revisions` (the parents of a new migration): only their ancestors are
     /// replayed, so a branch that is not merged in does not count. `schema` when that is everything.
     public func schema(at revisions: [String]) -> HistorySchema {
@@ -42,33 +73,38 @@ public struct MigrationHistory: Sendable {
 
 /// Reads the schema a history builds, statically: no Python, no database.
 ///
-/// Each file's bytes are read once and lexed once (the header and `upgrade()` in the
-/// same pass), files in parallel; then the changes are replayed in revision order
-/// (parents before children, merges after all their parents). `downgrade()` is never read.
+/// Each file's bytes are read once and lexed once (the header, `upgrade()` and `downgrade()` in
+/// the same pass), files in parallel; then the upgrades are replayed in revision order
+/// (parents before children, merges after all their parents). A downgrade is replayed only on
+/// request (`MigrationHistory.schema(afterDowngradeOf:)`).
 public enum SchemaReader {
     /// Reads one file: its header, and when that reads, its `upgrade()`.
-    public static func source(fileName: String, bytes: [UInt8]) -> MigrationSource {
-        var definition: PythonHeaderLexer.LogicalLine?
-        var body: [PythonHeaderLexer.LogicalLine] = []
-        var module: [PythonHeaderLexer.LogicalLine] = []
-        var inUpgrade = false
+    /// `downgrade` reads `downgrade()` too: its SQL and CHECK conditions cost as much as the
+    /// upgrade's, so only commands that compare the two (`check`, `verify`) ask for it.
+    public static func source(fileName: String, bytes: [UInt8], downgrade: Bool = false) -> MigrationSource {
+        // Only what the reader walks: module-level assignments, and `def`s with their bodies
+        // (not `downgrade` unless asked). Keeping a line costs the lexer its reused buffer.
+        var lines: [PythonHeaderLexer.LogicalLine] = []
+        var inFunction = false
         let read = Result { () throws(HeaderReadError) in
             try MigrationHeaderReader.read(bytes: bytes) { logical in
-                if logical.column == 0 {
-                    let t = logical.tokens
-                    if t.count >= 3, t[0] == .name("def"), t[1] == .name("upgrade"), t[2] == .op(UInt8(ascii: "(")) {
-                        // The last definition wins, as in Python.
-                        inUpgrade = true
-                        definition = logical
-                        body.removeAll()
-                    } else {
-                        if t.first != .op(UInt8(ascii: "@")) { inUpgrade = false }
-                        if t.count >= 3, case .name = t[0], t[1] == .op(UInt8(ascii: "=")) || t[1] == .op(UInt8(ascii: ":")) {
-                            module.append(logical)
-                        }
-                    }
-                } else if inUpgrade {
-                    body.append(logical)
+                guard logical.column == 0 else {
+                    if inFunction { lines.append(logical) }
+                    return
+                }
+                let t = logical.tokens
+                var k = 0
+                if t.first == .name("async") { k = 1 }
+                if k < t.count, t[k] == .name("def") {
+                    inFunction = downgrade || !(k + 1 < t.count && t[k + 1] == .name("downgrade"))
+                    if inFunction { lines.append(logical) }
+                    return
+                }
+                if t.first == .op(UInt8(ascii: "@")) { return }
+                inFunction = false
+                if t.count >= 3, case .name(let name) = t[0], !SchemaReader.headerNames.contains(name),
+                   t[1] == .op(UInt8(ascii: "=")) || t[1] == .op(UInt8(ascii: ":")) || t[1] == .op(UInt8(ascii: ",")) {
+                    lines.append(logical)
                 }
             }
         }
@@ -76,13 +112,16 @@ public enum SchemaReader {
         case .failure(let error):
             return MigrationSource(file: MigrationFile(fileName: fileName, header: .failure(error)), changes: [])
         case .success(let (header, bodyError)):
-            var changes = UpgradeReader.read(definition: definition, body: body, module: module)
-            if let line = bodyError, line >= (definition?.line ?? Int.max) {
+            let functions = UpgradeReader.read(lines: lines, downgrade: downgrade)
+            var changes = functions.upgrade
+            if let line = bodyError, line >= (functions.upgradeLine ?? Int.max) {
                 changes.append(LocatedChange(line: line, change: .opaque("a string that never ends", [])))
             }
-            return MigrationSource(file: MigrationFile(fileName: fileName, header: .success(header)), changes: changes)
+            return MigrationSource(file: MigrationFile(fileName: fileName, header: .success(header)), changes: changes, downgradeChanges: functions.downgrade)
         }
     }
+
+    private static let headerNames: Set<String> = ["revision", "down_revision", "branch_labels", "depends_on"]
 
     /// Replays every file's changes in revision order.
     public static func schema(sources: [MigrationSource], graph: RevisionGraph) -> HistorySchema {
@@ -100,22 +139,23 @@ public enum SchemaReader {
         return MigrationHistory(graph: graph, schema: schema(sources: sources, graph: graph), sources: sources)
     }
 
-    /// A history from files in memory, `(file name, text)`: for tests and tools.
+    /// A history from files in memory, `(file name, text)`, downgrades included: for tests and tools.
     public static func history(files: [(name: String, text: String)]) -> MigrationHistory {
         let sorted = files.sorted { $0.name < $1.name }
-        return history(sources: sorted.map { source(fileName: $0.name, bytes: Array($0.text.utf8)) })
+        return history(sources: sorted.map { source(fileName: $0.name, bytes: Array($0.text.utf8), downgrade: true) })
     }
 }
 
 extension VersionsDirectory {
     /// Reads every migration whole (header and `upgrade()`), on all cores for large histories,
     /// and replays the schema. `readMigrations()` stays the fast path when only headers matter.
-    public func readHistory() throws(VejaMigrateError) -> MigrationHistory {
+    /// With `downgrades`, every `downgrade()` is read as well, for `MigrationHistory.schema(afterDowngradeOf:)`.
+    public func readHistory(downgrades: Bool = false) throws(VejaMigrateError) -> MigrationHistory {
         let sources = try mapMigrationFiles { name, bytes in
             guard let bytes else {
                 return MigrationSource(file: MigrationFile(fileName: name, header: .failure(.cannotOpen)), changes: [])
             }
-            return SchemaReader.source(fileName: name, bytes: bytes)
+            return SchemaReader.source(fileName: name, bytes: bytes, downgrade: downgrades)
         }
         return SchemaReader.history(sources: sources)
     }

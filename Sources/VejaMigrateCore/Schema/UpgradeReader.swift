@@ -1,164 +1,524 @@
-/// Reads the statements of one file's `upgrade()` into schema changes.
+import Foundation
+
+/// Reads the statements of one file's `upgrade()` (or `downgrade()`) into schema changes.
 ///
-/// It understands the Alembic operations (`op.create_table`, `op.add_column`, ...,
-/// and `batch_op.*` inside `with op.batch_alter_table(...) as batch_op:`), simple
-/// constants (`TABLE = "projects"` at module level or in the function), and the
-/// SQLAlchemy constructs they take. Everything else that may change the schema
-/// (`op.execute`, `op.get_bind()`, helper calls, operations inside loops and
-/// conditionals) becomes an `.opaque` change naming the tables it mentions.
+/// It walks the function's statement tree as Python would run it against PostgreSQL: dialect
+/// checks take PostgreSQL's branch, loops over known items are unrolled, f-strings and `%` /
+/// `.format` are evaluated, helper functions of the same file are followed, and existence
+/// guards (`sa.inspect(bind).has_table(...)`, `"c" in [c["name"] for c in insp.get_columns(t)]`)
+/// become `.guarded` changes decided at replay. It understands the Alembic operations
+/// (`op.create_table`, `op.add_column`, ..., and `batch_op.*` inside
+/// `with op.batch_alter_table(...) as batch_op:`) and the SQLAlchemy constructs they take.
+/// What cannot be known (a loop over query results, a `try:` body, a condition on data, a helper
+/// from another module) becomes an `.opaque` change naming the tables it mentions.
 struct UpgradeReader {
     typealias Token = PythonHeaderLexer.Token
     typealias Line = PythonHeaderLexer.LogicalLine
 
-    private enum Block {
-        /// `with op.batch_alter_table("t") as alias:`
-        case batch(alias: String, table: String?)
-        /// A `with` that changes nothing by itself (`autocommit_block()`, a connection).
-        case transparent
-        /// `if`, `for`, `while`, `try`...: what runs inside is not certain.
-        case uncertain(String)
-        /// A nested `def` or `class`: its body does not run here.
-        case skip
+    /// A function defined in the file (module level or nested).
+    struct Function {
+        var name: String
+        var parameters: [(name: String, defaultValue: PyValue?, star: Int)]
+        var body: [PyStatement]
+        /// The names of the scope it was defined in, when nested.
+        var closure: [String: PyValue]
+        /// The tables its body's strings name, for a call that is not followed (computed once).
+        var mentions: [RawSQL.Mention]?
     }
 
-    private struct Context {
-        var column: Int
-        var block: Block
+    /// Work left in a run: the continuation, so a guard whose branch returns can run the rest in the other.
+    private enum Work {
+        case block([PyStatement], Int)
+        case loop(Loop)
+        /// Leaves an uncertain region: the description in effect before it.
+        case restoreUncertain(String?)
+        /// The end of one uncertain branch: a `return` / `break` inside it stops here.
+        case endBranch
     }
 
+    private struct Loop {
+        var target: PyValue
+        var items: [PyValue]
+        var next: Int
+        var body: [PyStatement]
+        var orelse: [PyStatement]
+        var line: Int
+    }
+
+    private enum Outcome {
+        case fellOff
+        case returned(PyValue)
+        /// `break` / `continue` with no loop in this run's work.
+        case exited
+    }
+
+    // Shared by every run of the file.
+    private var module: [String: PyValue] = [:]
+    private var functions: [Function] = []
+    private var steps = 0
+    private var callDepth = 0
+    /// Statements walked per function read; past it loops are no longer unrolled nor helpers followed.
+    static let stepBudget = 50_000
+    /// Past this the whole function is one opaque change naming every table its strings name.
+    static let stepLimit = 500_000
+    private var aborted = false
+    static let maxLoopItems = 1_000
+    static let maxCallDepth = 8
+
+    // The state of one run, saved and restored around branches and calls.
     private var env: [String: PyValue] = [:]
-    private var stack: [Context] = []
+    private var batchAliases: [String: String?] = [:]
+    /// Why operations here are not certain to run (`` `if` ``, "a loop", `` `try` ``), nil when they are.
+    private var uncertain: String?
+    /// Set by a `return` / `break` inside an uncertain branch: the rest of the run is uncertain too.
+    private var uncertainTail: String?
+    private var work: [Work] = []
     private(set) var changes: [LocatedChange] = []
 
-    /// Reads `upgrade()`: `definition` is the `def upgrade(...)` line, `body` the lines indented under it,
-    /// `module` the module-level assignments (constants the body may use).
-    static func read(definition: Line?, body: [Line], module: [Line]) -> [LocatedChange] {
+    /// The changes of `upgrade()` and, when asked, of `downgrade()`, from the file's logical lines.
+    static func read(lines: [Line], downgrade readDowngrade: Bool) -> (upgrade: [LocatedChange], downgrade: [LocatedChange]?, upgradeLine: Int?) {
+        let tree = StatementTree.build(lines)
         var reader = UpgradeReader()
-        for line in module { reader.moduleAssignment(line) }
-        if let definition {
-            // `def upgrade() -> None: op.drop_table("x")` on one line.
-            if let colon = reader.headerColon(definition.tokens, from: 0), colon + 1 < definition.tokens.count {
-                reader.statements(definition.tokens, from: colon + 1, line: definition.line)
+        var upgrade: PyStatement?
+        var downgrade: PyStatement?
+        for statement in tree {
+            if statement.keyword == "def", let name = reader.defName(statement) {
+                if name == "upgrade" { upgrade = statement }
+                if name == "downgrade" { downgrade = statement }
+                reader.define(statement, name: name, global: true)
+            } else if statement.keyword == nil {
+                reader.moduleAssignment(statement)
             }
         }
-        for line in body { reader.logicalLine(line) }
-        return reader.changes
+        let up = reader.run(upgrade)
+        return (up, readDowngrade ? reader.run(downgrade) : nil, upgrade?.line)
     }
 
-    // MARK: - Lines and blocks
+    private mutating func run(_ function: PyStatement?) -> [LocatedChange] {
+        guard let function else { return [] }
+        steps = 0
+        env = [:]
+        batchAliases = [:]
+        uncertain = nil
+        uncertainTail = nil
+        changes = []
+        aborted = false
+        work = [.block(function.body, 0)]
+        _ = runWork()
+        if aborted {
+            var mentions: [RawSQL.Mention] = []
+            UpgradeReader.collectMentions(function.body, into: &mentions)
+            for f in functions { UpgradeReader.collectMentions(f.body, into: &mentions) }
+            return [LocatedChange(line: function.line, change: .opaque("code too long to follow", mentions))]
+        }
+        return changes
+    }
+
+    // MARK: - Module level
 
     /// Module-level names Alembic itself reads; never useful in `upgrade()`.
     private static let headerNames: Set<String> = ["revision", "down_revision", "branch_labels", "depends_on"]
 
-    private mutating func moduleAssignment(_ line: Line) {
-        guard case .name(let name)? = line.tokens.first, !UpgradeReader.headerNames.contains(name) else { return }
-        guard let eq = assignmentEquals(line.tokens, from: 0, to: line.tokens.count) else { return }
-        let isSimpleTarget = eq == 1 || line.tokens[1] == .op(UInt8(ascii: ":"))
-        guard isSimpleTarget else { return }
-        var parser = PyExpressionParser(line.tokens, from: eq + 1)
-        let value = resolve(parser.expression())
-        env[name] = parser.atEnd && !value.mentions(prefixes: ["op."], names: ["op"]) ? value : .unknown
+    private mutating func moduleAssignment(_ s: PyStatement) {
+        let tokens = s.tokens
+        guard case .name(let name) = tokens[s.start], !UpgradeReader.headerNames.contains(name) else { return }
+        guard let eq = assignmentEquals(tokens, from: s.start, to: s.end) else { return }
+        let isSimpleTarget = eq == s.start + 1 || tokens[s.start + 1] == .op(UInt8(ascii: ":"))
+        var targets = PyExpressionParser(tokens, from: s.start, to: eq)
+        let target: PyValue = isSimpleTarget ? .name(name) : targets.targetList()
+        guard isSimpleTarget || targets.atEnd else { return }
+        var parser = PyExpressionParser(tokens, from: eq + 1, to: s.end)
+        let raw = parser.expressionList()
+        let known = parser.atEnd && !raw.mentions(prefixes: ["op."], names: ["op"])
+        env = module
+        assign(target: target, value: known ? evaluate(raw) : .unknown, certain: known)
+        if !known { assign(target: target, value: .unknown, certain: false) }
+        for (k, v) in env { module[k] = v }
     }
 
-    private mutating func logicalLine(_ line: Line) {
-        while let top = stack.last, top.column >= line.column { stack.removeLast() }
-        if stack.contains(where: { if case .skip = $0.block { return true } else { return false } }) { return }
-        statements(line.tokens, from: 0, line: line.line, column: line.column)
+    private func defName(_ s: PyStatement) -> String? {
+        if s.start < s.end, case .name(let n) = s.tokens[s.start] { return n }
+        return nil
     }
 
-    /// The statements of a logical line from `start`, split at `;`.
-    private mutating func statements(_ tokens: [Token], from start: Int, to end: Int? = nil, line: Int, column: Int? = nil) {
-        let end = end ?? tokens.count
-        var k = start
-        var depth = 0
-        var segment = start
-        while k < end {
-            if case .op(let b) = tokens[k] {
-                if PyExpressionParser.open.contains(b) { depth += 1 }
-                if PyExpressionParser.close.contains(b) { depth = max(0, depth - 1) }
-                if depth == 0, b == UInt8(ascii: ";") {
-                    if k > segment { statement(tokens, segment, k, line: line, column: column) }
-                    segment = k + 1
+    /// Registers `def name(params):` in the module or the current scope.
+    private mutating func define(_ s: PyStatement, name: String, global: Bool) {
+        var parameters: [(name: String, defaultValue: PyValue?, star: Int)] = []
+        let tokens = s.tokens
+        if s.start + 1 < s.end, tokens[s.start + 1] == .op(UInt8(ascii: "(")) {
+            var k = s.start + 2
+            while k < s.end, tokens[k] != .op(UInt8(ascii: ")")) {
+                var star = 0
+                while k < s.end, tokens[k] == .op(UInt8(ascii: "*")) { star += 1; k += 1 }
+                guard k < s.end else { break }
+                if case .name(let p) = tokens[k] {
+                    k += 1
+                    var defaultValue: PyValue?
+                    // An annotation, then a default.
+                    var parser = PyExpressionParser(tokens, from: k, to: s.end)
+                    if parser.isOp(UInt8(ascii: ":")) {
+                        parser.i += 1
+                        _ = parser.expression()
+                    }
+                    if parser.isOp(UInt8(ascii: "=")) {
+                        parser.i += 1
+                        let raw = parser.expression()
+                        if global {
+                            let saved = env
+                            env = module
+                            defaultValue = evaluate(raw)
+                            env = saved
+                        } else {
+                            defaultValue = evaluate(raw)
+                        }
+                    }
+                    k = parser.i
+                    parameters.append((p, defaultValue, star))
+                } else if star == 0 {
+                    k += 1  // `/` and anything stranger
+                    continue
                 }
-                // A compound header's body after `:` is handled by `statement`.
-                if depth == 0, b == UInt8(ascii: ":"), isCompoundHeader(tokens, segment) { break }
+                if k < s.end, tokens[k] == .op(UInt8(ascii: ",")) { k += 1 }
             }
-            k += 1
         }
-        if segment < end { statement(tokens, segment, end, line: line, column: column) }
+        let f = Function(name: name, parameters: parameters, body: s.body, closure: global ? [:] : env, mentions: nil)
+        functions.append(f)
+        if global { module[name] = .handle(.function(functions.count - 1)) } else { bind(name, .handle(.function(functions.count - 1))) }
     }
 
-    private static let compoundKeywords: Set<String> = ["with", "for", "while", "if", "elif", "else", "try", "except", "finally", "match", "case", "def", "class", "async"]
-    private static let ignoredKeywords: Set<String> = ["pass", "return", "import", "from", "global", "nonlocal", "assert", "raise", "del", "break", "continue"]
+    // MARK: - Running
 
-    private func isCompoundHeader(_ tokens: [Token], _ start: Int) -> Bool {
-        if case .name(let n) = tokens[start] { return UpgradeReader.compoundKeywords.contains(n) }
-        return false
+    private mutating func bind(_ name: String, _ value: PyValue) {
+        env[name] = value
+        if case .handle(.batch(let table)) = value { batchAliases[name] = .some(table) } else if batchAliases[name] != nil { batchAliases[name] = nil }
     }
 
-    /// Whether the token after a soft keyword makes it a plain name (`match = ...`, `match(...)`, `match.x`).
-    private func isAssignmentTarget(_ tokens: [Token], _ k: Int) -> Bool {
-        guard case .op(let b) = tokens[k] else { return false }
-        return b == UInt8(ascii: "=") || b == UInt8(ascii: ".") || b == UInt8(ascii: ",")
-    }
+    private var currentUncertainty: String? { uncertain ?? uncertainTail }
 
-    /// The index of the `:` that ends a compound statement's header (depth 0, not `:=`).
-    private func headerColon(_ tokens: [Token], from start: Int, to end: Int? = nil) -> Int? {
-        let end = end ?? tokens.count
-        var depth = 0
-        var k = start
-        while k < end {
-            if case .op(let b) = tokens[k] {
-                if PyExpressionParser.open.contains(b) { depth += 1 }
-                if PyExpressionParser.close.contains(b) { depth = max(0, depth - 1) }
-                if depth == 0, b == UInt8(ascii: ":"), !(k + 1 < end && tokens[k + 1] == .op(UInt8(ascii: "="))) { return k }
+    /// Runs `work` until it is done or the function returns.
+    private mutating func runWork() -> Outcome {
+        while let item = work.popLast() {
+            if steps > UpgradeReader.stepLimit {
+                // Guards whose branches return, nested in loops, can multiply the work: give up.
+                aborted = true
+                work.removeAll()
+                return .fellOff
             }
-            k += 1
+            switch item {
+            case .block(let statements, let i):
+                guard i < statements.count else { continue }
+                work.append(.block(statements, i + 1))
+                steps += 1
+                if let outcome = execute(statements[i]) { return outcome }
+            case .loop(var loop):
+                if loop.next >= loop.items.count {
+                    if !loop.orelse.isEmpty { work.append(.block(loop.orelse, 0)) }
+                    continue
+                }
+                if steps > UpgradeReader.stepBudget, loop.items != [.unknown] {
+                    // Too much to unroll: the rest once more, not certain to run.
+                    work.append(.restoreUncertain(uncertain))
+                    if uncertain == nil { uncertain = "a loop" }
+                    loop.items = [.unknown]
+                    loop.next = 0
+                }
+                let item = loop.items[loop.next]
+                loop.next += 1
+                work.append(.loop(loop))
+                assign(target: loop.target, value: item, certain: true)
+                work.append(.block(loop.body, 0))
+            case .restoreUncertain(let previous):
+                uncertain = previous
+            case .endBranch:
+                continue
+            }
+        }
+        return .fellOff
+    }
+
+    /// A `return` (or a `raise`): ends the run, or only an uncertain branch of it.
+    private mutating func exitFunction(_ value: PyValue) -> Outcome? {
+        if let k = work.lastIndex(where: { if case .endBranch = $0 { return true } else { return false } }) {
+            uncertainTail = uncertainTail ?? uncertain ?? "`if`"
+            work.removeSubrange(k...)
+            return nil
+        }
+        work.removeAll()
+        return .returned(value)
+    }
+
+    /// `break` and `continue`.
+    private mutating func exitLoop(isBreak: Bool) -> Outcome? {
+        var k = work.count - 1
+        while k >= 0 {
+            switch work[k] {
+            case .endBranch:
+                uncertainTail = uncertainTail ?? uncertain ?? "`if`"
+                work.removeSubrange(k...)
+                return nil
+            case .loop:
+                if isBreak {
+                    work.removeSubrange(k...)
+                } else {
+                    work.removeSubrange((k + 1)...)
+                }
+                // Uncertainty markers inside the loop body were dropped; restore the outermost.
+                return nil
+            case .restoreUncertain(let previous):
+                uncertain = previous
+            default:
+                break
+            }
+            k -= 1
+        }
+        work.removeAll()
+        return .exited
+    }
+
+    /// Runs `statements` on their own (`continuation` false) or followed by the rest of this run's work.
+    private mutating func branch(_ statements: [PyStatement], continuation: Bool) -> (changes: [LocatedChange], outcome: Outcome, env: [String: PyValue], aliases: [String: String?]) {
+        let saved = (work, changes, env, batchAliases, uncertain, uncertainTail)
+        work = (continuation ? work : []) + [.block(statements, 0)]
+        changes = []
+        let outcome = runWork()
+        let result = (changes, outcome, env, batchAliases)
+        (work, changes, env, batchAliases, uncertain, uncertainTail) = saved
+        return result
+    }
+
+    /// Runs one statement; an outcome when it ends the run.
+    private mutating func execute(_ s: PyStatement) -> Outcome? {
+        if let mentions = s.tooDeep {
+            changes.append(LocatedChange(line: s.line, change: .opaque("code nested too deeply", mentions)))
+            return nil
+        }
+        guard let keyword = s.keyword else { return simpleStatement(s) }
+        switch keyword {
+        case "if", "elif":
+            return conditional(s, clauses: s.clauses[...])
+        case "for":
+            forLoop(s)
+        case "while":
+            unknownLoop(s, target: nil, description: "a loop")
+        case "try":
+            tryStatement(s)
+        case "with":
+            withStatement(s)
+        case "def":
+            if let name = defName(s) { define(s, name: name, global: false) }
+        case "class":
+            break
+        case "match":
+            uncertainBlocks([s.body], description: "`match`")
+        case "case":
+            uncertainBlocks([s.body], description: "`match`")
+        default:
+            // A stray `else:` / `except:` on its own: its body, not certain to run.
+            uncertainBlocks([s.body], description: "`\(keyword)`")
         }
         return nil
     }
 
-    private mutating func statement(_ tokens: [Token], _ start: Int, _ end: Int, line: Int, column: Int?) {
-        guard start < end else { return }
-        let first = tokens[start]
-        if case .name(var keyword) = first, UpgradeReader.compoundKeywords.contains(keyword),
-           // `match` and `case` are keywords only in a header ending with `:`.
-           !(keyword == "match" || keyword == "case") || (start + 1 < end && headerColon(tokens, from: start, to: end) != nil && !isAssignmentTarget(tokens, start + 1)) {
-            var s = start
-            if keyword == "async", s + 1 < end, case .name(let next) = tokens[s + 1] {
-                keyword = next
-                s += 1
+    /// The header of a compound statement as one expression.
+    private mutating func headerValue(_ s: PyStatement) -> PyValue {
+        var parser = PyExpressionParser(s.tokens, from: s.start, to: s.end)
+        let value = parser.expression()
+        return parser.atEnd ? evaluate(value) : .unknown
+    }
+
+    private mutating func conditional(_ s: PyStatement, clauses: ArraySlice<PyStatement>) -> Outcome? {
+        let truth = UpgradeReader.truth(headerValue(s))
+        var rest = clauses
+        // The `else` part: the next clause (an `elif` is an `if` of its own), or nothing.
+        var elseStatements: [PyStatement] = []
+        if let next = rest.first {
+            rest = rest.dropFirst()
+            if next.keyword == "elif" {
+                // A copy: the tree is shared by every walk.
+                let chained = PyStatement(tokens: next.tokens, start: next.start, end: next.end, line: next.line, keyword: next.keyword)
+                chained.body = next.body
+                chained.clauses = Array(rest)
+                elseStatements = [chained]
+            } else if next.keyword == "else" {
+                elseStatements = next.body
             }
-            let colon = headerColon(tokens, from: s, to: end)
-            let block: Block
-            switch keyword {
-            case "with": block = withBlock(tokens, s + 1, colon ?? end, line: line)
-            case "def", "class": block = .skip
-            default: block = .uncertain(keyword)
+        }
+        switch truth {
+        case .known(let b):
+            work.append(.block(b ? s.body : elseStatements, 0))
+            return nil
+        case .schema(let condition) where currentUncertainty == nil && steps <= UpgradeReader.stepBudget:
+            let then = branch(s.body, continuation: false)
+            let otherwise = branch(elseStatements, continuation: false)
+            if case .fellOff = then.outcome, case .fellOff = otherwise.outcome {
+                if !then.changes.isEmpty || !otherwise.changes.isEmpty {
+                    changes.append(LocatedChange(line: s.line, change: .guarded(condition, then: then.changes.map(\.change), else: otherwise.changes.map(\.change))))
+                }
+                var merged: [String: PyValue] = [:]
+                for (k, v) in then.env { merged[k] = otherwise.env[k] == v ? v : .unknown }
+                for k in otherwise.env.keys where then.env[k] == nil { merged[k] = .unknown }
+                env = merged
+                batchAliases = then.aliases.filter { otherwise.aliases[$0.key] == $0.value }
+                return nil
             }
-            stack.append(Context(column: column ?? (stack.last.map { $0.column + 1 } ?? 1), block: block))
-            if let colon, colon + 1 < end, case .skip = block {
-                // One-line nested def: nothing runs.
-            } else if let colon, colon + 1 < end {
-                statements(tokens, from: colon + 1, to: end, line: line, column: nil)
-            }
-            if column == nil { stack.removeLast() }
+            // A branch returns (or breaks out): each branch runs the rest of the function itself.
+            let thenAll = branch(s.body, continuation: true)
+            let otherwiseAll = branch(elseStatements, continuation: true)
+            changes.append(LocatedChange(line: s.line, change: .guarded(condition, then: thenAll.changes.map(\.change), else: otherwiseAll.changes.map(\.change))))
+            work.removeAll()
+            return .returned(UpgradeReader.choose(condition, UpgradeReader.returnValue(thenAll.outcome), UpgradeReader.returnValue(otherwiseAll.outcome)))
+        default:
+            uncertainBlocks([s.body, elseStatements], description: "`if`")
+            return nil
+        }
+    }
+
+    private static func returnValue(_ outcome: Outcome) -> PyValue {
+        if case .returned(let v) = outcome { return v }
+        return .name("None")
+    }
+
+    /// Blocks that may or may not run, one after the other; a `return` in one ends only that one.
+    private mutating func uncertainBlocks(_ blocks: [[PyStatement]], description: String) {
+        work.append(.restoreUncertain(uncertain))
+        for b in blocks.reversed() where !b.isEmpty {
+            work.append(.endBranch)
+            work.append(.block(b, 0))
+        }
+        if uncertain == nil { uncertain = description }
+    }
+
+    private mutating func forLoop(_ s: PyStatement) {
+        var parser = PyExpressionParser(s.tokens, from: s.start, to: s.end)
+        let target = parser.targetList()
+        guard case .name("in")? = parser.peek() else {
+            unknownLoop(s, target: target, description: "a loop")
             return
         }
-        if case .name(let keyword) = first, UpgradeReader.ignoredKeywords.contains(keyword) { return }
-        if first == .op(UInt8(ascii: "@")) { return }
+        parser.i += 1
+        let raw = parser.expressionList()
+        var iterable = parser.atEnd ? evaluate(raw) : .unknown
+        if case .dictionary(let entries) = iterable {
+            iterable = .list(entries.map { if case .list(let kv) = $0, kv.count == 2 { return kv[0] } else { return .unknown } })
+        }
+        let orelse = s.clauses.first { $0.keyword == "else" }?.body ?? []
+        guard case .list(let items) = iterable, items.count <= UpgradeReader.maxLoopItems, steps <= UpgradeReader.stepBudget,
+              !items.contains(where: { if case .starred = $0 { return true } else { return false } })
+        else {
+            unknownLoop(s, target: target, description: "a loop")
+            return
+        }
+        work.append(.loop(Loop(target: target, items: items, next: 0, body: s.body, orelse: orelse, line: s.line)))
+    }
+
+    /// A loop whose items are not known: its body once, not certain to run, the target unknown.
+    private mutating func unknownLoop(_ s: PyStatement, target: PyValue?, description: String) {
+        let orelse = s.clauses.first { $0.keyword == "else" }?.body ?? []
+        work.append(.restoreUncertain(uncertain))
+        if !orelse.isEmpty {
+            work.append(.endBranch)
+            work.append(.block(orelse, 0))
+        }
+        work.append(.loop(Loop(target: target ?? .unknown, items: [.unknown], next: 0, body: s.body, orelse: [], line: s.line)))
+        if uncertain == nil { uncertain = description }
+    }
+
+    /// `try:` bodies may stop anywhere (an `except` that passes is a guard nobody can decide
+    /// statically), so what they change is not certain; `finally` always runs.
+    private mutating func tryStatement(_ s: PyStatement) {
+        if let final = s.clauses.first(where: { $0.keyword == "finally" }) { work.append(.block(final.body, 0)) }
+        let others = s.clauses.filter { $0.keyword != "finally" }.map(\.body)
+        uncertainBlocks([s.body] + others, description: "`try`")
+    }
+
+    private mutating func withStatement(_ s: PyStatement) {
+        var parser = PyExpressionParser(s.tokens, from: s.start, to: s.end)
+        while !parser.atEnd {
+            let raw = parser.expression()
+            var alias: String?
+            if case .name("as")? = parser.peek(), case .name(let a)? = parser.peek(1) {
+                alias = a
+                parser.i += 2
+            }
+            let item = evaluate(raw)
+            if let callee = item.calleeName, isOperation(callee), callee.hasSuffix(".batch_alter_table"),
+               case .call(_, let args, let kw) = item {
+                let table = (kw.first { $0.name == "table_name" }?.value ?? args.first)?.stringValue
+                if table == nil {
+                    changes.append(LocatedChange(line: s.line, change: .opaque("op.batch_alter_table", [])))
+                }
+                if let alias { bind(alias, .handle(.batch(table))) }
+            } else if let alias {
+                bind(alias, .unknown)
+            }
+            if parser.isOp(UInt8(ascii: ",")) {
+                parser.i += 1
+            } else if !parser.atEnd {
+                parser.skipToTerminator()
+                if parser.isOp(UInt8(ascii: ",")) { parser.i += 1 } else if !parser.atEnd { parser.i += 1 }
+            }
+        }
+        work.append(.block(s.body, 0))
+    }
+
+    /// Binds a `for` target (a name or a tuple of them) to a value.
+    private mutating func assign(target: PyValue, value: PyValue, certain: Bool) {
+        switch target {
+        case .name(let n) where !n.contains("."):
+            bind(n, certain ? value : .unknown)
+        case .list(let names):
+            if case .list(let values) = value, values.count == names.count, certain {
+                for (t, v) in zip(names, values) { assign(target: t, value: v, certain: true) }
+            } else {
+                for t in names { assign(target: t, value: .unknown, certain: false) }
+            }
+        default:
+            break
+        }
+    }
+
+    // MARK: - Simple statements
+
+    private static let ignoredKeywords: Set<String> = ["pass", "import", "from", "global", "nonlocal", "assert", "del"]
+
+    private mutating func simpleStatement(_ s: PyStatement) -> Outcome? {
+        let tokens = s.tokens
+        let (start, end, line) = (s.start, s.end, s.line)
+        guard start < end else { return nil }
+        let first = tokens[start]
+        if case .name(let keyword) = first {
+            if UpgradeReader.ignoredKeywords.contains(keyword) { return nil }
+            switch keyword {
+            case "return", "raise":
+                var value = PyValue.name("None")
+                if keyword == "return", start + 1 < end {
+                    var parser = PyExpressionParser(tokens, from: start + 1, to: end)
+                    let raw = parser.expressionList()
+                    value = parser.atEnd ? evaluate(raw) : .unknown
+                } else if keyword == "raise" {
+                    value = .unknown
+                }
+                return exitFunction(value)
+            case "break", "continue":
+                return exitLoop(isBreak: keyword == "break")
+            default:
+                break
+            }
+        }
+        if first == .op(UInt8(ascii: "@")) { return nil }
 
         if let eq = assignmentEquals(tokens, from: start, to: end) {
             assignment(tokens, start, eq, end, line: line)
-            return
+            return nil
         }
         var parser = PyExpressionParser(tokens, from: start, to: end)
-        let value = parser.expression()
+        let raw = parser.expression()
         if !parser.atEnd {
             if mentionsOperations(tokens, start, end) { opaque("statement", tokens, start, end, line: line) }
-            return
+            return nil
         }
-        expressionStatement(resolve(value), tokens, start, end, line: line)
+        expressionStatement(raw, tokens, start, end, line: line)
+        return nil
     }
 
     /// The index of a depth-0 assignment `=` (the last one, for `a = b = value`), or nil.
@@ -193,81 +553,44 @@ struct UpgradeReader {
 
     private mutating func assignment(_ tokens: [Token], _ start: Int, _ eq: Int, _ end: Int, line: Int) {
         var parser = PyExpressionParser(tokens, from: eq + 1, to: end)
-        let raw = parser.expression()
-        let value = resolve(raw)
+        let raw = parser.expressionList()
         let touchesOperations = mentionsOperations(tokens, eq + 1, end)
-        if touchesOperations {
-            if parser.atEnd {
-                expressionStatement(value, tokens, eq + 1, end, line: line)
-            } else {
-                opaque("statement", tokens, eq + 1, end, line: line)
+        var value = PyValue.unknown
+        if parser.atEnd {
+            value = evaluate(raw)
+            if case .call = value, touchesOperations || UpgradeReader.innerExecution(value) != nil {
+                dispatch(value, tokens, eq + 1, end, line: line)
             }
+        } else if touchesOperations {
+            opaque("statement", tokens, eq + 1, end, line: line)
         }
-        // Targets: plain names (possibly annotated) get the value; anything else is forgotten.
+        // Targets: names (possibly annotated, possibly a tuple) get the value; anything else is forgotten.
         let augmented: Bool = {
             if eq > start, case .op(let p) = tokens[eq - 1], p != UInt8(ascii: "=") { return p != UInt8(ascii: ":") }
             return false
         }()
-        let certain = parser.atEnd && !touchesOperations && !augmented && !inUncertainBlock
+        let certain = parser.atEnd && !augmented && currentUncertainty == nil
         var k = start
         var targetStart = start
         while k <= eq {
             if k == eq || tokens[k] == .op(UInt8(ascii: "=")) {
                 if case .name(let n) = tokens[targetStart], k - targetStart == 1 || tokens[targetStart + 1] == .op(UInt8(ascii: ":")) {
-                    env[n] = certain ? value : .unknown
+                    bind(n, certain ? value : .unknown)
                 } else {
-                    for t in tokens[targetStart..<k] {
-                        if case .name(let n) = t { env[n] = .unknown }
+                    var targets = PyExpressionParser(tokens, from: targetStart, to: k)
+                    let target = targets.targetList()
+                    if targets.atEnd, target != .unknown {
+                        assign(target: target, value: value, certain: certain)
+                    } else {
+                        for t in tokens[targetStart..<k] {
+                            if case .name(let n) = t { bind(n, .unknown) }
+                        }
                     }
                 }
                 targetStart = k + 1
             }
             k += 1
         }
-    }
-
-    private var inUncertainBlock: Bool {
-        stack.contains { if case .uncertain = $0.block { return true } else { return false } }
-    }
-
-    /// The innermost batch aliases in effect.
-    private var batchAliases: [String: String?] {
-        var out: [String: String?] = [:]
-        for c in stack {
-            if case .batch(let alias, let table) = c.block { out[alias] = .some(table) }
-        }
-        return out
-    }
-
-    private mutating func withBlock(_ tokens: [Token], _ start: Int, _ end: Int, line: Int) -> Block {
-        var parser = PyExpressionParser(tokens, from: start, to: end)
-        var block = Block.transparent
-        while !parser.atEnd {
-            let item = resolve(parser.expression())
-            var alias: String?
-            if case .name("as")? = parser.peek(), case .name(let a)? = parser.peek(1) {
-                alias = a
-                parser.i += 2
-            }
-            if let callee = item.calleeName, isOperation(callee), callee.hasSuffix(".batch_alter_table"),
-               case .call(_, let args, let kw) = item {
-                let table = (kw.first { $0.name == "table_name" }?.value ?? args.first)?.stringValue
-                if table == nil {
-                    changes.append(LocatedChange(line: line, change: .opaque("op.batch_alter_table", [])))
-                }
-                if let alias { block = .batch(alias: alias, table: table) }
-                if let alias { env[alias] = nil }
-            } else if let alias {
-                env[alias] = .unknown
-            }
-            if parser.isOp(UInt8(ascii: ",")) {
-                parser.i += 1
-            } else if !parser.atEnd {
-                parser.skipToTerminator()
-                if parser.isOp(UInt8(ascii: ",")) { parser.i += 1 } else if !parser.atEnd { parser.i += 1 }
-            }
-        }
-        return block
     }
 
     // MARK: - Expressions
@@ -278,9 +601,8 @@ struct UpgradeReader {
 
     /// Whether the tokens name `op` or a batch alias: the statement may change the schema.
     private func mentionsOperations(_ tokens: [Token], _ start: Int, _ end: Int) -> Bool {
-        let aliases = batchAliases
         for k in start..<end {
-            if case .name(let n) = tokens[k], n == "op" || aliases[n] != nil {
+            if case .name(let n) = tokens[k], n == "op" || batchAliases[n] != nil {
                 // `x.op` is an attribute named op, not the module.
                 if k > start, tokens[k - 1] == .op(UInt8(ascii: ".")) { continue }
                 return true
@@ -289,57 +611,46 @@ struct UpgradeReader {
         return false
     }
 
-    /// Replaces known constant names with their values; `op.f("x")` becomes `"x"`.
-    private func resolve(_ value: PyValue, depth: Int = 0) -> PyValue {
-        if depth > 32 { return .unknown }
-        // Most statements name no constant: keep the tree as it is rather than rebuild it.
-        if depth == 0, env.isEmpty, !value.hasResolvableParts { return value }
-        switch value {
-        case .name(let n):
-            if let v = env[n] { return v }
-            return value
-        case .call(let f, let args, let kw):
-            if let callee = f.dottedName, callee.hasSuffix(".f"), args.count == 1,
-               callee == "op.f" || callee == "alembic.op.f" || batchAliases[String(callee.dropLast(2))] != nil {
-                return resolve(args[0], depth: depth + 1)
-            }
-            var newArgs: [PyValue] = []
-            newArgs.reserveCapacity(args.count)
-            for a in args {
-                let r = resolve(a, depth: depth + 1)
-                // `*columns` where columns is a known list: the items themselves.
-                if case .starred(let inner) = r, case .list(let items) = inner {
-                    newArgs += items
-                } else {
-                    newArgs.append(r)
-                }
-            }
-            return .call(f, newArgs, kw.map { PyKeyword(name: $0.name, value: resolve($0.value, depth: depth + 1)) })
-        case .list(let items):
-            var out: [PyValue] = []
-            for item in items {
-                let r = resolve(item, depth: depth + 1)
-                if case .starred(let inner) = r, case .list(let more) = inner { out += more } else { out.append(r) }
-            }
-            return .list(out)
-        case .starred(let v): return .starred(resolve(v, depth: depth + 1))
-        case .doubleStarred(let v): return .doubleStarred(resolve(v, depth: depth + 1))
-        case .attribute(let b, let n): return .attribute(resolve(b, depth: depth + 1), n)
-        case .concat(let l, let r):
-            let (a, b) = (resolve(l, depth: depth + 1), resolve(r, depth: depth + 1))
-            if case .string(let x) = a, case .string(let y) = b { return .string(x + y) }
-            return .concat(a, b)
-        default: return value
-        }
-    }
-
     private static let harmlessCallees: Set<String> = ["print", "logger", "log", "logging", "warnings", "sa", "sqlalchemy", "postgresql"]
 
-    private mutating func expressionStatement(_ value: PyValue, _ tokens: [Token], _ start: Int, _ end: Int, line: Int) {
-        guard case .call(let f, let args, let kw) = value else {
+    private mutating func expressionStatement(_ raw: PyValue, _ tokens: [Token], _ start: Int, _ end: Int, line: Int) {
+        // A helper of this file: followed, whatever it returns.
+        if case .call(let f, _, _) = raw, case .handle(.function)? = functionValue(f) {
+            _ = evaluate(raw)
+            return
+        }
+        let value = evaluate(raw)
+        if case .handle = value { return }
+        guard case .call = value else {
             if mentionsOperations(tokens, start, end) { opaque("statement", tokens, start, end, line: line) }
             return
         }
+        dispatch(value, tokens, start, end, line: line)
+    }
+
+    /// The call that sends SQL in a chain of method calls on its result, if any.
+    static func innerExecution(_ value: PyValue) -> PyValue? {
+        var v = value
+        for _ in 0..<16 {
+            guard case .call(let f, let args, _) = v else { return nil }
+            if execution(f, args) != nil { return v }
+            guard case .attribute(let receiver, _) = f else { return nil }
+            v = receiver
+        }
+        return nil
+    }
+
+    /// The function a callee names, when it is one defined in this file.
+    private func functionValue(_ f: PyValue) -> PyValue? {
+        guard case .name(let n) = f, let v = env[n] ?? module[n], case .handle(.function) = v else { return nil }
+        return v
+    }
+
+    /// An evaluated call: an operation, SQL sent to the database, or a call this reader does not follow.
+    private mutating func dispatch(_ value: PyValue, _ tokens: [Token], _ start: Int, _ end: Int, line: Int) {
+        // `conn.execute(...).fetchall()`: the SQL runs whatever is done with its result.
+        let value = UpgradeReader.innerExecution(value) ?? value
+        guard case .call(let f, let args, let kw) = value else { return }
         if let execution = UpgradeReader.execution(f, args) {
             executed(execution, tokens, start, end, line: line)
             return
@@ -348,7 +659,6 @@ struct UpgradeReader {
             if mentionsOperations(tokens, start, end) { opaque("statement", tokens, start, end, line: line) }
             return
         }
-        let aliases = batchAliases
         if isOperation(callee) {
             let name = String(callee.dropFirst(callee.hasPrefix("op.") ? 3 : 11))
             if name.utf8.contains(UInt8(ascii: ".")) {
@@ -358,7 +668,7 @@ struct UpgradeReader {
             operation(name, display: callee, batchTable: nil, inBatch: false, args: args, kw: kw, tokens: tokens, start, end, line: line)
             return
         }
-        if let dot = callee.firstIndex(of: "."), let table = aliases[String(callee[..<dot])] {
+        if let dot = callee.firstIndex(of: "."), let table = batchAliases[String(callee[..<dot])] {
             let name = String(callee[callee.index(after: dot)...])
             guard let table, !name.utf8.contains(UInt8(ascii: ".")) else {
                 opaque(callee, tokens, start, end, line: line)
@@ -369,8 +679,734 @@ struct UpgradeReader {
         }
         let root = callee.split(separator: ".").first.map(String.init) ?? callee
         if UpgradeReader.harmlessCallees.contains(root) && !mentionsOperations(tokens, start, end) { return }
-        // A helper or something else this reader does not follow.
-        opaque(callee + "()", tokens, start, end, line: line, identifiersAreTables: true)
+        // A helper from another module, or something else this reader does not follow.
+        var mentions: [RawSQL.Mention] = []
+        for a in args + kw.map(\.value) {
+            if case .string(let s) = a, UpgradeReader.isIdentifier(s) { mentions.append(RawSQL.Mention(table: s, kind: .unreadable)) }
+        }
+        opaque(callee + "()", tokens, start, end, line: line, identifiersAreTables: true, extra: mentions)
+    }
+
+    // MARK: - Evaluation
+
+    /// What a condition is known to be.
+    enum Truth: Equatable {
+        case known(Bool)
+        /// Decided against the schema at replay.
+        case schema(SchemaCondition)
+        case unknown
+    }
+
+    static func truth(_ v: PyValue) -> Truth {
+        switch v {
+        case .name("True"): return .known(true)
+        case .name("False"), .name("None"): return .known(false)
+        case .string(let s): return .known(!s.isEmpty)
+        case .number(let n): return Double(n).map { .known($0 != 0) } ?? .unknown
+        case .list(let items):
+            if items.isEmpty { return .known(false) }
+            return items.contains { if case .starred = $0 { return true } else { return false } } ? .unknown : .known(true)
+        case .condition(let c): return .schema(c)
+        case .handle(let h):
+            switch h {
+            case .reflected, .reflectedNames: return .unknown
+            default: return .known(true)
+            }
+        default: return .unknown
+        }
+    }
+
+    static func bool(_ b: Bool) -> PyValue { .name(b ? "True" : "False") }
+
+    /// `condition ? a : b` for truth values.
+    static func choose(_ condition: SchemaCondition, _ a: PyValue, _ b: PyValue) -> PyValue {
+        if a == b { return a }
+        func asCondition(_ v: PyValue) -> SchemaCondition? {
+            switch truth(v) {
+            case .known(let x): return x ? .all([]) : .any([])
+            case .schema(let c): return c
+            case .unknown: return nil
+            }
+        }
+        guard let x = asCondition(a), let y = asCondition(b) else { return .unknown }
+        return .condition(.any([.all([condition, x]), .all([.not(condition), y])]))
+    }
+
+    /// A literal's value for comparisons: strings, numbers, True/False/None.
+    private static func literal(_ v: PyValue) -> String? {
+        switch v {
+        case .string(let s): return "s" + s
+        case .number(let n): return "n" + (Double(n).map { String($0) } ?? n)
+        case .name(let n) where n == "True" || n == "False" || n == "None": return "k" + n
+        default: return nil
+        }
+    }
+
+    /// Dialect names other than PostgreSQL's, for URL and name tests.
+    private static let otherDialects: Set<String> = ["sqlite", "mysql", "mariadb", "oracle", "mssql", "firebird", "sybase"]
+
+    /// Replaces known names with their values, evaluates operators, f-strings, formatting and the
+    /// calls it knows, and follows helpers. What it cannot decide is `.unknown`; calls it does not
+    /// know keep their shape (`sa.Column(...)` with evaluated arguments).
+    mutating func evaluate(_ value: PyValue, depth: Int = 0) -> PyValue {
+        if depth > 48 { return .unknown }
+        // Most arguments are literals and SQLAlchemy constructs: keep the tree rather than rebuild it.
+        if isConstant(value) { return value }
+        let d = depth + 1
+        switch value {
+        case .string, .number, .dict, .unknown, .handle, .condition:
+            return value
+        case .fstring(let text):
+            return format(fstring: text, depth: d)
+        case .name(let n):
+            return lookup(n)
+        case .call(let f, let args, let kw):
+            return call(f, args, kw, depth: d)
+        case .attribute(let base, let name):
+            let b = evaluate(base, depth: d)
+            return attribute(b, name) ?? .attribute(b, name)
+        case .list(let items):
+            var out: [PyValue] = []
+            out.reserveCapacity(items.count)
+            for item in items {
+                let r = evaluate(item, depth: d)
+                if case .starred(let inner) = r, case .list(let more) = inner { out += more } else { out.append(r) }
+            }
+            return .list(out)
+        case .starred(let v): return .starred(evaluate(v, depth: d))
+        case .doubleStarred(let v): return .doubleStarred(evaluate(v, depth: d))
+        case .concat(let l, let r):
+            let (a, b) = (evaluate(l, depth: d), evaluate(r, depth: d))
+            if case .string(let x) = a, case .string(let y) = b { return .string(x + y) }
+            if a.maybeString || a.isFString, b.maybeString || b.isFString { return .concat(a, b) }
+            return .unknown
+        case .not(let v):
+            switch UpgradeReader.truth(evaluate(v, depth: d)) {
+            case .known(let b): return UpgradeReader.bool(!b)
+            case .schema(let c): return .condition(.not(c))
+            case .unknown: return .unknown
+            }
+        case .binary(let op, let l, let r):
+            return binary(op, l, r, depth: d)
+        case .dictionary(let entries):
+            return .dictionary(entries.map { evaluate($0, depth: d) })
+        case .slice(let b, let lo, let hi):
+            guard case .string(let text) = evaluate(b, depth: d) else { return .unknown }
+            let chars = Array(text)
+            func bound(_ v: PyValue?, _ otherwise: Int) -> Int? {
+                guard let v else { return otherwise }
+                guard case .number(let n) = evaluate(v, depth: d), let k = Int(n) else { return nil }
+                return max(0, min(chars.count, k < 0 ? chars.count + k : k))
+            }
+            guard let l = bound(lo, 0), let h = bound(hi, chars.count) else { return .unknown }
+            return .string(l < h ? String(chars[l..<h]) : "")
+        case .index(let b, let i):
+            let (base, index) = (evaluate(b, depth: d), evaluate(i, depth: d))
+            if case .dictionary(let entries) = base, let key = UpgradeReader.literal(index) {
+                for case .list(let kv) in entries.reversed() where kv.count == 2 && UpgradeReader.literal(kv[0]) == key { return kv[1] }
+                return .unknown
+            }
+            if case .list(let items) = base, case .number(let n) = index, let k = Int(n) {
+                let j = k < 0 ? items.count + k : k
+                if j >= 0, j < items.count { return items[j] }
+            }
+            return .unknown
+        case .conditional(let a, let c, let b):
+            if case .known(let t) = UpgradeReader.truth(evaluate(c, depth: d)) { return evaluate(t ? a : b, depth: d) }
+            return .unknown
+        case .comprehension(let element, let target, let iterable, let conditions):
+            return comprehension(element, target, evaluate(iterable, depth: d), conditions, depth: d)
+        }
+    }
+
+    /// Whether evaluation would give `value` back unchanged.
+    private func isConstant(_ value: PyValue) -> Bool {
+        switch value {
+        case .string, .number, .dict, .unknown, .handle, .condition: return true
+        case .name(let n): return !isBound(n)
+        case .call(let f, let args, let kw):
+            guard case .name(let callee) = f, !callee.hasSuffix(".f"), !UpgradeReader.evaluatedCallees.contains(callee), !isBound(callee) else { return false }
+            return args.allSatisfy(isConstant) && kw.allSatisfy { isConstant($0.value) }
+        case .list(let items): return items.allSatisfy { if case .starred = $0 { return false } else { return isConstant($0) } }
+        default: return false
+        }
+    }
+
+    /// Whether the root of a dotted name is a name this reader knows a value for.
+    private func isBound(_ n: String) -> Bool {
+        let root = n.firstIndex(of: ".").map { String(n[..<$0]) } ?? n
+        return env[root] != nil || module[root] != nil || root == "context"
+    }
+
+    private static let evaluatedCallees: Set<String> = inspectCallees.union([
+        "str", "list", "tuple", "set", "frozenset", "sorted", "any", "all", "len", "enumerate", "zip", "range",
+        "op.get_bind", "alembic.op.get_bind", "context.get_bind", "op.get_context", "alembic.op.get_context", "context.get_context",
+    ])
+
+    private func lookup(_ n: String) -> PyValue {
+        if let v = env[n] ?? module[n] { return v }
+        guard let dot = n.firstIndex(of: ".") else {
+            return n == "context" ? .handle(.contextModule) : .name(n)
+        }
+        let root = String(n[..<dot])
+        var value: PyValue
+        if let v = env[root] ?? module[root] {
+            value = v
+        } else if root == "context" {
+            value = .handle(.contextModule)
+        } else {
+            return .name(n)
+        }
+        for part in n[n.index(after: dot)...].split(separator: ".") {
+            guard let next = attribute(value, String(part)) else { return .unknown }
+            value = next
+        }
+        return value
+    }
+
+    /// An attribute of a known object, nil when it is not one this reader knows.
+    private func attribute(_ value: PyValue, _ name: String) -> PyValue? {
+        guard case .handle(let h) = value else { return nil }
+        switch (h, name) {
+        case (.connection, "dialect"), (.migrationContext, "dialect"): return .handle(.dialect)
+        case (.connection, "engine"), (.connection, "connection"), (.migrationContext, "bind"), (.migrationContext, "connection"): return .handle(.connection)
+        case (.connection, "url"), (.url, "drivername"): return .handle(.url)
+        case (.dialect, "name"), (.connection, "name"): return .string("postgresql")
+        case (.contextModule, "config"), (.migrationContext, "config"): return .handle(.config)
+        default: return .unknown
+        }
+    }
+
+    private mutating func binary(_ op: String, _ l: PyValue, _ r: PyValue, depth: Int) -> PyValue {
+        let a = evaluate(l, depth: depth)
+        if op == "and" || op == "or" {
+            let ta = UpgradeReader.truth(a)
+            switch ta {
+            case .known(let x): return (x == (op == "and")) ? evaluate(r, depth: depth) : a
+            case .unknown: return .unknown
+            case .schema(let c):
+                switch UpgradeReader.truth(evaluate(r, depth: depth)) {
+                case .known(let y): return op == "and" ? (y ? .condition(c) : UpgradeReader.bool(false)) : (y ? UpgradeReader.bool(true) : .condition(c))
+                case .schema(let e): return .condition(op == "and" ? .all([c, e]) : .any([c, e]))
+                case .unknown: return .unknown
+                }
+            }
+        }
+        let b = evaluate(r, depth: depth)
+        switch op {
+        case "==", "!=", "is", "is not":
+            guard let x = UpgradeReader.literal(a), let y = UpgradeReader.literal(b) else { return .unknown }
+            return UpgradeReader.bool((x == y) == (op == "==" || op == "is"))
+        case "in", "not in":
+            let found = contains(b, a)
+            switch found {
+            case .known(let x): return UpgradeReader.bool(x == (op == "in"))
+            case .schema(let c): return .condition(op == "in" ? c : .not(c))
+            case .unknown: return .unknown
+            }
+        case "%":
+            guard case .string(let template) = a else { return .unknown }
+            if case .dictionary(let entries) = b { return UpgradeReader.percentFormat(template, named: entries) }
+            let args: [PyValue]
+            if case .list(let items) = b { args = items } else { args = [b] }
+            return UpgradeReader.percentFormat(template, args)
+        case "<", ">", "<=", ">=":
+            guard case .number(let x) = a, case .number(let y) = b, let p = Double(x), let q = Double(y) else { return .unknown }
+            switch op {
+            case "<": return UpgradeReader.bool(p < q)
+            case ">": return UpgradeReader.bool(p > q)
+            case "<=": return UpgradeReader.bool(p <= q)
+            default: return UpgradeReader.bool(p >= q)
+            }
+        case "+":
+            if case .list(let x) = a, case .list(let y) = b { return .list(x + y) }
+            if case .number(let x) = a, case .number(let y) = b, let p = Int(x), let q = Int(y) { return .number(String(p + q)) }
+            return .unknown
+        default:
+            return .unknown
+        }
+    }
+
+    /// `needle in haystack`.
+    private func contains(_ haystack: PyValue, _ needle: PyValue) -> Truth {
+        switch haystack {
+        case .list(let items):
+            guard let n = UpgradeReader.literal(needle) else { return .unknown }
+            var allKnown = true
+            for item in items {
+                guard let x = UpgradeReader.literal(item) else { allKnown = false; continue }
+                if x == n { return .known(true) }
+            }
+            return allKnown ? .known(false) : .unknown
+        case .string(let s):
+            guard case .string(let n) = needle else { return .unknown }
+            return .known(n.isEmpty || s.contains(n))
+        case .dictionary(let entries):
+            return contains(.list(entries.map { if case .list(let kv) = $0, kv.count == 2 { return kv[0] } else { return .unknown } }), needle)
+        case .handle(.url):
+            guard case .string(let n) = needle else { return .unknown }
+            if n == "postgresql" || n == "postgres" || n == "postgresql+" { return .known(true) }
+            return UpgradeReader.otherDialects.contains(n) ? .known(false) : .unknown
+        case .handle(.reflectedNames(let kind, let table)):
+            guard case .string(let n) = needle else { return .unknown }
+            switch kind {
+            case .tables: return .schema(.tableExists(n))
+            case .columns: return table.map { .schema(.columnExists($0, n)) } ?? .unknown
+            case .indexes: return table.map { .schema(.indexOnTable($0, n)) } ?? .unknown
+            case .uniqueConstraints, .foreignKeys, .checkConstraints: return table.map { .schema(.constraintExists($0, n)) } ?? .unknown
+            }
+        default:
+            return .unknown
+        }
+    }
+
+    /// `[element for target in iterable if condition]` over known items, or the names an inspector lists.
+    private mutating func comprehension(_ element: PyValue, _ target: PyValue, _ iterable: PyValue, _ conditions: [PyValue], depth: Int) -> PyValue {
+        if case .handle(.reflected(let kind, let table)) = iterable, conditions.isEmpty {
+            // [c["name"] for c in insp.get_columns(t)]
+            if case .index(.name(let n), .string("name")) = element, target == .name(n) {
+                return .handle(.reflectedNames(kind, table: table))
+            }
+            // (c["name"] == "x" for c in ...): one existence test, for any().
+            if case .binary(let op, let l, let r) = element, op == "==" {
+                for (side, other) in [(l, r), (r, l)] {
+                    if case .index(.name(let n), .string("name")) = side, target == .name(n) {
+                        let needle = evaluate(other, depth: depth)
+                        if case .schema(let c) = contains(.handle(.reflectedNames(kind, table: table)), needle) {
+                            return .list([.condition(c)])
+                        }
+                    }
+                }
+            }
+            return .unknown
+        }
+        guard case .list(let items) = iterable, items.count <= UpgradeReader.maxLoopItems else { return .unknown }
+        let saved = env
+        defer { env = saved }
+        var out: [PyValue] = []
+        for item in items {
+            assign(target: target, value: item, certain: true)
+            var keep = true
+            for c in conditions {
+                guard case .known(let b) = UpgradeReader.truth(evaluate(c, depth: depth)) else { return .unknown }
+                if !b { keep = false; break }
+            }
+            if keep { out.append(evaluate(element, depth: depth)) }
+        }
+        return .list(out)
+    }
+
+    // MARK: - Calls
+
+    private static let inspectCallees: Set<String> = [
+        "sa.inspect", "sqlalchemy.inspect", "inspect", "Inspector.from_engine", "reflection.Inspector.from_engine",
+        "sa.engine.reflection.Inspector.from_engine", "sqlalchemy.engine.reflection.Inspector.from_engine",
+    ]
+
+    private mutating func call(_ f: PyValue, _ rawArgs: [PyValue], _ rawKw: [PyKeyword], depth: Int) -> PyValue {
+        // op.f("x") and batch_op.f("x") are the name itself.
+        if let callee = f.dottedName, callee.hasSuffix(".f"), rawArgs.count == 1,
+           callee == "op.f" || callee == "alembic.op.f" || batchAliases[String(callee.dropLast(2))] != nil {
+            return evaluate(rawArgs[0], depth: depth)
+        }
+        // any(...) over an inspector's list.
+        var args: [PyValue] = []
+        args.reserveCapacity(rawArgs.count)
+        for a in rawArgs {
+            let r = evaluate(a, depth: depth)
+            if case .starred(let inner) = r, case .list(let items) = inner { args += items } else { args.append(r) }
+        }
+        let kw = rawKw.map { PyKeyword(name: $0.name, value: evaluate($0.value, depth: depth)) }
+        switch f {
+        case .name(let callee):
+            if let v = env[callee] ?? module[callee], case .handle(.function(let index)) = v {
+                return invoke(index, args, kw)
+            }
+            if let result = builtin(callee, args, kw) { return result }
+            if let dot = callee.lastIndex(of: ".") {
+                let receiver = lookup(String(callee[..<dot]))
+                if let result = method(receiver, String(callee[callee.index(after: dot)...]), args, kw) { return result }
+                if receiver == .unknown { return .call(f, args, kw) }
+            }
+        case .attribute(let base, let name):
+            let receiver = evaluate(base, depth: depth)
+            if let result = method(receiver, name, args, kw) { return result }
+            return .call(.attribute(receiver, name), args, kw)
+        default:
+            break
+        }
+        return .call(f, args, kw)
+    }
+
+    private func builtin(_ callee: String, _ args: [PyValue], _ kw: [PyKeyword]) -> PyValue? {
+        if env[callee.split(separator: ".").first.map(String.init) ?? callee] != nil { return nil }
+        switch callee {
+        case "str":
+            guard args.count == 1 else { return nil }
+            switch args[0] {
+            case .string, .handle(.url): return args[0]
+            case .number(let n): return .string(n)
+            case .name(let n) where n == "True" || n == "False" || n == "None": return .string(n)
+            default: return .unknown
+            }
+        case "list", "tuple", "set", "frozenset", "sorted":
+            guard args.count == 1 else { return args.isEmpty ? .list([]) : nil }
+            switch args[0] {
+            case .list(let items):
+                if callee == "sorted", let strings = args[0].stringList { return .list(strings.sorted().map { .string($0) }) }
+                return callee == "sorted" ? .unknown : .list(items)
+            case .handle(.reflectedNames): return args[0]
+            default: return .unknown
+            }
+        case "any", "all":
+            guard args.count == 1, case .list(let items) = args[0] else { return .unknown }
+            var conditions: [SchemaCondition] = []
+            for item in items {
+                switch UpgradeReader.truth(item) {
+                case .known(let b): if b == (callee == "any") { return UpgradeReader.bool(b) }
+                case .schema(let c): conditions.append(c)
+                case .unknown: return .unknown
+                }
+            }
+            if conditions.isEmpty { return UpgradeReader.bool(callee == "all") }
+            return .condition(callee == "any" ? .any(conditions) : .all(conditions))
+        case "len":
+            guard args.count == 1, case .list(let items) = args[0] else { return .unknown }
+            return .number(String(items.count))
+        case "enumerate":
+            guard args.count == 1, case .list(let items) = args[0] else { return .unknown }
+            return .list(items.enumerated().map { .list([.number(String($0.offset)), $0.element]) })
+        case "zip":
+            var lists: [[PyValue]] = []
+            for a in args {
+                guard case .list(let items) = a else { return .unknown }
+                lists.append(items)
+            }
+            guard let n = lists.map(\.count).min() else { return .list([]) }
+            return .list((0..<n).map { i in .list(lists.map { $0[i] }) })
+        case "range":
+            let bounds = args.compactMap { if case .number(let n) = $0 { return Int(n) } else { return nil } }
+            guard bounds.count == args.count, (1...2).contains(bounds.count) else { return .unknown }
+            let (lo, hi) = bounds.count == 1 ? (0, bounds[0]) : (bounds[0], bounds[1])
+            guard hi - lo <= UpgradeReader.maxLoopItems else { return .unknown }
+            return .list(lo < hi ? (lo..<hi).map { .number(String($0)) } : [])
+        case "op.get_bind", "alembic.op.get_bind", "context.get_bind":
+            return .handle(.connection)
+        case "op.get_context", "alembic.op.get_context", "context.get_context":
+            return .handle(.migrationContext)
+        case _ where UpgradeReader.inspectCallees.contains(callee):
+            guard args.count == 1, case .handle(.connection) = args[0] else { return nil }
+            return .handle(.inspector)
+        default:
+            return nil
+        }
+    }
+
+    /// A method of a known value: string methods, the inspector's questions, the URL's tests.
+    private func method(_ receiver: PyValue, _ name: String, _ args: [PyValue], _ kw: [PyKeyword]) -> PyValue? {
+        switch receiver {
+        case .string(let s):
+            if name == "format" {
+                var keywords: [String: PyValue] = [:]
+                for k in kw { keywords[k.name] = k.value }
+                return UpgradeReader.format(s, positional: args, keywords: keywords)
+            }
+            return UpgradeReader.stringMethod(s, name, args)
+        case .dictionary(let entries):
+            let pairs = entries.compactMap { if case .list(let kv) = $0, kv.count == 2 { return kv } else { return nil } }
+            switch name {
+            case "items": return .list(pairs.map { .list($0) })
+            case "keys": return .list(pairs.map { $0[0] })
+            case "values": return .list(pairs.map { $0[1] })
+            case "get":
+                guard let key = args.first.flatMap(UpgradeReader.literal) else { return .unknown }
+                return pairs.last { UpgradeReader.literal($0[0]) == key }?[1] ?? (args.count > 1 ? args[1] : .name("None"))
+            default: return .unknown
+            }
+        case .handle(.inspector):
+            let table = args.first?.stringValue
+            switch name {
+            case "has_table": return table.map { .condition(.tableExists($0)) } ?? .unknown
+            case "has_index":
+                guard args.count >= 2, let t = table, let i = args[1].stringValue else { return .unknown }
+                return .condition(.indexOnTable(t, i))
+            case "get_table_names": return .handle(.reflectedNames(.tables, table: nil))
+            case "get_columns": return .handle(.reflected(.columns, table: table))
+            case "get_indexes": return .handle(.reflected(.indexes, table: table))
+            case "get_unique_constraints": return .handle(.reflected(.uniqueConstraints, table: table))
+            case "get_foreign_keys": return .handle(.reflected(.foreignKeys, table: table))
+            case "get_check_constraints": return .handle(.reflected(.checkConstraints, table: table))
+            default: return .unknown
+            }
+        case .handle(.connection):
+            if name == "has_table" { return args.first?.stringValue.map { .condition(.tableExists($0)) } ?? .unknown }
+            return nil
+        case .handle(.dialect):
+            if name == "has_table", args.count >= 2 { return args[1].stringValue.map { .condition(.tableExists($0)) } ?? .unknown }
+            return .unknown
+        case .handle(.url):
+            switch name {
+            case "startswith":
+                guard case .string(let p)? = args.first else { return .unknown }
+                if "postgresql".hasPrefix(p) { return UpgradeReader.bool(true) }
+                return UpgradeReader.otherDialects.contains(where: { $0.hasPrefix(p) || p.hasPrefix($0) }) ? UpgradeReader.bool(false) : .unknown
+            case "get_backend_name": return .string("postgresql")
+            case "get_dialect": return .handle(.dialect)
+            case "lower", "render_as_string": return receiver
+            default: return .unknown
+            }
+        case .handle(.config):
+            if name == "get_main_option", args.first?.stringValue == "sqlalchemy.url" { return .handle(.url) }
+            return .unknown
+        case .handle(.migrationContext), .handle(.contextModule):
+            return .unknown
+        default:
+            return nil
+        }
+    }
+
+    private static func stringMethod(_ s: String, _ name: String, _ args: [PyValue]) -> PyValue? {
+        switch name {
+        case "upper": return .string(s.uppercased())
+        case "lower": return .string(s.lowercased())
+        case "strip": return args.isEmpty ? .string(s.trimmingCharacters(in: .whitespacesAndNewlines)) : .unknown
+        case "startswith":
+            guard case .string(let p)? = args.first else { return .unknown }
+            return bool(s.hasPrefix(p))
+        case "endswith":
+            guard case .string(let p)? = args.first else { return .unknown }
+            return bool(s.hasSuffix(p))
+        case "replace":
+            guard args.count == 2, case .string(let a) = args[0], case .string(let b) = args[1], !a.isEmpty else { return .unknown }
+            return .string(s.replacingOccurrences(of: a, with: b))
+        case "join":
+            guard args.count == 1, let items = args[0].stringList else { return .unknown }
+            return .string(items.joined(separator: s))
+        default:
+            return .unknown
+        }
+    }
+
+    /// The text of a value inside a formatted string, nil when it is not known.
+    private static func text(_ v: PyValue) -> String? {
+        switch v {
+        case .string(let s): return s
+        case .number(let n): return n
+        case .name(let n) where n == "True" || n == "False" || n == "None": return n
+        default: return nil
+        }
+    }
+
+    /// `"%s_%s" % (a, b)`: `%s`, `%d`, `%r` (quoted) and `%%`; anything else is not known.
+    static func percentFormat(_ template: String, _ args: [PyValue]) -> PyValue {
+        var out = ""
+        var k = 0
+        var chars = template.makeIterator()
+        while let c = chars.next() {
+            guard c == "%" else { out.append(c); continue }
+            guard let spec = chars.next() else { return .unknown }
+            switch spec {
+            case "%": out.append("%")
+            case "s", "d", "i", "r":
+                guard k < args.count, let t = text(args[k]) else { return .unknown }
+                out += spec == "r" && args[k].stringValue != nil ? "'\(t)'" : t
+                k += 1
+            default: return .unknown
+            }
+        }
+        return k == args.count ? .string(out) : .unknown
+    }
+
+    /// `"%(table)s" % {"table": t}`.
+    static func percentFormat(_ template: String, named entries: [PyValue]) -> PyValue {
+        var values: [String: PyValue] = [:]
+        for case .list(let kv) in entries where kv.count == 2 {
+            guard case .string(let k) = kv[0] else { return .unknown }
+            values[k] = kv[1]
+        }
+        var out = ""
+        let chars = Array(template)
+        var i = 0
+        while i < chars.count {
+            guard chars[i] == "%" else { out.append(chars[i]); i += 1; continue }
+            guard i + 1 < chars.count else { return .unknown }
+            if chars[i + 1] == "%" { out.append("%"); i += 2; continue }
+            guard chars[i + 1] == "(", let close = chars[(i + 2)...].firstIndex(of: ")"), close + 1 < chars.count,
+                  "sdir".contains(chars[close + 1]), let v = values[String(chars[(i + 2)..<close])], let t = text(v)
+            else { return .unknown }
+            out += t
+            i = close + 2
+        }
+        return .string(out)
+    }
+
+    /// `str.format` with positional and keyword arguments.
+    static func format(_ template: String, positional: [PyValue], keywords: [String: PyValue]) -> PyValue {
+        var out = ""
+        var auto = 0
+        let chars = Array(template)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "{" || c == "}" {
+                if i + 1 < chars.count, chars[i + 1] == c { out.append(c); i += 2; continue }
+                guard c == "{", let close = chars[i...].firstIndex(of: "}") else { return .unknown }
+                let field = String(chars[(i + 1)..<close])
+                let value: PyValue?
+                if field.isEmpty {
+                    value = auto < positional.count ? positional[auto] : nil
+                    auto += 1
+                } else if let n = Int(field) {
+                    value = n < positional.count ? positional[n] : nil
+                } else {
+                    value = keywords[field]
+                }
+                guard let value, let t = text(value) else { return .unknown }
+                out += t
+                i = close + 1
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        return .string(out)
+    }
+
+    /// An f-string: every field evaluated; fields that are not known stay as written, so SQL
+    /// with them is still read as far as it can be (`ExecutedSQL`'s `.fstring` placeholders).
+    private mutating func format(fstring text: String, depth: Int) -> PyValue {
+        // `plain` is the value when every field is known; `escaped` keeps f-string syntax otherwise.
+        var plain = ""
+        var escaped = ""
+        var complete = true
+        let chars = Array(text)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if (c == "{" || c == "}"), i + 1 < chars.count, chars[i + 1] == c {
+                plain.append(c)
+                escaped += String([c, c])
+                i += 2
+                continue
+            }
+            if c == "{" {
+                var level = 1
+                var j = i + 1
+                while j < chars.count, level > 0 {
+                    if chars[j] == "{" { level += 1 } else if chars[j] == "}" { level -= 1 }
+                    j += 1
+                }
+                let field = String(chars[(i + 1)..<max(i + 1, j - 1)])
+                if let t = fieldValue(field, depth: depth) {
+                    plain += t
+                    escaped += t.replacingOccurrences(of: "{", with: "{{").replacingOccurrences(of: "}", with: "}}")
+                } else {
+                    complete = false
+                    escaped += "{" + field + "}"
+                }
+                i = j
+                continue
+            }
+            plain.append(c)
+            escaped.append(c)
+            i += 1
+        }
+        return complete ? .string(plain) : .fstring(escaped)
+    }
+
+    /// The text of one f-string field (`name`, `obj.attr`, `x!r`, `x:>10` without the format), lexed on its own.
+    private mutating func fieldValue(_ field: String, depth: Int) -> String? {
+        var expression = field
+        var repr = false
+        if let bang = expression.lastIndex(of: "!"), !expression[expression.index(after: bang)...].contains("=") {
+            repr = expression[expression.index(after: bang)...] == "r"
+            expression = String(expression[..<bang])
+        }
+        // A format spec (`{x:>10}`) is a `:` outside brackets: not followed.
+        var level = 0
+        for c in expression {
+            if "([{".contains(c) { level += 1 } else if ")]}".contains(c) { level -= 1 } else if c == ":", level == 0 { return nil }
+        }
+        var lines: [Line] = []
+        var lexer = PythonHeaderLexer(bytes: Array(expression.utf8))
+        guard (try? lexer.forEachLogicalLine { lines.append($0); return true }) != nil, lines.count == 1 else { return nil }
+        var parser = PyExpressionParser(lines[0].tokens)
+        let raw = parser.expression()
+        guard parser.atEnd else { return nil }
+        let value = evaluate(raw, depth: depth)
+        guard let t = UpgradeReader.text(value) else { return nil }
+        return repr && value.stringValue != nil ? "'\(t)'" : t
+    }
+
+    // MARK: - Helpers
+
+    /// Calls a function of this file: parameters bound (defaults honoured), its body run with
+    /// the same uncertainty, its return value given back. Too deep (recursion) or past the step
+    /// budget, the call is opaque with the tables its arguments and body name.
+    private mutating func invoke(_ index: Int, _ args: [PyValue], _ kw: [PyKeyword]) -> PyValue {
+        let function = functions[index]
+        if callDepth >= UpgradeReader.maxCallDepth || steps > UpgradeReader.stepBudget {
+            if functions[index].mentions == nil {
+                var m: [RawSQL.Mention] = []
+                UpgradeReader.collectMentions(function.body, into: &m)
+                functions[index].mentions = m
+            }
+            var mentions = functions[index].mentions ?? []
+            for a in args + kw.map(\.value) {
+                if case .string(let s) = a { mentions += UpgradeReader.mentions(inString: s) }
+            }
+            changes.append(LocatedChange(line: function.body.first?.line ?? 0, change: .opaque(function.name + "()", mentions)))
+            return .unknown
+        }
+        var locals = function.closure
+        var k = 0
+        for p in function.parameters {
+            if p.star == 1 {
+                locals[p.name] = .list(Array(args.dropFirst(k)))
+                k = args.count
+            } else if p.star == 2 {
+                locals[p.name] = .unknown
+            } else if let v = kw.last(where: { $0.name == p.name })?.value {
+                locals[p.name] = v
+            } else if k < args.count {
+                locals[p.name] = args[k]
+                k += 1
+            } else {
+                locals[p.name] = p.defaultValue ?? .unknown
+            }
+        }
+        let saved = (work, env, batchAliases, uncertainTail)
+        work = [.block(function.body, 0)]
+        env = [:]
+        batchAliases = [:]
+        uncertainTail = nil
+        for (n, v) in locals { bind(n, v) }
+        callDepth += 1
+        let outcome = runWork()
+        callDepth -= 1
+        // A return inside an uncertain branch makes the value unknown.
+        let returnedInBranch = uncertainTail != nil
+        (work, env, batchAliases, uncertainTail) = saved
+        if case .returned(let v) = outcome { return returnedInBranch ? .unknown : v }
+        return .name("None")
+    }
+
+    /// The tables the strings of `statements` name: identifiers count as tables.
+    static func collectMentions(_ statements: [PyStatement], into out: inout [RawSQL.Mention]) {
+        for s in statements {
+            if let deep = s.tooDeep { out += deep; continue }
+            for t in s.tokens[s.start..<s.end] {
+                if case .string(let x) = t { out += mentions(inString: x) }
+                if case .fstring(let x) = t { out += mentions(inString: x) }
+            }
+            collectMentions(s.body, into: &out)
+            collectMentions(s.clauses, into: &out)
+        }
+    }
+
+    /// A string's tables: the string itself when it is an identifier, else the tables its SQL names.
+    static func mentions(inString s: String) -> [RawSQL.Mention] {
+        isIdentifier(s) ? [RawSQL.Mention(table: s, kind: .unreadable)] : RawSQL.tables(in: s)
     }
 
     /// A call that sends SQL to the database: what it calls itself, and the SQL when it is known.
@@ -433,8 +1469,8 @@ struct UpgradeReader {
         }
         let read = SQLStatements.changes(sql, placeholders: e.placeholders)
         if read.isEmpty { return }
-        if inUncertainBlock {
-            changes.append(LocatedChange(line: line, change: .opaque("\(e.display) inside \(uncertainKeyword ?? "a block")", RawSQL.tables(in: sql))))
+        if currentUncertainty != nil {
+            changes.append(LocatedChange(line: line, change: .opaque("\(e.display) inside \(currentUncertainty ?? "a block")", RawSQL.tables(in: sql))))
             return
         }
         for change in read {
@@ -452,10 +1488,11 @@ struct UpgradeReader {
     /// Records an unreadable statement with the tables its strings name.
     private mutating func opaque(
         _ what: String, _ tokens: [Token], _ start: Int, _ end: Int, line: Int, identifiersAreTables: Bool = false,
-        table: String? = nil
+        table: String? = nil, extra: [RawSQL.Mention] = []
     ) {
         var mentions: [RawSQL.Mention] = []
         if let table { mentions.append(RawSQL.Mention(table: table, kind: .unreadable)) }
+        mentions += extra
         for k in start..<end {
             let text: String
             switch tokens[k] {
@@ -468,7 +1505,19 @@ struct UpgradeReader {
                 mentions += RawSQL.tables(in: text)
             }
         }
+        var seen = Set<String>()
+        mentions = mentions.filter { seen.insert($0.table + "\u{0}" + $0.kind.rawValue).inserted }
         changes.append(LocatedChange(line: line, change: .opaque(what, mentions)))
+    }
+
+    /// A partial index's `WHERE` as PostgreSQL writes it back, the same spelling SQL gets.
+    static func canonicalPredicate(_ sql: String) -> String {
+        guard let tree = try? PostgresGrammar.parse("SELECT 1 WHERE " + sql),
+              let statement = PostgresGrammar.statements(tree).first, statement.node == "SelectStmt",
+              let clause = statement.fields["whereClause"]
+        else { return sql }
+        var deparser = SQLDeparser()
+        return deparser.expression(clause)
     }
 
     static func isIdentifier(_ s: String) -> Bool {
@@ -530,8 +1579,8 @@ struct UpgradeReader {
         let tableParam = signature.table ?? "old_table_name"
         if name == "drop_index", p[tableParam] == nil || p[tableParam]!.isNone, let indexName = p["index_name"]?.stringValue {
             // Without table_name the index is found by name.
-            if inUncertainBlock {
-                opaque("\(display) inside \(uncertainKeyword ?? "a block")", tokens, start, end, line: line)
+            if currentUncertainty != nil {
+                opaque("\(display) inside \(currentUncertainty ?? "a block")", tokens, start, end, line: line)
             } else {
                 changes.append(LocatedChange(line: line, change: .dropIndex(indexName, table: nil)))
             }
@@ -541,8 +1590,8 @@ struct UpgradeReader {
             opaque(display, tokens, start, end, line: line)
             return
         }
-        if inUncertainBlock {
-            opaque("\(display) inside \(uncertainKeyword ?? "a block")", tokens, start, end, line: line, table: table)
+        if currentUncertainty != nil {
+            opaque("\(display) inside \(currentUncertainty ?? "a block")", tokens, start, end, line: line, table: table)
             return
         }
         func unreadable() {
@@ -592,7 +1641,12 @@ struct UpgradeReader {
                 ?? (p["index_name"] == nil || p["index_name"]!.isNone ? "ix_\(table)_" + columns.joined(separator: "_") : nil)
             guard let indexName else { return unreadable() }
             let unique = keywords["unique"]?.boolValue ?? false
-            changes.append(LocatedChange(line: line, change: .createIndex(table, SchemaIndex(name: indexName, columns: columns, unique: unique))))
+            var index = SchemaIndex(name: indexName, columns: columns, unique: unique)
+            if let method = keywords["postgresql_using"]?.stringValue { index.method = method.lowercased() }
+            if let condition = keywords["postgresql_where"], !condition.isNone {
+                index.predicate = UpgradeReader.canonicalPredicate(ConstructReader.sqlText(condition))
+            }
+            changes.append(LocatedChange(line: line, change: .createIndex(table, index)))
         case "drop_index":
             guard let indexName = p["index_name"]?.stringValue else { return unreadable() }
             changes.append(LocatedChange(line: line, change: .dropIndex(indexName, table: table)))
@@ -629,12 +1683,6 @@ struct UpgradeReader {
         }
     }
 
-    private var uncertainKeyword: String? {
-        for c in stack.reversed() {
-            if case .uncertain(let k) = c.block { return k == "for" || k == "while" ? "a loop" : "`\(k)`" }
-        }
-        return nil
-    }
 }
 
 /// Reads SQLAlchemy constructs (`sa.Column`, constraints, `sa.Index`) for one table.
@@ -921,5 +1969,12 @@ struct ConstructReader {
         var n = 1
         while names.contains(name + String(n)) { n += 1 }
         return name + String(n)
+    }
+}
+
+extension PyValue {
+    var isFString: Bool {
+        if case .fstring = self { return true }
+        return false
     }
 }
