@@ -59,7 +59,7 @@ final class NothingLostTests: XCTestCase {
     func testAChoiceShowsItsWholeValue() {
         var d = Driver(graph: Fixtures.twoHeads())
         d.type("empty change")
-        d.press(.enter, .enter, .right, .enter)
+        d.press(.enter, .enter, .left, .enter)  // Empty is the last operation
         XCTAssertEqual(d.model.state.focus, .parent)
         XCTAssertTrue(d.text.contains("‹ 20260211_000017 ›"), d.text)
     }
