@@ -767,7 +767,7 @@ public struct WizardModel: Sendable {
     /// What the flows read: the schema, and what the current operation's downgrade puts back.
     var flowContext: FlowContext {
         var restores: [String] = []
-        if let k = currentOperation, k < plan.operations.count, state.operation == .dropColumns || state.operation == .dropTable {
+        if let k = currentOperation, k < plan.operations.count, [.dropColumns, .dropTable, .dropIndex, .dropConstraint].contains(state.operation) {
             restores = RestoreText.lines(plan.operations[k].reversed().flatMap(\.inverse))
         }
         return FlowContext(schema: schema, restores: restores)

@@ -42,6 +42,7 @@ public enum Step: Int, CaseIterable, Sendable {
 /// What one operation of the migration does: every operation the core plans, each with its flow.
 public enum OperationChoice: Int, CaseIterable, Sendable {
     case createTable, addColumns, alterEnum, dropColumns, renameColumn, alterColumn, createIndex, addForeignKey, dropTable
+    case addCheck, dropIndex, dropConstraint, renameTable
     /// The seed's empty template: `# TODO` and `pass`.
     case empty
 
@@ -56,6 +57,10 @@ public enum OperationChoice: Int, CaseIterable, Sendable {
         case .createIndex: return "Create an index"
         case .addForeignKey: return "Add a foreign key"
         case .dropTable: return "Drop a table"
+        case .addCheck: return "Add a CHECK"
+        case .dropIndex: return "Drop an index"
+        case .dropConstraint: return "Drop a constraint"
+        case .renameTable: return "Rename a table"
         case .empty: return "Empty (TODO template)"
         }
     }
@@ -72,6 +77,10 @@ public enum OperationChoice: Int, CaseIterable, Sendable {
         case .createIndex: return "An index on an existing table, built CONCURRENTLY (create_index)."
         case .addForeignKey: return "A foreign key and its index on an existing column (add_foreign_key)."
         case .dropTable: return "Drop a table; the downgrade rebuilds it whole."
+        case .addCheck: return "A CHECK rule on an existing table, added NOT VALID and then validated (add_check)."
+        case .dropIndex: return "Drop an index; the downgrade rebuilds it from the history."
+        case .dropConstraint: return "Drop a CHECK, unique constraint or foreign key; the downgrade puts it back."
+        case .renameTable: return "Rename a table (rename_table); the downgrade renames it back."
         case .empty: return "The seed's TODO template: no operation."
         }
     }
@@ -86,6 +95,10 @@ public enum OperationChoice: Int, CaseIterable, Sendable {
         case .createIndex: return CreateIndexFlow()
         case .addForeignKey: return AddForeignKeyFlow()
         case .dropTable: return DropTableFlow()
+        case .addCheck: return AddCheckFlow()
+        case .dropIndex: return DropIndexFlow()
+        case .dropConstraint: return DropConstraintFlow()
+        case .renameTable: return RenameTableFlow()
         case .createTable, .addColumns, .empty: return nil
         }
     }

@@ -35,12 +35,13 @@ final class OperationFlowTests: XCTestCase {
         d.type("x")
         d.press(.enter, .enter)
         var seen: [String] = []
-        for _ in 0..<12 {
+        for _ in 0..<16 {
             if case .choice(let options, let i)? = d.model.fields.first(where: { $0.id == .operation })?.kind { seen.append(options[i]) }
             d.press(.right)
         }
         for title in ["Create a table", "Add columns", "Add or remove enum values", "Drop columns", "Rename a column", "Alter a column",
-                      "Create an index", "Add a foreign key", "Drop a table", "Empty (TODO template)"] {
+                      "Create an index", "Add a foreign key", "Drop a table",
+                      "Add a CHECK", "Drop an index", "Drop a constraint", "Rename a table", "Empty (TODO template)"] {
             XCTAssertTrue(seen.contains(title), "\(title) not offered: \(seen)")
         }
     }
@@ -235,5 +236,48 @@ final class OperationFlowTests: XCTestCase {
         d.press(.backTab, .control("u"))
         d.type("webh")
         XCTAssertTrue(d.screen.line(23).contains("Tab complete"), d.screen.line(23))
+    }
+
+    func testCheckDropIndexDropConstraintAndRenameTable() throws {
+        var d = try exampleDriver()
+        choose(&d, description: "budget not negative", operation: "Add a CHECK")
+        d.type("projects")
+        d.press(.enter)
+        d.type("budget")
+        d.press(.enter, .enter)               // name: empty (one column)
+        d.type("budget >= 0")
+        XCTAssertEqual(d.model.spec.operations, [.addCheck(AddCheck(table: "projects", column: "budget", expression: "budget >= 0"))])
+        XCTAssertEqual(d.model.issues, [])
+        try assertPreviewIsTheCLIFile(d)
+
+        d = try exampleDriver()
+        choose(&d, description: "drop an index", operation: "Drop an index")
+        d.type("tasks")
+        d.press(.enter)
+        d.type("idx_tasks_project_id_s")
+        d.press(.tab)                         // the table's indexes complete it
+        XCTAssertEqual(d.model.focusedText, "idx_tasks_project_id_status")
+        XCTAssertEqual(d.model.spec.operations, [.dropIndex(DropIndex(table: "tasks", name: "idx_tasks_project_id_status"))])
+        XCTAssertTrue(d.text.filter { !$0.isWhitespace }.contains("downgradeputsback"), d.text)
+        try assertPreviewIsTheCLIFile(d)
+
+        d = try exampleDriver()
+        choose(&d, description: "drop a foreign key", operation: "Drop a constraint")
+        d.type("tasks")
+        d.press(.enter)
+        d.type("fk_tasks_as")
+        d.press(.tab)
+        XCTAssertEqual(d.model.focusedText, "fk_tasks_assignee_id")
+        XCTAssertEqual(d.model.spec.operations, [.dropConstraint(DropConstraint(table: "tasks", name: "fk_tasks_assignee_id"))])
+        XCTAssertTrue(d.text.filter { !$0.isWhitespace }.contains("downgradeputsback"), d.text)
+        try assertPreviewIsTheCLIFile(d)
+
+        d = try exampleDriver()
+        choose(&d, description: "rename webhooks", operation: "Rename a table")
+        d.type("webhooks")
+        d.press(.enter)
+        d.type("hooks")
+        XCTAssertEqual(d.model.spec.operations, [.renameTable(RenameTable(table: "webhooks", to: "hooks"))])
+        try assertPreviewIsTheCLIFile(d)
     }
 }

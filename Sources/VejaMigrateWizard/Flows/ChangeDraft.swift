@@ -12,6 +12,9 @@ public enum ChangeKey: Hashable, Sendable {
     case enumDefault
     case nullable, backfill, type, length, defaultMode, defaultValue
     case unique, predicate
+    /// A constraint or index name (`drop_index`, `drop_constraint`, `add_check` over several columns).
+    case name
+    case expression
     case referencesTable, referencesColumn, onDelete
 }
 
@@ -47,6 +50,8 @@ public struct ChangeDraft: Equatable, Sendable {
     public var defaultValue = ""
     public var unique = false
     public var predicate = ""
+    public var name = ""
+    public var expression = ""
     public var referencesTable = ""
     public var referencesColumn = "id"
     public var onDelete: OnDelete?
@@ -67,6 +72,8 @@ public struct ChangeDraft: Equatable, Sendable {
         case .length: return length
         case .defaultValue: return defaultValue
         case .predicate: return predicate
+        case .name: return name
+        case .expression: return expression
         case .referencesTable: return referencesTable
         case .referencesColumn: return referencesColumn
         default: return ""
@@ -86,6 +93,8 @@ public struct ChangeDraft: Equatable, Sendable {
         case .length: length = text
         case .defaultValue: defaultValue = text
         case .predicate: predicate = text
+        case .name: name = text
+        case .expression: expression = text
         case .referencesTable: referencesTable = text
         case .referencesColumn: referencesColumn = text
         default: break

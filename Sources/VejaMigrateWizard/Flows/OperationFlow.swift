@@ -76,6 +76,8 @@ extension ChangeKey {
         case "default": return .defaultValue
         case "unique": return .unique
         case "where": return .predicate
+        case "name": return .name
+        case "expression": return .expression
         case "references":
             switch parts.count > 1 ? parts[1] : "table" {
             case "column": return .referencesColumn
@@ -274,6 +276,52 @@ struct AddForeignKeyFlow: OperationFlow {
                                              references: ForeignKey(table: d.referencesTable.trimmed, column: col.isEmpty ? "id" : col, onDelete: d.onDelete))), [])
     }
     func summary(_ d: ChangeDraft) -> String { "add_foreign_key \(d.table.trimmed).\(d.column.trimmed) → \(d.referencesTable.trimmed)" }
+}
+
+struct AddCheckFlow: OperationFlow {
+    func fields(_ d: ChangeDraft, _ c: FlowContext) -> [Field] {
+        [
+            tableField(d, c), columnField(d, c, label: "Column (chk_<table>_<column>)"),
+            Field(.change(.name), "Name (a rule over several columns)", .text(d.name), hint: "Empty for a rule on one column; else chk_<table>_<name>, e.g. dates_in_order."),
+            Field(.change(.expression), "Expression", .text(d.expression), hint: "SQL, read by the PostgreSQL grammar, e.g. budget >= 0. Added NOT VALID, then validated."),
+        ]
+    }
+    func build(_ d: ChangeDraft, _ c: FlowContext) -> (MigrationOperation, [SpecIssue]) {
+        let column = d.column.trimmed, name = d.name.trimmed
+        return (.addCheck(AddCheck(table: d.table.trimmed, column: column.isEmpty ? nil : column, name: name.isEmpty ? nil : name, expression: d.expression.trimmed)), [])
+    }
+    func summary(_ d: ChangeDraft) -> String { "add_check \(d.table.trimmed) \(d.expression.trimmed)" }
+}
+
+struct DropIndexFlow: OperationFlow {
+    func fields(_ d: ChangeDraft, _ c: FlowContext) -> [Field] {
+        let names = c.schema?.tables[d.table.trimmed]?.indexes.map(\.name) ?? []
+        var f = Field(.change(.name), "Index", .text(d.name), hint: Completion.hint("Indexes", typed: d.name, names: names, fallback: "The index to drop."))
+        f.completions = names
+        return [tableField(d, c), f] + restoreNotes(c)
+    }
+    func build(_ d: ChangeDraft, _ c: FlowContext) -> (MigrationOperation, [SpecIssue]) { (.dropIndex(DropIndex(table: d.table.trimmed, name: d.name.trimmed)), []) }
+    func summary(_ d: ChangeDraft) -> String { "drop_index \(d.name.trimmed)" }
+}
+
+struct DropConstraintFlow: OperationFlow {
+    func fields(_ d: ChangeDraft, _ c: FlowContext) -> [Field] {
+        let t = c.schema?.tables[d.table.trimmed]
+        let names = (t?.checks.map(\.name) ?? []) + (t?.uniques.map(\.name) ?? []) + (t?.foreignKeys.map(\.name) ?? [])
+        var f = Field(.change(.name), "Constraint", .text(d.name), hint: Completion.hint("Constraints", typed: d.name, names: names.sorted(), fallback: "A CHECK, unique constraint or foreign key."))
+        f.completions = names.sorted()
+        return [tableField(d, c), f] + restoreNotes(c)
+    }
+    func build(_ d: ChangeDraft, _ c: FlowContext) -> (MigrationOperation, [SpecIssue]) { (.dropConstraint(DropConstraint(table: d.table.trimmed, name: d.name.trimmed)), []) }
+    func summary(_ d: ChangeDraft) -> String { "drop_constraint \(d.name.trimmed)" }
+}
+
+struct RenameTableFlow: OperationFlow {
+    func fields(_ d: ChangeDraft, _ c: FlowContext) -> [Field] {
+        [tableField(d, c), Field(.change(.to), "New name", .text(d.to), hint: "Lowercase letters, digits and _. Constraint and index names keep the old table's name.")]
+    }
+    func build(_ d: ChangeDraft, _ c: FlowContext) -> (MigrationOperation, [SpecIssue]) { (.renameTable(RenameTable(table: d.table.trimmed, to: d.to.trimmed)), []) }
+    func summary(_ d: ChangeDraft) -> String { "rename_table \(d.table.trimmed) → \(d.to.trimmed)" }
 }
 
 /// Names offered as the user types, and Tab's completion.
