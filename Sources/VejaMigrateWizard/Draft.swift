@@ -69,11 +69,26 @@ public struct TableDraft: Equatable, Sendable {
 
     /// The spec's `create_table`, and the problems met while reading the typed text.
     public func build(path: String) -> (CreateTable, [SpecIssue]) {
-        var issues: [SpecIssue] = []
         var table = CreateTable(name: name.trimmed, timestamps: timestamps)
         if idPreset { table.columns.append(Column(name: "id", type: .uuid, primaryKey: true)) }
+        let (columns, issues) = buildColumns(path: path, offset: presetCount)
+        table.columns += columns
+        table.indexes = indexes.map { Index(columns: $0.columns, unique: $0.unique) }
+        return (table, issues)
+    }
+
+    /// The spec's `add_columns` on the table named: the user's columns, no presets.
+    public func buildAddColumns(path: String) -> (AddColumns, [SpecIssue]) {
+        let (columns, issues) = buildColumns(path: path, offset: 0)
+        return (AddColumns(table: name.trimmed, columns: columns), issues)
+    }
+
+    /// The user's columns, at `columns[offset + i]` under `path`.
+    func buildColumns(path: String, offset: Int) -> ([Column], [SpecIssue]) {
+        var issues: [SpecIssue] = []
+        var built: [Column] = []
         for (i, d) in columns.enumerated() {
-            let cpath = "\(path).columns[\(i + presetCount)]"
+            let cpath = "\(path).columns[\(i + offset)]"
             var c = Column(name: d.name.trimmed, type: d.type)
             c.nullable = d.primaryKey ? nil : (d.nullable ? nil : false)
             c.primaryKey = d.primaryKey
@@ -100,10 +115,9 @@ public struct TableDraft: Equatable, Sendable {
                 let col = d.referencesColumn.trimmed
                 c.foreignKey = ForeignKey(table: d.referencesTable.trimmed, column: col.isEmpty ? "id" : col, onDelete: d.onDelete)
             }
-            table.columns.append(c)
+            built.append(c)
         }
-        table.indexes = indexes.map { Index(columns: $0.columns, unique: $0.unique) }
-        return (table, issues)
+        return (built, issues)
     }
 }
 

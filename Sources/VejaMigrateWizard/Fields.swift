@@ -14,9 +14,18 @@ extension WizardModel {
             ]
         case .operation:
             return [
-                Field(.operation, "Operation", .choice(OperationChoice.allCases.map(\.title), s.operation.rawValue), hint: "←/→ or Space to choose. Changes to existing tables come in a later version."),
+                Field(.operation, "Operation", .choice(OperationChoice.allCases.map(\.title), s.operation.rawValue), hint: "←/→ or Space to choose."),
+                Field(nil, "", .note(s.operation.explanation)),
                 Field(.continueButton, "", .button("Continue ›")),
             ]
+        case .table where s.operation == .addColumns:
+            var table = Field(.tableName, "Table", .text(s.table.name),
+                              hint: Completion.hint("Tables", typed: s.table.name, names: schema?.tableNames ?? [], fallback: "The table that gets the columns."))
+            table.completions = schema?.tableNames ?? []
+            return [table, Field(.continueButton, "", .button("Continue ›"))]
+        case .change:
+            guard let flow = s.operation.flow else { return [] }
+            return flow.fields(s.change, flowContext) + [Field(.continueButton, "", .button("Continue ›"))]
         case .table:
             return [
                 Field(.tableName, "Table name", .text(s.table.name), hint: "Lowercase letters, digits and _, plural: invoices, project_members."),
@@ -25,13 +34,14 @@ extension WizardModel {
                 Field(.continueButton, "", .button("Continue ›")),
             ]
         case .columns:
-            if let i = s.editingColumn, i < s.table.columns.count { return columnEditorFields(s.table.columns[i]) }
+            if let i = s.editingColumn, i < s.table.columns.count { return columnEditorFields(s.table.columns[i], newTable: s.operation == .createTable) }
             var out: [Field] = []
-            if s.table.idPreset { out.append(Field(nil, "", .note("id  uuid  PK  (preset)"))) }
+            let newTable = s.operation == .createTable
+            if newTable, s.table.idPreset { out.append(Field(nil, "", .note("id  uuid  PK  (preset)"))) }
             for (i, c) in s.table.columns.enumerated() {
                 out.append(Field(.columnRow(i), "", .row(ColumnSummary.line(c)), hint: "Enter edits · a adds · d deletes · [ and ] move the column."))
             }
-            if s.table.timestamps { out.append(Field(nil, "", .note("created_at, updated_at  (preset)"))) }
+            if newTable, s.table.timestamps { out.append(Field(nil, "", .note("created_at, updated_at  (preset)"))) }
             out.append(Field(.addColumn, "", .button("+ Add column"), hint: "Enter (or a) adds a column and opens it."))
             out.append(Field(.continueButton, "", .button("Continue ›")))
             return out
@@ -45,7 +55,7 @@ extension WizardModel {
             }
             for i in textual {
                 let c = s.table.columns[i]
-                let name = c.name.isEmpty ? "column \(i + 1 + s.table.presetCount)" : c.name
+                let name = c.name.isEmpty ? "column \(i + 1 + s.presetCount)" : c.name
                 out.append(Field(.enumValues(i), "\(name): values", .text(c.enumText), hint: "Comma-separated, e.g. DRAFT, SENT, PAID, VOID. Leave empty for free text."))
                 if !c.enumText.trimmed.isEmpty {
                     out.append(Field(.enumDefault(i), "\(name): default", .text(c.defaultText), hint: "One of the values, or empty for no default."))
@@ -58,7 +68,7 @@ extension WizardModel {
             var out: [Field] = [Field(nil, "", .note("Enter on a column to make it reference another table. Each FK gets an index."))]
             for w in warnings { out.append(Field(nil, "", .note("⚠ " + w.problem))) }
             for (i, c) in s.table.columns.enumerated() where !c.primaryKey {
-                let name = c.name.isEmpty ? "column \(i + 1 + s.table.presetCount)" : c.name
+                let name = c.name.isEmpty ? "column \(i + 1 + s.presetCount)" : c.name
                 var text = name.padded(to: 12) + " "
                 if c.hasForeignKey {
                     text += "→ \(c.referencesTable).\(c.referencesColumn.trimmed.isEmpty ? "id" : c.referencesColumn)"
@@ -93,6 +103,11 @@ extension WizardModel {
             var out: [Field] = []
             out.append(Field(nil, "", .note("File:")))
             out.append(Field(nil, "", .note(previewFileName)))
+            let drafts = (s.earlier + [s.current]).filter { $0.operation != .empty }
+            if drafts.count > 1 {
+                out.append(Field(nil, "", .note("Operations, in order:")))
+                for (k, d) in drafts.enumerated() { out.append(Field(nil, "", .note("\(k + 1). " + WizardModel.summary(d)))) }
+            }
             if graph.heads.count > 1 {
                 out.append(Field(.parent, "Parent (the history has \(graph.heads.count) heads)", .choice(graph.heads, min(s.chosenHead, graph.heads.count - 1)), hint: "←/→ chooses which head the new migration revises."))
             } else {
@@ -108,11 +123,13 @@ extension WizardModel {
             } else if all.isEmpty && graph.chainProblems.allSatisfy({ $0.kind == .multipleHeads }) {
                 out.append(Field(nil, "", .note("No problems: ready to write.")))
                 out.append(Field(.write, "", .button("Write migration"), hint: "Enter writes the file. Esc goes back to change something."))
+                out.append(Field(.addOperation, "", .button("+ Add another operation"), hint: "Keeps this operation and chooses another one for the same migration."))
             } else {
                 out.append(Field(nil, "", .note("\(all.count) problem\(all.count == 1 ? "" : "s") to fix before writing:")))
                 for (i, issue) in all.enumerated() {
                     out.append(Field(.issue(i), "", .row(FieldPath.label(issue.field, model: self) + ": " + issue.problem), hint: "Enter jumps to the field. " + issue.fix.prefix(1).uppercased() + issue.fix.dropFirst()))
                 }
+                out.append(Field(.addOperation, "", .button("+ Add another operation"), hint: "Keeps this operation and chooses another one for the same migration."))
             }
             return out
         case .done:
@@ -128,7 +145,7 @@ extension WizardModel {
 
     /// The column editor: the same fields in the same places for every type, so the same keys reach
     /// the same field; what does not apply to this column is disabled and says why.
-    func columnEditorFields(_ c: ColumnDraft) -> [Field] {
+    func columnEditorFields(_ c: ColumnDraft, newTable: Bool = true) -> [Field] {
         let numeric = c.type == .numeric
         return [
             Field(.columnName, "Name", .text(c.name), hint: "Lowercase letters, digits and _, e.g. amount, project_id."),
@@ -139,7 +156,8 @@ extension WizardModel {
                   hint: numeric ? "Total digits, e.g. 12." : "Precision applies to numeric columns only.", enabled: numeric),
             Field(.columnScale, "Scale", .text(numeric ? c.scale : ""),
                   hint: numeric ? "Digits after the point, e.g. 2." : "Scale applies to numeric columns only.", enabled: numeric),
-            Field(.columnPrimaryKey, "Primary key (Alt-p)", .toggle(c.primaryKey), hint: "Space or Alt-p toggles. Part of the table's primary key."),
+            Field(.columnPrimaryKey, "Primary key (Alt-p)", .toggle(c.primaryKey && newTable),
+                  hint: newTable ? "Space or Alt-p toggles. Part of the table's primary key." : "An existing table keeps its primary key: add_columns adds none.", enabled: newTable),
             Field(.columnNullable, "Nullable (Alt-n)", .toggle(c.nullable && !c.primaryKey),
                   hint: c.primaryKey ? "A primary key is always NOT NULL." : "Space or Alt-n toggles. Off means NOT NULL.", enabled: !c.primaryKey),
             Field(.columnEnum, "Allowed values (enum)", .text(c.type.isTextual ? c.enumText : ""),
@@ -214,15 +232,29 @@ enum ColumnSummary {
 
 /// Maps a spec field path (`create_table.columns[3].length`) to the wizard's step and field.
 enum FieldPath {
-    static func location(_ path: String, model: WizardModel) -> (Step, FieldID, column: Int?) {
-        if path.hasPrefix("description") { return (.description, .description, nil) }
+    /// The path under the operation being answered (`operations[1].alter_enum.values` → `alter_enum.values`);
+    /// nil for an earlier operation's problem.
+    static func local(_ path: String, model: WizardModel) -> String? {
+        guard path.hasPrefix("operations[") else { return path }
+        guard let k = index(in: path), k == model.currentOperation, let dot = path.firstIndex(of: ".") else { return nil }
+        return String(path[path.index(after: dot)...])
+    }
+
+    static func location(_ fullPath: String, model: WizardModel) -> (Step, FieldID, column: Int?) {
+        if fullPath.hasPrefix("description") { return (.description, .description, nil) }
+        // An earlier operation's problem is read (and fixed) from Review.
+        guard let path = local(fullPath, model: model) else { return (.review, .addOperation, nil) }
         let parts = path.split(separator: ".").map(String.init)
+        if let key = parts.first, let flow = model.state.operation.flow, key == model.spec.operations.last?.key {
+            let attribute = parts.dropFirst().joined(separator: ".")
+            return (.change, .change(flow.field(for: attribute, model.state.change, model.flowContext)), nil)
+        }
         guard parts.count >= 2 else { return (.table, .tableName, nil) }
         let second = parts[1]
         if second == "name" || second == "timestamps" { return (.table, .tableName, nil) }
         if second.hasPrefix("columns") {
             guard let k = index(in: second) else { return (.columns, .addColumn, nil) }
-            let i = k - model.state.table.presetCount
+            let i = k - model.state.presetCount
             guard i >= 0 else { return (.table, .idPreset, nil) }
             let attr = parts.count > 2 ? parts[2] : "name"
             if attr.hasPrefix("enum") { return (.enums, .enumValues(i), nil) }
@@ -257,8 +289,17 @@ enum FieldPath {
     /// A short human label for a path: `invoices.status length`.
     static func label(_ path: String, model: WizardModel) -> String {
         let (step, field, column) = location(path, model: model)
+        if path.hasPrefix("operations["), local(path, model: model) == nil, let k = index(in: path) {
+            return "Operation \(k + 1)"
+        }
         switch (step, field) {
         case (.description, _): return "Description"
+        case (.change, .change(let key)):
+            switch key {
+            case .value(let i): return "Value \(i + 1)"
+            case .mapTarget(let v): return "Rows with \(v)"
+            default: return "\(key)".replacingOccurrences(of: "referencesTable", with: "references table").replacingOccurrences(of: "referencesColumn", with: "references column").capitalizedFirst
+            }
         case (.table, _): return "Table"
         case (.enums, .enumValues(let i)): return columnName(i, model) + " values"
         case (.enums, .enumDefault(let i)): return columnName(i, model) + " default"
@@ -275,17 +316,18 @@ enum FieldPath {
     }
 
     /// The index of the user's column an issue path names, if any.
-    static func columnIndex(_ path: String, model: WizardModel) -> Int? {
+    static func columnIndex(_ fullPath: String, model: WizardModel) -> Int? {
+        guard let path = local(fullPath, model: model) else { return nil }
         let parts = path.split(separator: ".").map(String.init)
         guard parts.count >= 2, parts[1].hasPrefix("columns"), let k = index(in: parts[1]) else { return nil }
-        let i = k - model.state.table.presetCount
+        let i = k - model.state.presetCount
         return i >= 0 ? i : nil
     }
 
     static func columnName(_ i: Int, _ model: WizardModel) -> String {
         guard i < model.state.table.columns.count else { return "\(i + 1)" }
         let n = model.state.table.columns[i].name
-        return n.isEmpty ? "\(i + 1 + model.state.table.presetCount)" : n
+        return n.isEmpty ? "\(i + 1 + model.state.presetCount)" : n
     }
 
     static func index(in component: String) -> Int? {
@@ -295,8 +337,27 @@ enum FieldPath {
 }
 
 extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+
     func padded(to width: Int) -> String {
         let w = DisplayWidth.of(self)
         return w >= width ? self : self + String(repeating: " ", count: width - w)
+    }
+}
+
+extension WizardModel {
+    /// One line for an operation on Review.
+    static func summary(_ d: OperationDraft) -> String {
+        switch d.operation {
+        case .createTable: return "create_table \(d.table.name.trimmed)"
+        case .addColumns: return "add_columns \(d.table.name.trimmed) (" + d.table.columns.map { $0.name.trimmed }.joined(separator: ", ") + ")"
+        case .empty: return "empty"
+        default: return d.operation.flow!.summary(d.change)
+        }
+    }
+
+    /// A step's title: the change step is named by its operation.
+    public func title(of step: Step) -> String {
+        step == .change ? state.operation.title : step.title
     }
 }

@@ -2,6 +2,9 @@
 /// footer and the help screen show, so help can never drift from behaviour.
 public enum Action: Hashable, Sendable {
     case nextField, previousField, activate, back, toggle, choiceNext, choicePrevious
+    /// Tab in a field that names a table, column or value: completes the name as far as the
+    /// history's names agree. Where nothing is left to complete, Tab moves on instead.
+    case complete
     case add, delete, moveUp, moveDown
     /// Go straight to the step with the key's number (1 is Description).
     case jumpToStep
@@ -60,6 +63,7 @@ public struct KeyBinding: Sendable {
 /// The key table that drives the wizard, the footer and the help screen.
 public enum KeyMap {
     public static let bindings: [KeyBinding] = [
+        KeyBinding([.tab], "Tab", "complete", .complete, .focus([.text])),
         KeyBinding([.tab, .down], "Tab", "next", .nextField),
         KeyBinding([.backTab, .up], "S-Tab", "previous", .previousField, footer: false),
         KeyBinding([.enter], "Enter", "ok", .activate),
@@ -90,9 +94,11 @@ public enum KeyMap {
         KeyBinding([.control("u")], "^U", "clear field", .clearField, .focus([.text]), footer: false),
     ]
 
-    /// The binding for `key` when the focused field is of `kind` (nil: nothing focused).
-    public static func binding(for key: Key, focus kind: FocusKind?) -> KeyBinding? {
-        let candidates = bindings.filter { $0.keys.contains(key) && $0.applies(to: kind) }
+    /// The binding for `key` when the focused field is of `kind` (nil: nothing focused), among those
+    /// whose action `applies` here: a key whose first binding does nothing here falls to the next
+    /// (Tab completes a name, or else moves on), as the footer shows.
+    public static func binding(for key: Key, focus kind: FocusKind?, applies: (Action) -> Bool = { _ in true }) -> KeyBinding? {
+        let candidates = bindings.filter { $0.keys.contains(key) && $0.applies(to: kind) && applies($0.action) }
         // A binding for the focused kind wins over a global one (Delete in text deletes a character).
         if let specific = candidates.first(where: { if case .focus = $0.scope { return true } else { return false } }) {
             return specific
@@ -115,7 +121,9 @@ public enum KeyMap {
     }
 
     /// The footer's hints for the focused kind, in table order.
+    /// A label shows once: the first binding that applies is what the key does.
     public static func footer(focus kind: FocusKind?, applies: (Action) -> Bool = { _ in true }) -> [(String, String)] {
-        bindings.filter { $0.footer && applies($0.action) && $0.applies(to: kind) }.map { ($0.label, $0.help) }
+        var seen = Set<String>()
+        return bindings.filter { $0.footer && applies($0.action) && $0.applies(to: kind) && seen.insert($0.label).inserted }.map { ($0.label, $0.help) }
     }
 }

@@ -64,12 +64,12 @@ extension WizardModel {
         screen.put(right, x: max(30, w - DisplayWidth.of(right)), y: 0, style: WizardModel.titleStyle)
         // Breadcrumb of the steps this operation walks.
         let steps = state.step == .done ? state.steps + [.done] : state.steps
-        let long = steps.enumerated().map { "\($0.offset + 1) \($0.element.title)" }.joined(separator: " › ")
+        let long = steps.enumerated().map { "\($0.offset + 1) \(title(of: $0.element))" }.joined(separator: " › ")
         let useShort = DisplayWidth.of(long) + 1 > w
         var x = 1
         for (i, step) in steps.enumerated() {
             if i > 0 { x += screen.put(" › ", x: x, y: 1, style: WizardModel.dimStyle) }
-            let label = "\(i + 1) " + (useShort ? step.shortTitle : step.title)
+            let label = "\(i + 1) " + (useShort ? step.shortTitle : title(of: step))
             let current = step == state.step
             let bad = state.attempted.contains(step) && !issues(on: step).isEmpty && step != .review
             let style = current ? Style(foreground: .cyan, bold: true, underline: true) : bad ? Style(foreground: .red) : WizardModel.dimStyle
@@ -89,8 +89,8 @@ extension WizardModel {
         let inner = width - 2
         var lines: [FormLine] = []
         let n = state.steps.firstIndex(of: state.step).map { $0 + 1 }
-        var title = (n.map { "\($0). " } ?? "") + state.step.title
-        if let i = state.editingColumn, state.step == .columns { title += " › column \(i + 1 + state.table.presetCount)" }
+        var title = (n.map { "\($0). " } ?? "") + self.title(of: state.step)
+        if let i = state.editingColumn, state.step == .columns { title += " › column \(i + 1 + state.presetCount)" }
         if let i = state.editingForeignKey, state.step == .foreignKeys { title += " › " + FieldPath.columnName(i, self) }
         lines.append(FormLine(spans: [Span(text: title, style: WizardModel.heading)], focused: false))
         lines.append(FormLine(spans: [], focused: false))

@@ -22,6 +22,10 @@ public struct WizardModel: Sendable {
     public private(set) var preview = Preview.empty
     /// Screen rows each preview line takes at the current width.
     private(set) var previewRowCounts: [Int] = []
+    /// The plan of the whole migration, as `vejamigrate new --spec` makes it.
+    public private(set) var plan = MigrationPlan(operations: [])
+    /// The index of the operation being answered in `spec.operations` (nil: an empty one).
+    public private(set) var currentOperation: Int?
     /// What the final screen and the shell show after a write.
     public private(set) var exitMessage: String?
     /// The written file's path, once written.
@@ -53,7 +57,8 @@ public struct WizardModel: Sendable {
 
     /// Whether the user has typed anything worth asking about before quitting.
     public var hasUnsavedWork: Bool {
-        writtenPath == nil && (state.description != "" || state.details != "" || state.table != TableDraft() || state.operation != .createTable)
+        writtenPath == nil && (state.description != "" || state.details != "" || state.table != TableDraft() || state.operation != .createTable
+            || state.change != ChangeDraft() || !state.earlier.isEmpty)
     }
 
     /// The parent the new migration will revise, or nil for a first migration.
@@ -150,12 +155,14 @@ public struct WizardModel: Sendable {
         }
         state.flash = nil
         let kind = focusedKind
-        if let binding = KeyMap.binding(for: key, focus: kind) {
-            // What `applies` leaves out of the footer does nothing either.
-            guard applies(binding.action) else { return .none }
+        // What `applies` leaves out of the footer does nothing either.
+        if let binding = KeyMap.binding(for: key, focus: kind, applies: applies) {
             if binding.action == .jumpToStep { jump(to: key); return .none }
             if binding.action == .toggleColumnFlag { toggleColumnFlag(key); return .none }
             return perform(binding.action)
+        }
+        if kind != .text, KeyMap.binding(for: key, focus: kind) != nil {
+            return .none
         }
         if kind == .text, case .character(let ch) = key {
             insert(ch)
@@ -201,7 +208,8 @@ public struct WizardModel: Sendable {
             }
         }
         switch action {
-        case .add: return (state.step == .columns && state.editingColumn == nil) || state.step == .indexes
+        case .add: return (state.step == .columns && state.editingColumn == nil) || state.step == .indexes || (state.step == .change && state.operation == .alterEnum)
+        case .complete: return completion != nil
         case .delete:
             switch state.focus {
             case .columnRow, .indexColumns, .indexUnique: return true
@@ -224,6 +232,11 @@ public struct WizardModel: Sendable {
         case .nextField: moveFocus(by: 1)
         case .previousField: moveFocus(by: -1)
         case .activate: return activate()
+        case .complete:
+            if let text = completion {
+                setFocusedText(text)
+                state.cursor = text.count
+            }
         case .back: goBack()
         case .toggle:
             if focusedKind == .choice { cycleChoice(by: 1) } else { toggleFocused() }
@@ -380,6 +393,15 @@ public struct WizardModel: Sendable {
             focus(.fkTable)
         case .fkDone: goBack()
         case .addIndex: add()
+        case .change(.addValue): add()
+        case .addOperation:
+            // Keep this operation as answered; the next one starts at the operation step.
+            state.earlier.append(state.current)
+            state.current = OperationDraft(operation: .addColumns, table: TableDraft(), change: ChangeDraft())
+            state.editingColumn = nil
+            state.editingForeignKey = nil
+            state.attempted = []
+            enterStep(.operation)
         case .issue(let i):
             guard i < issues.count else { break }
             // Open the editor the field lives in (if any), then focus the field on its step.
@@ -452,6 +474,9 @@ public struct WizardModel: Sendable {
         case .indexes:
             state.table.indexes.append(IndexDraft())
             focus(.indexColumns(state.table.indexes.count - 1))
+        case .change where state.operation == .alterEnum:
+            state.change.values.append("")
+            focus(.change(.value(state.change.values.count - 1)))
         default: break
         }
     }
@@ -462,7 +487,7 @@ public struct WizardModel: Sendable {
         case .columnRow(let i):
             let name = state.table.columns[i].name
             state.pendingDelete = state.focus
-            state.overlay = .confirmDelete("Delete column \(name.isEmpty ? "\(i + 1 + state.table.presetCount)" : name)?")
+            state.overlay = .confirmDelete("Delete column \(name.isEmpty ? "\(i + 1 + state.presetCount)" : name)?")
         case .indexColumns(let i), .indexUnique(let i):
             state.pendingDelete = state.focus
             state.overlay = .confirmDelete("Delete index \(i + 1) (\(state.table.indexes[i].columnsText))?")
@@ -528,6 +553,7 @@ public struct WizardModel: Sendable {
         case .fkColumn: return editingFK?.referencesColumn ?? ""
         case .indexColumns(let i): return i < t.indexes.count ? t.indexes[i].columnsText : ""
         case .specPath: return state.specPath
+        case .change(let k): return state.change.text(k)
         default: return ""
         }
     }
@@ -553,8 +579,26 @@ public struct WizardModel: Sendable {
         case .fkColumn: updateEditingFK { $0.referencesColumn = text }
         case .indexColumns(let i): state.table.indexes[i].columnsText = text
         case .specPath: state.specPath = text
+        case .change(let k):
+            state.change.setText(k, text)
+            if state.operation == .alterEnum, k == .table || k == .column { readEnumValues() }
         default: break
         }
+    }
+
+    /// alter_enum starts from the values the history's CHECK allows, once table and column name one.
+    private mutating func readEnumValues() {
+        let source = state.change.table.trimmed + "." + state.change.column.trimmed
+        guard source != state.change.valuesReadFrom, let values = flowContext.enumValues(state.change.table, state.change.column) else { return }
+        state.change.values = values
+        state.change.map = [:]
+        state.change.valuesReadFrom = source
+    }
+
+    /// What Tab puts in the focused field, when it completes a name; nil when there is nothing to add.
+    var completion: String? {
+        guard let field = fields.first(where: { $0.id == state.focus }), field.enabled, !field.completions.isEmpty else { return nil }
+        return Completion.complete(focusedText, names: field.completions, list: field.completesList)
     }
 
     private mutating func updateEditing(_ change: (inout ColumnDraft) -> Void) {
@@ -601,6 +645,7 @@ public struct WizardModel: Sendable {
         case .columnUnique: updateEditing { $0.unique.toggle() }
         case .columnIndex: updateEditing { $0.index.toggle() }
         case .indexUnique(let i): state.table.indexes[i].unique.toggle()
+        case .change(.unique): state.change.unique.toggle()
         default: break
         }
     }
@@ -622,6 +667,20 @@ public struct WizardModel: Sendable {
                 let i = all.firstIndex(of: c.onDelete) ?? 0
                 c.onDelete = all[(i + delta + all.count) % all.count]
             }
+        case .change(.nullable):
+            let all = AlterNullability.allCases
+            state.change.nullable = all[(state.change.nullable.rawValue + delta + all.count) % all.count]
+        case .change(.defaultMode):
+            let all = AlterDefault.allCases
+            state.change.defaultMode = all[(state.change.defaultMode.rawValue + delta + all.count) % all.count]
+        case .change(.type):
+            let all: [ColumnType?] = [nil] + ColumnType.allCases.map(Optional.some)
+            let i = all.firstIndex(of: state.change.type) ?? 0
+            state.change.type = all[(i + delta + all.count) % all.count]
+        case .change(.onDelete):
+            let all: [OnDelete?] = [nil] + OnDelete.allCases.map(Optional.some)
+            let i = all.firstIndex(of: state.change.onDelete) ?? 0
+            state.change.onDelete = all[(i + delta + all.count) % all.count]
         case .parent:
             let n = max(1, graph.heads.count)
             state.chosenHead = (state.chosenHead + delta + n) % n
@@ -649,19 +708,26 @@ public struct WizardModel: Sendable {
         var issues: [SpecIssue] = []
         var spec = MigrationSpec(description: state.description.trimmed.isEmpty ? nil : state.description.trimmed)
         if !state.details.trimmed.isEmpty { spec.details = state.details.trimmed }
-        if state.operation == .createTable {
-            let (table, typed) = state.table.build(path: "create_table")
-            spec.operations = [.createTable(table)]
-            issues += typed
+        // Every operation answered, then the current one; paths as the core gives them
+        // (`add_columns.table`, or `operations[1].add_columns.table` when there are several).
+        let drafts = (state.earlier + [state.current]).filter { $0.operation != .empty }
+        currentOperation = state.operation == .empty ? nil : drafts.count - 1
+        let context = FlowContext(schema: schema, restores: [])
+        for (k, draft) in drafts.enumerated() {
+            let (operation, typed) = WizardModel.build(draft, context)
+            let path = drafts.count == 1 ? operation.key : "operations[\(k)].\(operation.key)"
+            spec.operations.append(operation)
+            issues += typed.map { SpecIssue(field: $0.field.isEmpty ? path : path + "." + $0.field, problem: $0.problem, fix: $0.fix) }
         }
         // A typed value that could not be read already has its own message; skip the validator's echo.
         let typedFields = Set(issues.map(\.field))
         issues += SpecValidator.issues(in: spec).filter { !typedFields.contains($0.field) }
+        // The same plan as `vejamigrate new --spec`: checked against the history, downgrades rebuilt from it.
+        plan = MigrationPlan(spec, schema: schema)
         var warnings: [SpecIssue] = []
-        if let schema, !spec.operations.isEmpty {
-            let history = SpecValidator.historyIssues(in: spec, schema: schema)
-            issues += history.errors
-            warnings = history.warnings
+        if schema != nil, !spec.operations.isEmpty {
+            issues += plan.errors.filter { e in !issues.contains(e) && !typedFields.contains(e.field) }
+            warnings = plan.warnings
         }
         self.warnings = warnings
         if let d = spec.description, (try? MigrationNaming.slug(d)) == nil {
@@ -671,12 +737,40 @@ public struct WizardModel: Sendable {
         self.issues = issues
         preview = isReadingHistory
             ? Preview.reading(directoryLabel)
-            : Preview.make(spec: spec, graph: graph, head: chosenHead, date: date, tab: state.previewTab)
+            : Preview.make(spec: spec, plan: plan, graph: graph, head: chosenHead, date: date, tab: state.previewTab)
         // After the write the pane shows the file as written, for review.
         if let writtenText, state.previewTab == .python { preview.python = Highlighter.python(writtenText) }
         // Row counts of the wrapped preview, once per change: scrolling and following read them.
         let width = layout.previewWidth
         previewRowCounts = previewLines.map { WizardModel.wrapPoints(Array($0.text), first: width - 2, rest: width - 4).count }
+    }
+
+    /// One operation as the spec has it, and the problems met reading its typed text (paths under it).
+    static func build(_ d: OperationDraft, _ context: FlowContext) -> (MigrationOperation, [SpecIssue]) {
+        switch d.operation {
+        case .createTable:
+            let (table, typed) = d.table.build(path: "")
+            return (.createTable(table), typed.map(relative))
+        case .addColumns:
+            let (add, typed) = d.table.buildAddColumns(path: "")
+            return (.addColumns(add), typed.map(relative))
+        default:
+            return d.operation.flow!.build(d.change, context)
+        }
+    }
+
+    /// `.columns[1].length` → `columns[1].length`.
+    private static func relative(_ issue: SpecIssue) -> SpecIssue {
+        SpecIssue(field: issue.field.hasPrefix(".") ? String(issue.field.dropFirst()) : issue.field, problem: issue.problem, fix: issue.fix)
+    }
+
+    /// What the flows read: the schema, and what the current operation's downgrade puts back.
+    var flowContext: FlowContext {
+        var restores: [String] = []
+        if let k = currentOperation, k < plan.operations.count, [.dropColumns, .dropTable, .dropIndex, .dropConstraint].contains(state.operation) {
+            restores = RestoreText.lines(plan.operations[k].reversed().flatMap(\.inverse))
+        }
+        return FlowContext(schema: schema, restores: restores)
     }
 
     /// Where the panes are at the current size; `render` draws by the same numbers.
@@ -801,14 +895,14 @@ public struct Preview: Equatable, Sendable {
 
     /// Renders what the core would write, even while the spec still has problems.
     /// Only the tab on screen is highlighted; switching tabs is a change that makes the other.
-    static func make(spec: MigrationSpec, graph: RevisionGraph, head: String?, date: MigrationDate, tab: PreviewTab) -> Preview {
+    static func make(spec: MigrationSpec, plan: MigrationPlan, graph: RevisionGraph, head: String?, date: MigrationDate, tab: PreviewTab) -> Preview {
         let description = spec.description ?? ""
         let slug = (try? MigrationNaming.slug(description)) ?? "<description>"
         let revision = MigrationNaming.revisionID(date: date, sequence: graph.nextSequence)
         let parents = head.map { [$0] } ?? []
         let header = MigrationHeaderFields(description: description.isEmpty ? "<description>" : description, details: spec.details, revision: revision, downRevisions: parents, date: date)
-        let python = tab == .python ? Highlighter.python(MigrationRenderer.python(header: header, operations: spec.operations)) : []
-        let sql = tab == .sql ? Highlighter.sql(SQLRenderer.sql(operations: spec.operations, revision: revision)) : []
+        let python = tab == .python ? Highlighter.python(MigrationRenderer.python(header: header, plan: plan)) : []
+        let sql = tab == .sql ? Highlighter.sql(SQLRenderer.sql(plan: plan, revision: revision)) : []
         return Preview(
             fileName: MigrationNaming.fileName(date: date, sequence: graph.nextSequence, slug: slug),
             revision: revision, downRevisions: parents, python: python, sql: sql)

@@ -2,7 +2,10 @@ import VejaMigrateCore
 
 /// The steps of the wizard, in order.
 public enum Step: Int, CaseIterable, Sendable {
-    case description, operation, table, columns, enums, foreignKeys, indexes, review, done
+    case description, operation, table, columns, enums, foreignKeys, indexes
+    /// The fields of an operation on an existing table (its flow's, see `OperationFlow`).
+    case change
+    case review, done
 
     public var title: String {
         switch self {
@@ -13,6 +16,7 @@ public enum Step: Int, CaseIterable, Sendable {
         case .enums: return "Enum values"
         case .foreignKeys: return "Foreign keys"
         case .indexes: return "Indexes"
+        case .change: return "Change"
         case .review: return "Review"
         case .done: return "Done"
         }
@@ -28,22 +32,84 @@ public enum Step: Int, CaseIterable, Sendable {
         case .enums: return "Enums"
         case .foreignKeys: return "FKs"
         case .indexes: return "Idx"
+        case .change: return "Change"
         case .review: return "Review"
         case .done: return "Done"
         }
     }
 }
 
-/// What the migration does.
+/// What one operation of the migration does: every operation the core plans, each with its flow.
 public enum OperationChoice: Int, CaseIterable, Sendable {
-    case createTable
+    case createTable, addColumns, alterEnum, dropColumns, renameColumn, alterColumn, createIndex, addForeignKey, dropTable
+    case addCheck, dropIndex, dropConstraint, renameTable
     /// The seed's empty template: `# TODO` and `pass`.
     case empty
 
     public var title: String {
         switch self {
         case .createTable: return "Create a table"
+        case .addColumns: return "Add columns"
+        case .alterEnum: return "Add or remove enum values"
+        case .dropColumns: return "Drop columns"
+        case .renameColumn: return "Rename a column"
+        case .alterColumn: return "Alter a column"
+        case .createIndex: return "Create an index"
+        case .addForeignKey: return "Add a foreign key"
+        case .dropTable: return "Drop a table"
+        case .addCheck: return "Add a CHECK"
+        case .dropIndex: return "Drop an index"
+        case .dropConstraint: return "Drop a constraint"
+        case .renameTable: return "Rename a table"
         case .empty: return "Empty (TODO template)"
+        }
+    }
+
+    /// What the operation step says about it.
+    var explanation: String {
+        switch self {
+        case .createTable: return "A new table: name, presets, columns, enum values, foreign keys, indexes."
+        case .addColumns: return "New columns on an existing table (add_columns); the downgrade drops them."
+        case .alterEnum: return "Change the values a column's CHECK allows, starting from the history's list (alter_enum)."
+        case .dropColumns: return "Drop columns; the downgrade puts them back with their constraints and indexes."
+        case .renameColumn: return "Rename a column (rename_column); the downgrade renames it back."
+        case .alterColumn: return "Nullability (with a backfill), type or default of a column (alter_column)."
+        case .createIndex: return "An index on an existing table, built CONCURRENTLY (create_index)."
+        case .addForeignKey: return "A foreign key and its index on an existing column (add_foreign_key)."
+        case .dropTable: return "Drop a table; the downgrade rebuilds it whole."
+        case .addCheck: return "A CHECK rule on an existing table, added NOT VALID and then validated (add_check)."
+        case .dropIndex: return "Drop an index; the downgrade rebuilds it from the history."
+        case .dropConstraint: return "Drop a CHECK, unique constraint or foreign key; the downgrade puts it back."
+        case .renameTable: return "Rename a table (rename_table); the downgrade renames it back."
+        case .empty: return "The seed's TODO template: no operation."
+        }
+    }
+
+    /// The flow of an operation on an existing table; nil for those that walk the table steps.
+    var flow: (any OperationFlow)? {
+        switch self {
+        case .alterEnum: return AlterEnumFlow()
+        case .dropColumns: return DropColumnsFlow()
+        case .renameColumn: return RenameColumnFlow()
+        case .alterColumn: return AlterColumnFlow()
+        case .createIndex: return CreateIndexFlow()
+        case .addForeignKey: return AddForeignKeyFlow()
+        case .dropTable: return DropTableFlow()
+        case .addCheck: return AddCheckFlow()
+        case .dropIndex: return DropIndexFlow()
+        case .dropConstraint: return DropConstraintFlow()
+        case .renameTable: return RenameTableFlow()
+        case .createTable, .addColumns, .empty: return nil
+        }
+    }
+
+    /// The steps between the operation step and Review.
+    var steps: [Step] {
+        switch self {
+        case .createTable: return [.table, .columns, .enums, .foreignKeys, .indexes]
+        case .addColumns: return [.table, .columns, .foreignKeys]
+        case .empty: return []
+        default: return [.change]
         }
     }
 }
@@ -65,6 +131,10 @@ public enum FieldID: Hashable, Sendable {
     case write
     case specPath, writeAnother, quitButton
     case continueButton
+    /// A field of an operation flow's change step.
+    case change(ChangeKey)
+    /// Review: keep this operation and choose another one for the same migration.
+    case addOperation
 }
 
 /// What a field is, for drawing and for which keys apply.
@@ -91,6 +161,10 @@ public struct Field: Equatable, Sendable {
     public var kind: FieldKind
     /// Shown at the bottom of the form when the field has focus.
     public var hint: String?
+    /// Names Tab completes the text with (tables, columns, values); empty: no completion.
+    public var completions: [String] = []
+    /// Whether the text is a comma-separated list whose last name Tab completes.
+    public var completesList = false
     /// A disabled field keeps its place (and can take focus, so every type needs the same keys to
     /// reach a field) but takes no input; its hint says why. Keys and the footer both read this.
     public var enabled: Bool
@@ -125,6 +199,10 @@ public struct WizardState: Equatable, Sendable {
     public var details = ""
     public var operation: OperationChoice = .createTable
     public var table = TableDraft()
+    /// The fields of an operation flow (`OperationChoice.flow`).
+    public var change = ChangeDraft()
+    /// The operations already answered, before the current one (Review's "add another operation").
+    public var earlier: [OperationDraft] = []
     /// The column open in the editor, on the columns step.
     public var editingColumn: Int?
     /// The column whose foreign key is open in the editor.
@@ -155,9 +233,19 @@ public struct WizardState: Equatable, Sendable {
 
     /// The steps this operation walks through.
     public var steps: [Step] {
-        switch operation {
-        case .createTable: return Step.allCases.filter { $0 != .done }
-        case .empty: return [.description, .operation, .review]
+        [.description, .operation] + operation.steps + [.review]
+    }
+
+    /// Columns the spec has before the user's own: the `id` preset of a new table; none for add_columns.
+    public var presetCount: Int { operation == .createTable ? table.presetCount : 0 }
+
+    /// The operation being answered, as a draft.
+    public var current: OperationDraft {
+        get { OperationDraft(operation: operation, table: table, change: change) }
+        set {
+            operation = newValue.operation
+            table = newValue.table
+            change = newValue.change
         }
     }
 }

@@ -56,10 +56,28 @@ final class NothingLostTests: XCTestCase {
         XCTAssertTrue(squeezed(d.text).contains(squeezed(none)), "\(none)\n\(d.text)")
     }
 
+    /// Issue 9: what a drop's downgrade puts back, and the flows' hints, read whole at 80x24.
+    func testADropsRestoreAndTheFlowHintsReadWhole() throws {
+        let history = try Fixtures.exampleHistory()
+        var d = Driver(graph: history.graph, schema: history.schema)
+        d.type("drop task position")
+        d.press(.enter, .enter, .right, .right, .right, .enter)  // Drop columns
+        d.type("tasks")
+        d.press(.enter)
+        d.type("position")
+        d.press(.tab)  // on Continue: the notes above it are in view
+        let restores = d.model.flowContext.restores
+        XCTAssertFalse(restores.isEmpty)
+        for line in restores { XCTAssertTrue(readable(d.screen).contains(squeezed(line)), "\(line)\n\(d.text)") }
+        d.press(.backTab)
+        let hint = try XCTUnwrap(d.model.fields.first { $0.id == .change(.columns) }?.hint)
+        XCTAssertTrue(readable(d.screen).contains(squeezed(hint)), "\(hint)\n\(d.text)")
+    }
+
     func testAChoiceShowsItsWholeValue() {
         var d = Driver(graph: Fixtures.twoHeads())
         d.type("empty change")
-        d.press(.enter, .enter, .right, .enter)
+        d.press(.enter, .enter, .left, .enter)  // Empty is the last operation
         XCTAssertEqual(d.model.state.focus, .parent)
         XCTAssertTrue(d.text.contains("‹ 20260211_000017 ›"), d.text)
     }

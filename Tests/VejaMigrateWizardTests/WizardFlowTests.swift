@@ -155,7 +155,7 @@ final class WizardFlowTests: XCTestCase {
     func testSeveralHeadsAskForTheParentOnReview() throws {
         var d = Driver(graph: Fixtures.twoHeads())
         d.type("empty change")
-        d.press(.enter, .enter, .right, .enter)  // empty migration → review
+        d.press(.enter, .enter, .left, .enter)  // empty migration (the last operation) → review
         XCTAssertEqual(d.model.state.step, .review)
         XCTAssertEqual(d.model.state.focus, .parent)
         d.press(.right)
@@ -205,7 +205,7 @@ final class WizardFlowTests: XCTestCase {
     func testFooterComesFromTheKeyTable() {
         let d = Driver()
         let footer = d.screen.line(23)
-        for (label, help) in KeyMap.footer(focus: .text, width: 80) {
+        for (label, help) in KeyMap.footer(focus: .text, width: 80, applies: d.model.applies) {
             XCTAssertTrue(footer.contains("\(label) \(help)"), footer)
         }
         XCTAssertTrue(footer.contains("F1 help"))

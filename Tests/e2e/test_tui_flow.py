@@ -276,7 +276,7 @@ def test_another_migration_appearing_moves_the_parent(tui, tui_binary, project, 
     s.start(start_args(tui_binary, versions), cwd=project)
     wait_text(s, "1. Description")
     s.send_text("add notes")
-    s.send_keys("Enter", "Enter", "Right", "Enter")  # empty migration → review
+    s.send_keys("Enter", "Enter", "Left", "Enter")  # empty migration (the last operation) → review
     wait_text(s, "No problems")
     # A teammate's migration lands while the wizard is open.
     result = subprocess.run(
@@ -306,7 +306,7 @@ def test_lithuanian_description_in_any_locale(tui, tui_binary, project, versions
     s.send_text("Pridėti sąskaitų lentelę")
     screen = wait_text(s, "20261125_000018_prideti_saskaitu_lentele.py")
     assert "Pridėti sąskaitų lentelę" in screen  # the field and the docstring show the letters themselves
-    s.send_keys("Enter", "Enter", "Right", "Enter")  # empty migration → review
+    s.send_keys("Enter", "Enter", "Left", "Enter")  # empty migration (the last operation) → review
     wait_text(s, "No problems")
     s.send_keys("Enter")
     wait_text(s, "✓ Migration written")
@@ -406,7 +406,7 @@ def test_keys_typed_before_a_large_history_is_read_never_write_a_wrong_parent(tu
     wait_text(s, "1. Description")
     # Everything at once, as a paste or a fast typist would.
     s.send_text("add notes")
-    s.send_keys("Enter", "Enter", "Right", "Enter", "Enter")
+    s.send_keys("Enter", "Enter", "Left", "Enter", "Enter")  # Left: Empty, the last operation
     screen = wait_text(s, "No problems", timeout=30)
     assert "Revises: 20" in screen and "000003000" not in screen
     s.send_keys("Enter")

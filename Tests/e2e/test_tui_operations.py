@@ -1,0 +1,235 @@
+"""Issue 9: the wizard's operations on existing tables, typed in a real terminal under tmux.
+
+Each migration is written by the wizard, its answers saved as a spec from the done screen, and
+the file is byte-equal to `vejamigrate new --spec SAVED.json --dry-run` on the same history; it
+then applies with real Alembic on PostgreSQL (upgrade, downgrade, upgrade) and on SQLite.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tuiharness import REPO, copy_project
+
+sys.path.insert(0, str(REPO / "Tests" / "integration"))
+from alembic_run import AlembicRunner, write_script_location  # noqa: E402
+from pgserver import PostgresServer  # noqa: E402
+
+pytestmark = pytest.mark.tui
+
+CLI = REPO / ".build" / "debug" / "vejamigrate"
+DATE = "2026-11-25"
+
+
+def cli_binary() -> Path:
+    import os
+
+    return Path(os.environ.get("VEJAMIGRATE_BIN", CLI))
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    server = PostgresServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+def wait_text(session, text: str, timeout: float = 15) -> str:
+    return session.wait_until(lambda s: text in s, timeout=timeout, what=repr(text))
+
+
+def choose_operation(s, title: str) -> None:
+    """On the operation step: → until the operation shows, then Enter."""
+    for _ in range(12):
+        if f"‹ {title} ›" in s.screen():
+            break
+        s.send_keys("Right")
+        s.wait_for_content()
+    wait_text(s, f"‹ {title} ›")
+    s.send_keys("Enter")
+
+
+def start(tui, tui_binary, project, description: str):
+    s = tui(100, 30)
+    s.start([str(tui_binary), "--date", DATE], cwd=project)
+    wait_text(s, "1. Description")
+    s.send_text(description)
+    s.send_keys("Enter", "Enter")
+    wait_text(s, "2. Operation")
+    return s
+
+
+def add_archived_at(s) -> None:
+    """Add columns: projects chosen by completing `proj`, then archived_at datetime."""
+    choose_operation(s, "Add columns")
+    wait_text(s, "3. Table")
+    s.send_text("proj")
+    wait_text(s, "project_members")  # the hint lists the close tables
+    s.send_keys("Tab")  # completes as far as projects and project_members agree
+    wait_text(s, "Tables: project_members, projects")
+    s.send_text("s")
+    s.send_keys("Enter")
+    wait_text(s, "4. Columns")
+    s.send_keys("Enter")  # + Add column
+    wait_text(s, "› column 1")
+    s.send_text("archived_at")
+    s.send_keys("Enter")
+    s.send_text("dd")  # date, then datetime
+    wait_text(s, "‹ datetime ›")
+    s.send_keys("Escape")
+    wait_text(s, "archived_at  datetime")
+
+
+def add_blocked_status(s) -> None:
+    """alter_enum on tasks.status: the history's four values, then BLOCKED."""
+    choose_operation(s, "Add or remove enum values")
+    wait_text(s, "Add or remove enum values")
+    s.send_text("tasks")
+    s.send_keys("Enter")
+    s.send_text("status")
+    s.send_keys("Enter")
+    wait_text(s, "Value 4")
+    s.send_keys("Tab", "Tab", "Tab", "Tab", "Enter")  # values 2 to 4, + Add value
+    wait_text(s, "Value 5")
+    s.send_text("BLOCKED")
+
+
+def write_and_save_spec(s, project: Path, slug: str) -> tuple[Path, Path]:
+    """F10, Write, then save the answers as `<slug>.json`; returns the file and the spec."""
+    s.send_keys("F10")
+    wait_text(s, "No problems: ready to write.")
+    s.send_keys("Enter")
+    wait_text(s, "✓ Migration written")
+    s.send_keys("BTab", "BTab", "Enter")  # Save the answers as a spec file (named after the slug)
+    wait_text(s, "✓ Saved")
+    s.send_keys("C-c")
+    assert s.wait_exit() == 0
+    (written,) = (project / "backend/app/migrations/versions").glob(f"*_000018_{slug}.py")
+    return written, project / f"{slug}.json"
+
+
+def assert_cli_writes_the_same(tmp_path: Path, written: Path, spec: Path) -> None:
+    fresh = tmp_path / "cli-proj"
+    copy_project(fresh)
+    result = subprocess.run(
+        [str(cli_binary()), "new", "--spec", str(spec), "--dry-run", "--date", DATE],
+        cwd=fresh,
+        capture_output=True,
+        check=False,
+        timeout=30,
+    )
+    assert result.returncode == 0, result
+    assert result.stdout == written.read_bytes()
+
+
+def apply_everywhere(tmp_path: Path, versions: Path, postgres, check_up=None, check_down=None) -> None:
+    script = write_script_location(tmp_path / "alembic")
+    db = postgres.create_database()
+    runner = AlembicRunner(versions, postgres.url(db), script)
+    runner.upgrade("head")
+    if check_up:
+        with postgres.connect(db) as conn:
+            check_up(conn)
+    runner.downgrade("-1")
+    if check_down:
+        with postgres.connect(db) as conn:
+            check_down(conn)
+    runner.upgrade("head")
+    lite = AlembicRunner(versions, f"sqlite:///{tmp_path / 'lite.db'}", script)
+    lite.upgrade("head")
+    lite.downgrade("-1")
+    lite.upgrade("head")
+
+
+def columns_of(conn, table: str) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s", (table,))}
+
+
+def check_of(conn, name: str) -> str:
+    return conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = %s", (name,)).fetchone()[0]
+
+
+def test_add_a_column_to_a_table_chosen_by_autocomplete(tui, tui_binary, project, versions, tmp_path, postgres):
+    s = start(tui, tui_binary, project, "add archived at to projects")
+    add_archived_at(s)
+    written, spec = write_and_save_spec(s, project, "add_archived_at_to_projects")
+    assert '"add_columns"' in spec.read_text()
+    assert_cli_writes_the_same(tmp_path, written, spec)
+    apply_everywhere(
+        tmp_path, versions, postgres,
+        check_up=lambda c: assert_in("archived_at", columns_of(c, "projects")),
+        check_down=lambda c: assert_not_in("archived_at", columns_of(c, "projects")),
+    )
+
+
+def test_add_a_status_value(tui, tui_binary, project, versions, tmp_path, postgres):
+    s = start(tui, tui_binary, project, "add blocked task status")
+    add_blocked_status(s)
+    written, spec = write_and_save_spec(s, project, "add_blocked_task_status")
+    assert '"alter_enum"' in spec.read_text()
+    assert_cli_writes_the_same(tmp_path, written, spec)
+    apply_everywhere(
+        tmp_path, versions, postgres,
+        check_up=lambda c: assert_in("BLOCKED", check_of(c, "chk_tasks_status")),
+        check_down=lambda c: assert_not_in("BLOCKED", check_of(c, "chk_tasks_status")),
+    )
+
+
+def test_drop_a_column_shows_what_the_downgrade_restores(tui, tui_binary, project, versions, tmp_path, postgres):
+    s = start(tui, tui_binary, project, "drop task position")
+    choose_operation(s, "Drop columns")
+    s.send_text("tasks")
+    s.send_keys("Enter")
+    s.send_text("position")
+    screen = wait_text(s, "The downgrade puts back:")
+    # The form (left of the divider), its wrapped rows joined.
+    form = "".join("".join(line.split("│")[0].split()) for line in screen.split("\n"))
+    assert "positionINTEGERNOTNULLDEFAULT0" in form, screen
+    assert "idx_tasks_project_id_position" in form, screen
+    written, spec = write_and_save_spec(s, project, "drop_task_position")
+    assert '"drop_columns"' in spec.read_text()
+    assert_cli_writes_the_same(tmp_path, written, spec)
+
+    def indexes(c):
+        return {r[0] for r in c.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'tasks'")}
+
+    apply_everywhere(
+        tmp_path, versions, postgres,
+        check_up=lambda c: assert_not_in("position", columns_of(c, "tasks")),
+        check_down=lambda c: (assert_in("position", columns_of(c, "tasks")), assert_in("idx_tasks_project_id_position", indexes(c))),
+    )
+
+
+def test_two_operations_in_one_migration(tui, tui_binary, project, versions, tmp_path, postgres):
+    s = start(tui, tui_binary, project, "archive projects and block tasks")
+    add_archived_at(s)
+    s.send_keys("F10")
+    wait_text(s, "No problems: ready to write.")
+    s.send_keys("Tab", "Enter")  # + Add another operation
+    wait_text(s, "2. Operation")
+    add_blocked_status(s)
+    s.send_keys("F10")
+    screen = wait_text(s, "2. alter_enum tasks.status")
+    assert "1. add_columns projects (archived_at)" in screen
+    written, spec = write_and_save_spec(s, project, "archive_projects_and_block_tasks")
+    assert '"operations"' in spec.read_text()
+    assert_cli_writes_the_same(tmp_path, written, spec)
+    apply_everywhere(
+        tmp_path, versions, postgres,
+        check_up=lambda c: (assert_in("archived_at", columns_of(c, "projects")), assert_in("BLOCKED", check_of(c, "chk_tasks_status"))),
+        check_down=lambda c: (assert_not_in("archived_at", columns_of(c, "projects")), assert_not_in("BLOCKED", check_of(c, "chk_tasks_status"))),
+    )
+
+
+def assert_in(item, container) -> None:
+    assert item in container, (item, container)
+
+
+def assert_not_in(item, container) -> None:
+    assert item not in container, (item, container)
