@@ -27,6 +27,7 @@ import math
 import os
 import platform
 import random
+import re
 import shutil
 import signal
 import statistics
@@ -173,15 +174,20 @@ def prepare_migrations(vm: str, workdir: Path, url: str, changes: list, variants
     return base_rev, base_ini, projects
 
 
-def alembic(alembic_bin: str, ini: Path, *args: str) -> float:
-    """Runs the Alembic CLI; returns its wall time in ms."""
+def alembic(alembic_bin: str, ini: Path, *args: str, check: bool = True) -> tuple[float, str | None]:
+    """Runs the Alembic CLI; returns its wall time in ms and, with check=False, the error it
+    ended on (None when it succeeded)."""
     env = dict(os.environ)
     start = time.perf_counter()
     result = subprocess.run([alembic_bin, "-c", str(ini), *args], capture_output=True, text=True, env=env, timeout=900)
     elapsed = (time.perf_counter() - start) * 1000
-    if result.returncode != 0:
+    if result.returncode == 0:
+        return elapsed, None
+    if check:
         raise RuntimeError(f"alembic {' '.join(args)} ({ini}) exited {result.returncode}:\n{result.stderr[-3000:]}")
-    return elapsed
+    # The exception's line, e.g. "sqlalchemy.exc.OperationalError: (psycopg.errors.DeadlockDetected) deadlock detected"
+    lines = [line for line in result.stderr.splitlines() if re.match(r"[A-Za-z_][\w.]*: ", line)]
+    return elapsed, (lines[-1] if lines else f"exit {result.returncode}")
 
 
 # -- the data ------------------------------------------------------------------------------------
@@ -319,7 +325,9 @@ def one_run(server, args, alembic_bin, project, base_rev, key, mode, seed) -> di
     try:
         time.sleep(args.warmup)
         t0 = time.perf_counter()
-        duration = alembic(alembic_bin, project["ini"], "upgrade", "head")
+        # A deadlock (the unsafe NOT NULL against the writer's UPDATEs) may end the migration
+        # rather than the writer: recorded, not fatal.
+        duration, migration_error = alembic(alembic_bin, project["ini"], "upgrade", "head", check=False)
         t1 = time.perf_counter()
         time.sleep(args.tail)
     finally:
@@ -343,7 +351,13 @@ def one_run(server, args, alembic_bin, project, base_rev, key, mode, seed) -> di
         if app == MIGRATION_APP:
             label = f"{lock} lock, held by {blockers}"
             migration_waits[label] = migration_waits.get(label, 0.0) + args.poll_ms
-    downgrade_ms = alembic(alembic_bin, project["ini"], "downgrade", base_rev)
+    with server.connect(DB) as conn:
+        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    downgrade_ms = None
+    if version and version[0] != base_rev:
+        downgrade_ms, _ = alembic(alembic_bin, project["ini"], "downgrade", base_rev)
+    elif migration_error is None:
+        raise RuntimeError(f"{key} ({mode}): alembic upgrade succeeded but the database is still at {base_rev}")
     return {
         "max_ms": max(during) if during else 0.0,
         "p99_ms": percentile(during, 99) if during else 0.0,
@@ -354,6 +368,7 @@ def one_run(server, args, alembic_bin, project, base_rev, key, mode, seed) -> di
         "downgrade_ms": downgrade_ms,
         "errors": writer.errors[:5],
         "error_count": len(writer.errors),
+        "migration_error": migration_error,
         "longest_stall_waited": sorted(waits.items(), key=lambda kv: -kv[1]),
         "migration_waited": sorted(migration_waits.items(), key=lambda kv: -kv[1]),
     }
@@ -441,13 +456,17 @@ def report(results: dict, markdown: bool) -> str:
                              f"(~{sum(migration_seen.values()) / len(runs):,.0f} ms a run)") if migration_seen else "—"
             errors = sorted({e for r in runs for e in r["errors"]})
             failed = f"{sum(r['error_count'] for r in runs)}: {'; '.join(errors)}" if errors else "0"
+            migration_errors = [r["migration_error"] for r in runs if r.get("migration_error")]
+            if migration_errors:
+                failed += (f"; the migration failed in {len(migration_errors)} of {len(runs)} runs: "
+                           + "; ".join(sorted(set(e.split(") ", 1)[-1] for e in migration_errors))))
             cells = [f"{entry['key']} ({mode})", fmt_ms(entry["median"][mode]["max_ms"]), writer_top, migration_top, failed]
             if markdown:
                 cells = [c.replace("|", "\\|") for c in cells]
                 cells[0] = f"`{entry['key']}` ({mode})"
             wrows.append(cells)
     parts.append(table(["change (mode)", "longest stall", "the writer waited on (its longest stall)",
-                        "the migration waited on", "writer statements failed"], wrows, markdown, text=(0, 2, 3, 4)))
+                        "the migration waited on", "failed (writer statements; migration)"], wrows, markdown, text=(0, 2, 3, 4)))
     errors = sum(r["error_count"] for e in results["changes"] for runs in e["runs"].values() for r in runs)
     parts.append(f"Writer statements that failed: {errors}.")
     return "\n\n".join(parts)
@@ -526,7 +545,7 @@ def main() -> int:
         log("writing the migrations with " + args.bin)
         base_rev, base_ini, projects = prepare_migrations(args.bin, workdir, url, changes,
                                                         Path(args.variants) if args.variants else None)
-        alembic(args.alembic, base_ini, "upgrade", "head")
+        alembic(args.alembic, base_ini, "upgrade", "head")  # the base history
         log(f"loading {args.rows:,} rows into orders")
         load_start_t = time.perf_counter()
         with server.connect(DB) as conn:
@@ -548,7 +567,8 @@ def main() -> int:
                     entries[key]["runs"].setdefault(mode, []).append(r)
                     log(f"run {run + 1}/{args.runs} {key:14} {mode:6}: longest stall {fmt_ms(r['max_ms']):>9}, "
                         f"p99 {fmt_ms(r['p99_ms']):>9}, migration {fmt_ms(r['duration_ms']):>9}"
-                        + (f", {r['error_count']} writer errors" if r["error_count"] else ""))
+                        + (f", {r['error_count']} writer errors" if r["error_count"] else "")
+                        + (f", migration failed: {r['migration_error']}" if r["migration_error"] else ""))
                     with server.connect(DB) as conn:
                         reset(conn, key)
         for entry in results["changes"]:
