@@ -186,7 +186,8 @@ def alembic(alembic_bin: str, ini: Path, *args: str, check: bool = True) -> tupl
     if check:
         raise RuntimeError(f"alembic {' '.join(args)} ({ini}) exited {result.returncode}:\n{result.stderr[-3000:]}")
     # The exception's line, e.g. "sqlalchemy.exc.OperationalError: (psycopg.errors.DeadlockDetected) deadlock detected"
-    lines = [line for line in result.stderr.splitlines() if re.match(r"[A-Za-z_][\w.]*: ", line)]
+    lines = [line for line in result.stderr.splitlines()
+             if re.match(r"[A-Za-z_][\w.]*: ", line) and not line.startswith(("DETAIL", "HINT"))]
     return elapsed, (lines[-1] if lines else f"exit {result.returncode}")
 
 
