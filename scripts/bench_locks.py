@@ -14,6 +14,8 @@ Per change and mode it reports the writer's longest stall (maximum statement lat
 the migration's window, and the migration's duration (the whole `alembic upgrade` process, Python
 start-up included: the empty-migration control row shows that part). Medians of --runs runs.
 Prints plain and Markdown tables and writes BENCH_DIR/locks.md and locks.json (default .tmp/bench).
+With --variants DIR, each DIR/KEY.py (a hand-written migration) runs as a third mode beside
+safe and unsafe (scripts/bench_locks_variants: the fix suggested in docs/performance.md).
 
 Nothing here fails on a slow number: the 200 ms target is reported, never asserted.
 """
