@@ -11,9 +11,13 @@
 #                 then the wizard under tmux (Tests/e2e); adds tmux and postgresql
 #   make bench    release build, then scripts/bench.sh: vejamigrate against alembic heads and cat
 #                 on generated histories of 1,000 and 10,000 migrations (docs/performance.md);
-#                 adds hyperfine and time
+#                 adds hyperfine and time; then make bench-locks
+#   make bench-locks  the lock benchmark (issue 9): each lock-safe change, and the same with
+#                 "safe": false, applied by Alembic to a 1,000,000-row table on a throwaway
+#                 PostgreSQL while a writer runs; the writer's longest stall (docs/performance.md);
+#                 adds postgresql
 #   make deps     the Debian packages the build and the tests need (deps-build: the build's alone;
-#                 deps-bench: the build's and the benchmark's)
+#                 deps-bench: the build's and the benchmark's; deps-bench-locks: the build's and PostgreSQL)
 #   make venv     .venv/ with Alembic, SQLAlchemy, psycopg, ruff, pytest (Tests/integration/requirements.txt)
 
 SHELL := /bin/bash
@@ -35,7 +39,7 @@ PIP_FLAGS := --disable-pip-version-check --no-input --quiet
 
 DEBUG_BIN := $(SCRATCH)/debug
 
-.PHONY: run-reset all deps deps-build deps-bench venv venv-sa20 build release test test-unit test-integration test-sa20 test-e2e run bench clean distclean
+.PHONY: run-reset all deps deps-build deps-bench deps-bench-locks venv venv-sa20 build release test test-unit test-integration test-sa20 test-e2e run bench bench-locks clean distclean
 
 all: build
 
@@ -43,8 +47,9 @@ all: build
 # a file (a glob is fine) or cmd:NAME (a command on PATH), is not there. Checking what the build
 # reads, not dpkg's database, lets a machine that has the files by other means skip apt entirely.
 BUILD_NEEDS := /usr/include/ncursesw/curses.h=libncurses-dev /usr/include/pg_query.h=libpg-query-dev
-TEST_NEEDS := cmd:tmux=tmux /usr/lib/postgresql/*/bin/initdb=postgresql
+TEST_NEEDS := cmd:tmux=tmux $(PG_NEEDS)
 BENCH_NEEDS := cmd:hyperfine=hyperfine /usr/bin/time=time
+PG_NEEDS := /usr/lib/postgresql/*/bin/initdb=postgresql
 
 # $(call apt_install,NEEDS): installs the packages whose check fails, in one apt-get call
 # (apt-get update first, only then), as root or through sudo; without either, or when apt fails,
@@ -77,6 +82,9 @@ deps:
 
 deps-bench:
 	@$(call apt_install,$(BUILD_NEEDS) $(BENCH_NEEDS))
+
+deps-bench-locks:
+	@$(call apt_install,$(BUILD_NEEDS) $(PG_NEEDS))
 
 venv: $(VENV)/.installed
 
@@ -152,6 +160,15 @@ run-reset:
 # scripts/bench.sh adds hyperfine and time (make deps-bench), and has fallbacks without them.
 bench: venv release
 	SCRATCH=$(SCRATCH) BENCH_SKIP_BUILD=1 bash scripts/bench.sh
+	$(MAKE) --no-print-directory bench-locks
+
+# The lock benchmark (issue 9, about 3 minutes): scripts/bench_locks.py starts its own PostgreSQL on
+# 127.0.0.1 and removes it at the end. BENCH_LOCK_ROWS (default 1000000), BENCH_LOCK_RUNS (3),
+# BENCH_LOCK_ONLY (e.g. check,not_null), BENCH_DIR (.tmp/bench). BENCH_LOCK_VARIANTS: hand-edited
+# migrations measured as a third mode (the fix suggested in docs/performance.md); empty skips them.
+BENCH_LOCK_VARIANTS ?= scripts/bench_locks_variants
+bench-locks: deps-bench-locks venv release
+	BENCH_LOCK_VARIANTS="$(BENCH_LOCK_VARIANTS)" $(VENV)/bin/python scripts/bench_locks.py --bin $(SCRATCH)/release/vejamigrate
 
 clean:
 	rm -rf .build $(SCRATCH) .tmp
