@@ -264,4 +264,22 @@ final class SQLReaderTests: XCTestCase {
         XCTAssertEqual(t.foreignKeys.map(\.validated), [true, false])
         XCTAssertEqual(t.checks.map(\.validated), [false])
     }
+
+    /// Offline checks (`alembic upgrade --sql`) are decided as a run against a database: not offline.
+    func testOfflineChecksAreDecidedAsOnline() {
+        let s = SchemaFixtures.linear([
+            SchemaFixtures.users,
+            """
+            from alembic import context
+            if context.is_offline_mode():
+                op.add_column("users", sa.Column("offline_only", sa.Text()))
+            else:
+                op.add_column("users", sa.Column("online_only", sa.Text()))
+            if not op.get_context().as_sql:
+                op.add_column("users", sa.Column("online_too", sa.Text()))
+            """,
+        ]).schema
+        XCTAssertEqual(s.tables["users"]?.columns.map(\.name), ["id", "email", "online_only", "online_too"])
+        XCTAssertEqual(s.opaque, [])
+    }
 }

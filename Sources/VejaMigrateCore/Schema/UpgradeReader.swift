@@ -873,6 +873,8 @@ struct UpgradeReader {
         case (.connection, "url"), (.url, "drivername"): return .handle(.url)
         case (.dialect, "name"), (.connection, "name"): return .string("postgresql")
         case (.contextModule, "config"), (.migrationContext, "config"): return .handle(.config)
+        // The schema is the one a migration run against a database builds: not offline (`--sql`).
+        case (.migrationContext, "as_sql"): return UpgradeReader.bool(false)
         default: return .unknown
         }
     }
@@ -1159,7 +1161,7 @@ struct UpgradeReader {
             if name == "get_main_option", args.first?.stringValue == "sqlalchemy.url" { return .handle(.url) }
             return .unknown
         case .handle(.migrationContext), .handle(.contextModule):
-            return .unknown
+            return name == "is_offline_mode" ? UpgradeReader.bool(false) : .unknown
         default:
             return nil
         }
