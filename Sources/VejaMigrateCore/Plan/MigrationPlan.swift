@@ -289,9 +289,12 @@ struct PlanBuilder {
                 let update = PlanStep.update(o.table, column: o.column, value: value, condition: "\(o.column) IS NULL")
                 if safe {
                     // postgres-locks.md: CHECK NOT VALID, backfill, VALIDATE, SET NOT NULL (no scan), drop the CHECK.
+                    // The CHECK is committed before the backfill (which then runs in its own transaction,
+                    // holding only the rows it changes) and VALIDATE runs outside the transaction too,
+                    // so no step holds the table while another scans it (docs/performance.md, lock benchmark).
                     let proof = PlanConstraint.check(name: PlanBuilder.notNullCheckName(o.table, o.column), condition: "\(o.column) IS NOT NULL")
                     steps += [
-                        .postgresOnly(.addConstraint(o.table, proof, notValid: true)), update,
+                        .postgresOnly(.addConstraint(o.table, proof, notValid: true)), .autocommit(update),
                         .postgresOnly(.validateConstraint(o.table, name: proof.name, referencing: nil)),
                         .alterColumn(o.table, from: typed, to: done), .postgresOnly(.dropConstraint(o.table, proof, safe: false)),
                     ]

@@ -25,6 +25,9 @@ public indirect enum PlanStep: Equatable, Sendable {
     case update(String, column: String, value: String, condition: String)
     /// A step of a recipe that runs on PostgreSQL only and leaves nothing behind (the NOT NULL check).
     case postgresOnly(PlanStep)
+    /// A step that runs outside the migration's transaction (Alembic's `autocommit_block`): what came
+    /// before it is committed first, so its locks are not held while this step works (a backfill).
+    case autocommit(PlanStep)
 
     /// The steps that undo this one, in the order they run.
     public var inverse: [PlanStep] {
@@ -42,7 +45,7 @@ public indirect enum PlanStep: Equatable, Sendable {
         case .dropConstraint(let t, let c, let safe):
             guard safe, c.canBeNotValid else { return [.addConstraint(t, c, notValid: false)] }
             return [.addConstraint(t, c, notValid: true), .validate(t, c)]
-        case .validateConstraint, .update, .postgresOnly: return []
+        case .validateConstraint, .update, .postgresOnly, .autocommit: return []
         }
     }
 
@@ -60,7 +63,7 @@ public indirect enum PlanStep: Equatable, Sendable {
              .addConstraint(let t, _, _), .dropConstraint(let t, _, _), .validateConstraint(let t, _, _), .update(let t, _, _, _):
             return t
         case .createIndex(let i, _), .dropIndex(let i, _): return i.table
-        case .postgresOnly(let s): return s.table
+        case .postgresOnly(let s), .autocommit(let s): return s.table
         }
     }
 
@@ -89,7 +92,7 @@ public indirect enum PlanStep: Equatable, Sendable {
             guard let r = referencing, r != t else { return [("SHARE UPDATE EXCLUSIVE", t)] }
             return [("SHARE UPDATE EXCLUSIVE", t), ("ROW SHARE", r)]
         case .update(let t, _, _, _): return [("ROW EXCLUSIVE", t)]
-        case .postgresOnly(let s): return s.locks
+        case .postgresOnly(let s), .autocommit(let s): return s.locks
         }
     }
 
@@ -124,7 +127,7 @@ public indirect enum PlanStep: Equatable, Sendable {
         case .dropConstraint(let t, let c, _): return [.dropConstraint(t, name: c.name, type: c.alembicType)]
         case .validateConstraint(let t, let name, _): return [.validateConstraint(t, name: name)]
         case .update: return []
-        case .postgresOnly(let s): return s.schemaChanges
+        case .postgresOnly(let s), .autocommit(let s): return s.schemaChanges
         }
     }
 }

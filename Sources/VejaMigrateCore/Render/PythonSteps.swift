@@ -12,6 +12,9 @@ enum PythonSteps {
         case batch(String)
         case postgres
         case autocommit
+        /// PostgreSQL only, outside the transaction: VALIDATE scans without holding the lock its
+        /// `NOT VALID` step took (that step is committed first).
+        case postgresAutocommit
     }
 
     struct Statement {
@@ -42,6 +45,10 @@ enum PythonSteps {
             case .autocommit:
                 out.append("    with op.get_context().autocommit_block():")
                 for s in group { out += s.expr.lines(indent: 8) }
+            case .postgresAutocommit:
+                out.append("    if op.get_context().dialect.name == \"postgresql\":")
+                out.append("        with op.get_context().autocommit_block():")
+                for s in group { out += s.expr.lines(indent: 12) }
             }
             i = j
         }
@@ -128,12 +135,14 @@ enum PythonSteps {
             if case .batch = alter { return [Statement(block: alter, expr: .call("batch_op.drop_constraint", args))] }
             return [Statement(block: alter, expr: .call("op.drop_constraint", [args[0], PyArg(nil, .string(t)), args[1]]))]
         case .validateConstraint(let t, let name, _):
-            return [Statement(block: .postgres, expr: .call("op.execute", [PyArg(nil, .string("ALTER TABLE \(t) VALIDATE CONSTRAINT \(name)"))]))]
+            return [Statement(block: .postgresAutocommit, expr: .call("op.execute", [PyArg(nil, .string("ALTER TABLE \(t) VALIDATE CONSTRAINT \(name)"))]))]
         case .update(let t, let column, let value, let condition):
             let sql = "UPDATE \(t) SET \(column) = \(value) WHERE \(condition)"
             return [Statement(block: plain, expr: .call("op.execute", [PyArg(nil, .string(SQL.escapingBindParameters(sql)))]))]
         case .postgresOnly(let s):
             return statements(s, postgresOnly: true)
+        case .autocommit(let s):
+            return statements(s, postgresOnly: postgresOnly).map { Statement(block: postgresOnly ? .postgresAutocommit : .autocommit, expr: $0.expr) }
         }
     }
 

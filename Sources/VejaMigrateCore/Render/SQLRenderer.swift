@@ -56,7 +56,7 @@ public enum SQLRenderer {
         case .dropConstraint(let t, let c, _): return ["ALTER TABLE \(t) DROP CONSTRAINT \(c.name);"]
         case .validateConstraint(let t, let name, _): return ["ALTER TABLE \(t) VALIDATE CONSTRAINT \(name);"]
         case .update(let t, let column, let value, let condition): return ["UPDATE \(t) SET \(column) = \(value) WHERE \(condition);"]
-        case .postgresOnly(let s): return statements(s)
+        case .postgresOnly(let s), .autocommit(let s): return statements(s)
         }
     }
 

@@ -402,7 +402,7 @@ enum RestoreText {
             case .unique(let name, let columns): return ["unique \(name) (\(columns.joined(separator: ", ")))"]
             case .foreignKey(let fk): return [foreignKey(fk)]
             }
-        case .postgresOnly(let s): return line(s)
+        case .postgresOnly(let s), .autocommit(let s): return line(s)
         default: return []
         }
     }

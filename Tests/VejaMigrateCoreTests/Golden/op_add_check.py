@@ -21,7 +21,8 @@ def upgrade() -> None:
     with op.batch_alter_table("projects") as batch_op:
         batch_op.create_check_constraint("chk_projects_budget", "budget >= 0", postgresql_not_valid=True)
     if op.get_context().dialect.name == "postgresql":
-        op.execute("ALTER TABLE projects VALIDATE CONSTRAINT chk_projects_budget")
+        with op.get_context().autocommit_block():
+            op.execute("ALTER TABLE projects VALIDATE CONSTRAINT chk_projects_budget")
 
 
 def downgrade() -> None:

@@ -24,13 +24,15 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("reviewer_id", postgresql.UUID(as_uuid=True), nullable=True))
         batch_op.create_check_constraint("chk_projects_kind", "kind IN ('A','B')", postgresql_not_valid=True)
     if op.get_context().dialect.name == "postgresql":
-        op.execute("ALTER TABLE projects VALIDATE CONSTRAINT chk_projects_kind")
+        with op.get_context().autocommit_block():
+            op.execute("ALTER TABLE projects VALIDATE CONSTRAINT chk_projects_kind")
     with op.batch_alter_table("projects") as batch_op:
         batch_op.create_foreign_key(
             "fk_projects_reviewer_id", "users", ["reviewer_id"], ["id"], ondelete="SET NULL", postgresql_not_valid=True
         )
     if op.get_context().dialect.name == "postgresql":
-        op.execute("ALTER TABLE projects VALIDATE CONSTRAINT fk_projects_reviewer_id")
+        with op.get_context().autocommit_block():
+            op.execute("ALTER TABLE projects VALIDATE CONSTRAINT fk_projects_reviewer_id")
     with op.get_context().autocommit_block():
         op.create_index("idx_projects_archived_at", "projects", ["archived_at"], postgresql_concurrently=True)
         op.create_index("idx_projects_reviewer_id", "projects", ["reviewer_id"], postgresql_concurrently=True)

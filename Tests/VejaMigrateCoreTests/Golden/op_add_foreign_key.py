@@ -25,7 +25,8 @@ def upgrade() -> None:
             "fk_audit_log_entity_id", "projects", ["entity_id"], ["id"], ondelete="SET NULL", postgresql_not_valid=True
         )
     if op.get_context().dialect.name == "postgresql":
-        op.execute("ALTER TABLE audit_log VALIDATE CONSTRAINT fk_audit_log_entity_id")
+        with op.get_context().autocommit_block():
+            op.execute("ALTER TABLE audit_log VALIDATE CONSTRAINT fk_audit_log_entity_id")
 
 
 def downgrade() -> None:

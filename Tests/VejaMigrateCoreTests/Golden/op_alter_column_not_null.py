@@ -22,9 +22,11 @@ def upgrade() -> None:
         op.create_check_constraint(
             "chk_tasks_due_date_not_null", "tasks", "due_date IS NOT NULL", postgresql_not_valid=True
         )
-    op.execute("UPDATE tasks SET due_date = '2026-01-01' WHERE due_date IS NULL")
+    with op.get_context().autocommit_block():
+        op.execute("UPDATE tasks SET due_date = '2026-01-01' WHERE due_date IS NULL")
     if op.get_context().dialect.name == "postgresql":
-        op.execute("ALTER TABLE tasks VALIDATE CONSTRAINT chk_tasks_due_date_not_null")
+        with op.get_context().autocommit_block():
+            op.execute("ALTER TABLE tasks VALIDATE CONSTRAINT chk_tasks_due_date_not_null")
     with op.batch_alter_table("tasks") as batch_op:
         batch_op.alter_column("due_date", existing_type=sa.Date(), nullable=False)
     if op.get_context().dialect.name == "postgresql":

@@ -28,7 +28,8 @@ def upgrade() -> None:
             "chk_projects_status", "status IN ('DRAFT','ACTIVE','DONE')", postgresql_not_valid=True
         )
     if op.get_context().dialect.name == "postgresql":
-        op.execute("ALTER TABLE projects VALIDATE CONSTRAINT chk_projects_status")
+        with op.get_context().autocommit_block():
+            op.execute("ALTER TABLE projects VALIDATE CONSTRAINT chk_projects_status")
     with op.batch_alter_table("projects") as batch_op:
         batch_op.alter_column(
             "status", existing_type=sa.String(length=32), existing_nullable=False, server_default=sa.text("'ACTIVE'")
@@ -47,4 +48,5 @@ def downgrade() -> None:
             postgresql_not_valid=True,
         )
     if op.get_context().dialect.name == "postgresql":
-        op.execute("ALTER TABLE projects VALIDATE CONSTRAINT chk_projects_status")
+        with op.get_context().autocommit_block():
+            op.execute("ALTER TABLE projects VALIDATE CONSTRAINT chk_projects_status")

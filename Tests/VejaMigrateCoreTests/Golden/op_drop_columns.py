@@ -47,6 +47,7 @@ def downgrade() -> None:
             "fk_tasks_assignee_id", "users", ["assignee_id"], ["id"], ondelete="SET NULL", postgresql_not_valid=True
         )
     if op.get_context().dialect.name == "postgresql":
-        op.execute("ALTER TABLE tasks VALIDATE CONSTRAINT fk_tasks_assignee_id")
+        with op.get_context().autocommit_block():
+            op.execute("ALTER TABLE tasks VALIDATE CONSTRAINT fk_tasks_assignee_id")
     with op.get_context().autocommit_block():
         op.create_index("idx_tasks_assignee_id", "tasks", ["assignee_id"], postgresql_concurrently=True)

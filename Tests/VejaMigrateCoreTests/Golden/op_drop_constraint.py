@@ -28,4 +28,5 @@ def downgrade() -> None:
             "fk_tasks_project_id", "projects", ["project_id"], ["id"], ondelete="CASCADE", postgresql_not_valid=True
         )
     if op.get_context().dialect.name == "postgresql":
-        op.execute("ALTER TABLE tasks VALIDATE CONSTRAINT fk_tasks_project_id")
+        with op.get_context().autocommit_block():
+            op.execute("ALTER TABLE tasks VALIDATE CONSTRAINT fk_tasks_project_id")
