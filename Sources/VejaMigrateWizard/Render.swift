@@ -210,7 +210,7 @@ extension WizardModel {
     }
 
     /// The field an issue is shown under, on the current step.
-    private func issueField(_ issue: SpecIssue) -> FieldID? {
+    func issueField(_ issue: SpecIssue) -> FieldID? {
         let (step, field, column) = FieldPath.location(issue.field, model: self)
         // The column editor also edits enum values and their default: show those problems there too.
         if state.step == .columns, let editing = state.editingColumn, step == .enums,

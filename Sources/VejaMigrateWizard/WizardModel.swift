@@ -796,9 +796,14 @@ public struct WizardModel: Sendable {
     /// The most rows the status area takes; the panes above give them up.
     static let maxStatusRows = 4
 
-    /// The message (or else the focused field's hint) wrapped to the screen's width, at least one row.
+    /// The message, or else the fix of the focused field's problem (the problem itself stands under
+    /// the field), or else the field's hint, wrapped to the screen's width, at least one row.
     func statusLines(width: Int) -> [String] {
-        let text = state.flash ?? fields.first(where: { $0.id == state.focus })?.hint ?? ""
+        let focused = fields.first { $0.id == state.focus }
+        // A field that completes names keeps its hint (the close names) while a name is typed.
+        let completes = !(focused?.completions.isEmpty ?? true)
+        let fix = completes ? nil : issues.first { issueField($0) == state.focus && isShown($0, on: state.step) }.map { "To fix: " + $0.fix + "." }
+        let text = state.flash ?? fix ?? focused?.hint ?? ""
         return Array(wrap(text, max(1, width - 2)).prefix(WizardModel.maxStatusRows))
     }
 

@@ -29,10 +29,10 @@ final class MigrationPlanTests: XCTestCase {
     }
 
     /// The golden Python file of one operation, planned without errors or warnings.
-    private func assertOperation(_ name: String, _ body: String, file: StaticString = #filePath, line: UInt = #line) {
+    private func assertOperation(_ name: String, _ body: String, warnings: [String] = [], file: StaticString = #filePath, line: UInt = #line) {
         let p = plan("{\"description\": \"\(name)\", \(body)}", file: file, line: line)
         XCTAssertEqual(p.errors, [], file: file, line: line)
-        XCTAssertEqual(p.warnings, [], file: file, line: line)
+        XCTAssertEqual(p.warnings.map(\.field), warnings, file: file, line: line)
         MigrationRendererTests.assertGolden(python(p, name), "op_\(name).py", file: file, line: line)
     }
 
@@ -62,7 +62,7 @@ final class MigrationPlanTests: XCTestCase {
         assertOperation("alter_enum", """
             "alter_enum": {"table": "projects", "column": "status", "values": ["DRAFT", "ACTIVE", "DONE"], "default": "ACTIVE",
                            "map": {"ON_HOLD": "ACTIVE", "COMPLETED": "DONE", "ARCHIVED": "DONE"}}
-            """)
+            """, warnings: ["alter_enum.values"])  // DONE is new: its downgrade fails once rows hold it
     }
 
     func testAddCheck() { assertOperation("add_check", "\"add_check\": {\"table\": \"projects\", \"column\": \"budget\", \"expression\": \"budget >= 0\"}") }
@@ -219,5 +219,22 @@ final class MigrationPlanTests: XCTestCase {
                 """.utf8))
         }
         XCTAssertEqual(issues.map(\.field), ["operations[0].alter_column.lenght", "operations[1].add_check.column", "operations[2].rename_table.to"])
+    }
+
+    /// Found by a new-user trial: the downgrade of an added value fails once rows hold it, and an
+    /// unchanged list only locks the table.
+    func testAlterEnumWarnsAboutTheDowngradeOfAddedValuesAndRefusesNoChange() {
+        let added = plan("""
+            {"description": "x", "alter_enum": {"table": "projects", "column": "status",
+             "values": ["DRAFT", "ACTIVE", "ON_HOLD", "COMPLETED", "ARCHIVED", "CANCELLED"]}}
+            """)
+        XCTAssertEqual(added.errors, [])
+        XCTAssertEqual(added.warnings.map(\.field), ["alter_enum.values"])
+        XCTAssertTrue(added.warnings[0].problem.contains("fails once rows of projects hold it"), added.warnings[0].problem)
+        let same = plan("""
+            {"description": "x", "alter_enum": {"table": "projects", "column": "status",
+             "values": ["DRAFT", "ACTIVE", "ON_HOLD", "COMPLETED", "ARCHIVED"]}}
+            """)
+        XCTAssertEqual(same.errors.map(\.field), ["alter_enum.values"])
     }
 }

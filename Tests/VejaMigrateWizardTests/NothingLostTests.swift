@@ -53,7 +53,9 @@ final class NothingLostTests: XCTestCase {
         d.type("qqqqqqqq")
         let none = try XCTUnwrap(d.model.fields.first { $0.id == .fkTable }?.hint)
         XCTAssertFalse(none.contains("Tables: ."), none)
-        XCTAssertTrue(squeezed(d.text).contains(squeezed(none)), "\(none)\n\(d.text)")
+        // With a problem at the field, the status line gives its fix (the problem stands under the field), whole.
+        let issue = try XCTUnwrap(d.model.issues.first { $0.field.hasSuffix("foreign_key.table") })
+        XCTAssertTrue(squeezed(d.text).contains(squeezed("To fix: " + issue.fix + ".")), "\(issue.fix)\n\(d.text)")
     }
 
     /// Issue 9: what a drop's downgrade puts back, and the flows' hints, read whole at 80x24.

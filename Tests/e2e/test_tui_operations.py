@@ -187,7 +187,7 @@ def test_drop_a_column_shows_what_the_downgrade_restores(tui, tui_binary, projec
     s.send_text("tasks")
     s.send_keys("Enter")
     s.send_text("position")
-    screen = wait_text(s, "The downgrade puts back:")
+    screen = wait_text(s, "The downgrade puts back")
     # The form (left of the divider), its wrapped rows joined.
     form = "".join("".join(line.split("│")[0].split()) for line in screen.split("\n"))
     assert "positionINTEGERNOTNULLDEFAULT0" in form, screen

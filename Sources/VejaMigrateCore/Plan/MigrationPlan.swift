@@ -321,6 +321,16 @@ struct PlanBuilder {
             return []
         }
         let removed = oldValues.filter { !o.values.contains($0) }
+        let added = o.values.filter { !oldValues.contains($0) }
+        if removed.isEmpty, added.isEmpty, o.values == oldValues, o.defaultValue.map({ SQL.literal($0) == c.serverDefault }) ?? true {
+            error(path + ".values", "are the values \(name) allows already (\(oldValues.joined(separator: ", ")))",
+                  "add or remove a value; replacing the CHECK with the same list would only lock the table")
+        }
+        if !added.isEmpty {
+            // The downgrade puts the old list back; rows that took a new value by then have nowhere to go.
+            warning(path + ".values", "downgrade() restores \(name) without " + added.joined(separator: ", ") + ", so it fails once rows of \(o.table) hold " + (added.count == 1 ? "it" : "them"),
+                    "before downgrading, move those rows to an old value (UPDATE \(o.table) SET \(o.column) = ... WHERE \(o.column) IN (" + added.map(SQL.literal).joined(separator: ", ") + "))")
+        }
         let mapped = Dictionary(o.map.map { ($0.from, $0.to) }, uniquingKeysWith: { a, _ in a })
         let unplaced = removed.filter { mapped[$0] == nil }
         if !unplaced.isEmpty {

@@ -56,7 +56,8 @@ extension OperationFlow {
     /// What the downgrade puts back, before the user confirms the drop.
     func restoreNotes(_ c: FlowContext) -> [Field] {
         guard !c.restores.isEmpty else { return [] }
-        return [Field(nil, "", .note("The downgrade puts back:"))] + c.restores.map { Field(nil, "", .note("· " + $0)) }
+        return [Field(nil, "", .note("The downgrade puts back (the structure; the data that was in it is gone):"))]
+            + c.restores.map { Field(nil, "", .note("· " + $0)) }
     }
 }
 
