@@ -39,7 +39,7 @@ PIP_FLAGS := --disable-pip-version-check --no-input --quiet
 
 DEBUG_BIN := $(SCRATCH)/debug
 
-.PHONY: run-reset all deps deps-build deps-bench deps-bench-locks venv venv-sa20 build release test test-unit test-integration test-sa20 test-e2e run bench bench-locks clean distclean
+.PHONY: fuzz-specs run-reset all deps deps-build deps-bench deps-bench-locks venv venv-sa20 build release test test-unit test-integration test-sa20 test-e2e run bench bench-locks clean distclean
 
 all: build
 
@@ -126,6 +126,13 @@ test-integration: deps venv
 test-sa20: venv-sa20
 	VEJAMIGRATE_BIN="$${VEJAMIGRATE_BIN:-$(CURDIR)/$(DEBUG_BIN)/vejamigrate}" \
 		$(VENV_SA20)/bin/pytest $(PYTEST_FLAGS) -m sqlite Tests/integration
+
+# Random specs over every operation (Tests/integration/test_spec_fuzz.py): `make test` runs 60,
+# this runs FUZZ_SPECS of them (default 400): each refused cleanly, or written, formatted and applied on SQLite.
+FUZZ_SPECS ?= 400
+fuzz-specs: deps venv build
+	FUZZ_SPECS=$(FUZZ_SPECS) VEJAMIGRATE_BIN="$${VEJAMIGRATE_BIN:-$(CURDIR)/$(DEBUG_BIN)/vejamigrate}" \
+		$(VENV)/bin/pytest $(PYTEST_FLAGS) Tests/integration/test_spec_fuzz.py
 
 # The wizard driven under tmux (Tests/e2e).
 test-e2e: deps venv

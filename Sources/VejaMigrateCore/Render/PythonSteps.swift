@@ -15,6 +15,8 @@ enum PythonSteps {
         /// PostgreSQL only, outside the transaction: VALIDATE scans without holding the lock its
         /// `NOT VALID` step took (that step is committed first).
         case postgresAutocommit
+        /// The other databases' form of what the `.postgres` block before it does: `else:` with a batch.
+        case otherwiseBatch(String)
     }
 
     struct Statement {
@@ -48,6 +50,10 @@ enum PythonSteps {
             case .postgresAutocommit:
                 out.append("    if op.get_context().dialect.name == \"postgresql\":")
                 out.append("        with op.get_context().autocommit_block():")
+                for s in group { out += s.expr.lines(indent: 12) }
+            case .otherwiseBatch(let table):
+                out.append("    else:")
+                out += PyExpr.call("with op.batch_alter_table", [PyArg(nil, .string(table))]).lines(indent: 8, suffix: " as batch_op:")
                 for s in group { out += s.expr.lines(indent: 12) }
             }
             i = j
@@ -84,6 +90,16 @@ enum PythonSteps {
         case .renameTable(let a, let b):
             return [Statement(block: plain, expr: .call("op.rename_table", [PyArg(nil, .string(a)), PyArg(nil, .string(b))]))]
         case .addColumn(let t, let c):
+            // SQLite adds a column with a function default (now(), gen_random_uuid()) by copying the
+            // table, which evaluates the default: there it gets the function SQLite has.
+            if !postgresOnly, let d = c.serverDefault, let portable = SQLiteDefault.replacing(d) {
+                var there = c
+                there.serverDefault = portable
+                return [
+                    Statement(block: .postgres, expr: call("add_column", .postgres, table: t, [PyArg(nil, column(c))])),
+                    Statement(block: .otherwiseBatch(t), expr: call("add_column", .batch(t), table: t, [PyArg(nil, column(there))])),
+                ]
+            }
             return [Statement(block: alter, expr: call("add_column", alter, table: t, [PyArg(nil, column(c))]))]
         case .dropColumn(let t, let c):
             return [Statement(block: alter, expr: call("drop_column", alter, table: t, [PyArg(nil, .string(c.name))]))]
@@ -205,5 +221,17 @@ enum PythonSteps {
             args.append(PyArg(nil, .call("sa.CheckConstraint", [PyArg(nil, .string(SQL.escapingBindParameters(ch.condition))), PyArg("name", .string(ch.name))])))
         }
         return [PyExpr.call("op.create_table", args, magicTrailingComma: true)] + t.indexes.map { createIndex($0, concurrently: false) }
+    }
+}
+
+/// Server defaults that are PostgreSQL functions, and what SQLite evaluates instead.
+enum SQLiteDefault {
+    /// The SQLite expression for `expression`, or nil when SQLite evaluates it as it is.
+    static func replacing(_ expression: String) -> String? {
+        switch expression.trimmed(" ").lowercased() {
+        case "now()", "transaction_timestamp()", "statement_timestamp()", "clock_timestamp()", "localtimestamp": return "CURRENT_TIMESTAMP"
+        case "gen_random_uuid()", "uuid_generate_v4()": return "(lower(hex(randomblob(16))))"
+        default: return nil
+        }
     }
 }
