@@ -30,6 +30,8 @@ public struct WizardModel: Sendable {
     public private(set) var exitMessage: String?
     /// The written file's path, once written.
     public private(set) var writtenPath: String?
+    /// What the status area says (see `makeStatusText`), made once per change.
+    private(set) var statusText = ""
     /// The written file's text, shown on the done screen for review.
     public private(set) var writtenText: String?
 
@@ -740,6 +742,7 @@ public struct WizardModel: Sendable {
             : Preview.make(spec: spec, plan: plan, graph: graph, head: chosenHead, date: date, tab: state.previewTab)
         // After the write the pane shows the file as written, for review.
         if let writtenText, state.previewTab == .python { preview.python = Highlighter.python(writtenText) }
+        statusText = makeStatusText()
         // Row counts of the wrapped preview, once per change: scrolling and following read them.
         let width = layout.previewWidth
         previewRowCounts = previewLines.map { WizardModel.wrapPoints(Array($0.text), first: width - 2, rest: width - 4).count }
@@ -796,15 +799,20 @@ public struct WizardModel: Sendable {
     /// The most rows the status area takes; the panes above give them up.
     static let maxStatusRows = 4
 
-    /// The message, or else the fix of the focused field's problem (the problem itself stands under
-    /// the field), or else the field's hint, wrapped to the screen's width, at least one row.
+    /// The status area's text wrapped to the screen's width, at least one row. The text is made once
+    /// per change (`refresh`): the layout reads it many times a frame.
     func statusLines(width: Int) -> [String] {
+        Array(wrap(statusText, max(1, width - 2)).prefix(WizardModel.maxStatusRows))
+    }
+
+    /// The message, or else the fix of the focused field's problem (the problem itself stands under
+    /// the field), or else the field's hint.
+    private func makeStatusText() -> String {
         let focused = fields.first { $0.id == state.focus }
         // A field that completes names keeps its hint (the close names) while a name is typed.
         let completes = !(focused?.completions.isEmpty ?? true)
         let fix = completes ? nil : issues.first { issueField($0) == state.focus && isShown($0, on: state.step) }.map { "To fix: " + $0.fix + "." }
-        let text = state.flash ?? fix ?? focused?.hint ?? ""
-        return Array(wrap(text, max(1, width - 2)).prefix(WizardModel.maxStatusRows))
+        return state.flash ?? fix ?? focused?.hint ?? ""
     }
 
     /// How many screen rows a preview line takes once wrapped.
