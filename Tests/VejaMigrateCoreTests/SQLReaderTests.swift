@@ -191,7 +191,7 @@ final class SQLReaderTests: XCTestCase {
             var d = SQLDeparser()
             let select = PostgresGrammar.statements(tree)[0].fields
             guard case .array(let targets)? = select["targetList"], let value = targets[0].objectValue?["ResTarget"]?.objectValue?["val"] else {
-                throw XCTSkip("no target")
+                XCTFail("no target for \(sql)"); return ""
             }
             let out = d.expression(value)
             XCTAssertTrue(d.isComplete, sql)
