@@ -46,10 +46,11 @@ all: build
 # What each group of targets needs from Debian, as CHECK=PACKAGE: the package is missing when CHECK,
 # a file (a glob is fine) or cmd:NAME (a command on PATH), is not there. Checking what the build
 # reads, not dpkg's database, lets a machine that has the files by other means skip apt entirely.
+# (Simple `:=` assignments expand at once: PG_NEEDS must come before TEST_NEEDS uses it.)
 BUILD_NEEDS := /usr/include/ncursesw/curses.h=libncurses-dev /usr/include/pg_query.h=libpg-query-dev
+PG_NEEDS := /usr/lib/postgresql/*/bin/initdb=postgresql
 TEST_NEEDS := cmd:tmux=tmux $(PG_NEEDS)
 BENCH_NEEDS := cmd:hyperfine=hyperfine /usr/bin/time=time
-PG_NEEDS := /usr/lib/postgresql/*/bin/initdb=postgresql
 
 # $(call apt_install,NEEDS): installs the packages whose check fails, in one apt-get call
 # (apt-get update first, only then), as root or through sudo; without either, or when apt fails,
