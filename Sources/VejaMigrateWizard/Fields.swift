@@ -134,7 +134,10 @@ extension WizardModel {
             return out
         case .done:
             var out: [Field] = []
-            if let saved = s.savedSpecPath { out.append(Field(nil, "", .note("✓ Saved \(saved): `vejamigrate new --spec \(saved)` writes this migration again."))) }
+            if let saved = s.savedSpecPath {
+                let place = s.savedSpecDirectory.isEmpty || saved.hasPrefix("/") ? "" : " (in \(s.savedSpecDirectory))"
+                out.append(Field(nil, "", .note("✓ Saved \(saved)\(place): `vejamigrate new --spec \(saved)` writes this migration again.")))
+            }
             out.append(Field(.specPath, "Save the answers as a spec file", .text(s.specPath),
                              hint: "JSON for `vejamigrate new --spec FILE`: review it in a pull request, write the migration again. Enter saves; an existing file is never replaced."))
             out.append(Field(.writeAnother, "", .button("Write another migration"), hint: "Starts again from the description, on the history as it is now."))

@@ -47,7 +47,8 @@ public enum Effect: Equatable, Sendable {
 public enum EffectResult: Sendable {
     /// The migration was written; `text` is the file as written, shown for review.
     case written(path: String, repositoryPath: String, text: String = "")
-    case specSaved(path: String)
+    /// The spec was saved at `path` (as typed, relative to `directory`, the directory the wizard runs in).
+    case specSaved(path: String, directory: String = "")
     /// The history read again for the next migration.
     case historyRead(MigrationHistory)
     case failed(String)

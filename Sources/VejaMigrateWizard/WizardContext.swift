@@ -61,7 +61,7 @@ public enum WizardRuntime {
         let url = URL(fileURLWithPath: path, relativeTo: context.cwd).standardizedFileURL
         do throws(VejaMigrateError) {
             try MigrationWriter.write(text, to: url.deletingLastPathComponent(), fileName: url.lastPathComponent)
-            return .specSaved(path: path)
+            return .specSaved(path: path, directory: context.cwd.path)
         } catch {
             return .failed(error.message)
         }

@@ -101,9 +101,11 @@ public struct WizardModel: Sendable {
             enterStep(.done, preferred: .quitButton)
         case .failed(let text):
             state.flash = text
-        case .specSaved(let path):
+        case .specSaved(let path, let directory):
             state.savedSpecPath = path
-            exitMessage = (exitMessage ?? "") + "\nSpec saved: \(path) (vejamigrate new --spec \(path) writes this migration again)"
+            state.savedSpecDirectory = directory
+            let whole = directory.isEmpty || path.hasPrefix("/") ? path : directory + "/" + path
+            exitMessage = (exitMessage ?? "") + "\nSpec saved: \(whole) (vejamigrate new --spec \(path) writes this migration again)"
         case .historyRead(let history):
             graph = history.graph
             schema = history.schema

@@ -226,6 +226,8 @@ public struct WizardState: Equatable, Sendable {
     public var specPath = ""
     /// The spec file saved from the done screen, once saved.
     public var savedSpecPath: String?
+    /// Where relative spec paths are (the wizard's directory), shown so the file can be found.
+    public var savedSpecDirectory = ""
     /// The row `d` will remove once confirmed.
     public var pendingDelete: FieldID?
 

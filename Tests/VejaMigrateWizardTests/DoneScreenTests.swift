@@ -34,8 +34,12 @@ final class DoneScreenTests: XCTestCase {
         guard case .saveSpec(let path, let text)? = d.effects.last else { return XCTFail("\(d.effects.last as Any)") }
         XCTAssertEqual(path, "add_invoices_table.json")
         XCTAssertEqual(try SpecReader.read(json: Data(text.utf8)), d.model.spec)
-        _ = d.model.update(.effectResult(.specSaved(path: "add_invoices_table.json")))
-        XCTAssertTrue(d.text.contains("Saved add_invoices_table.json"), d.text)
+        _ = d.model.update(.effectResult(.specSaved(path: "add_invoices_table.json", directory: "/work/app")))
+        XCTAssertTrue(d.model.fields.contains { field in
+            if case .note(let text) = field.kind { return text.contains("Saved add_invoices_table.json (in /work/app)") }
+            return false
+        }, d.text)
+        XCTAssertTrue(d.model.exitMessage?.contains("Spec saved: /work/app/add_invoices_table.json") ?? false, d.model.exitMessage ?? "")
         _ = d.model.update(.effectResult(.failed("add_invoices_table.json exists already; nothing was written")))
         XCTAssertTrue(d.text.contains("exists already"), d.text)
     }
