@@ -290,11 +290,14 @@ extension WizardModel {
                 end += 1
             }
             if end == start { end = start + 1 }
-            // Break after a space, else after punctuation, if one is in the second half of the row.
+            // Break after a space, else after `(`, `[`, `,` or `=`, else after a dot, whichever is in the
+            // second half of the row (`batch_alter_table(` / `"projects")`, not `..."projec` / `ts")`).
             if end < chars.count {
                 let row = chars[start..<end]
-                let cut = row.lastIndex(of: " ") ?? row.lastIndex { "([,.=".contains($0) }
-                if let cut, cut + 1 - start > avail / 2 { end = cut + 1 }
+                let half = start + avail / 2
+                let cut = [row.lastIndex(of: " "), row.lastIndex { "([,=".contains($0) }, row.lastIndex(of: ".")]
+                    .compactMap { $0 }.first { $0 + 1 > half }
+                if let cut { end = cut + 1 }
             }
             rows.append(end - start)
             start = end

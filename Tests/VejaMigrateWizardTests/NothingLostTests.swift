@@ -120,4 +120,16 @@ final class NothingLostTests: XCTestCase {
             }
         }
     }
+
+    /// A new-user trial saw `batch_alter_table("projec` / `ts")`: a row breaks after `(` when its
+    /// only space is early, and never inside a name when a better place is in the second half.
+    func testPreviewRowsBreakBetweenNames() {
+        let line = Array("    with op.batch_alter_table(\"projects\") as batch_op:")
+        let rows = WizardModel.wrapPoints(line, first: 38, rest: 36)
+        XCTAssertEqual(String(line.prefix(rows[0])), "    with op.batch_alter_table(")
+        XCTAssertEqual(rows.reduce(0, +), line.count)
+        let column = Array("            sa.Column(\"seen_at\", sa.DateTime(timezone=True), nullable=True)")
+        let cut = WizardModel.wrapPoints(column, first: 38, rest: 36)[0]
+        XCTAssertTrue([" ", "(", ",", "="].contains(column[cut - 1]), String(column.prefix(cut)))
+    }
 }
