@@ -282,4 +282,28 @@ final class SQLReaderTests: XCTestCase {
         XCTAssertEqual(s.tables["users"]?.columns.map(\.name), ["id", "email", "online_only", "online_too"])
         XCTAssertEqual(s.opaque, [])
     }
+
+    /// The fast path for the seed's `col IN ('A','B')` agrees with the grammar, and leaves the rest to it.
+    func testSimpleValueListsAgreeWithTheGrammar() {
+        let conditions = [
+            "status IN ('DRAFT','SENT')", "status in ( 'A' , 'B''s' )", "  kind IN ('x')  ", "status IN ('A',)",
+            "status IN ('A') OR x", "1status IN ('A')", "status IN (1, 2)", "status = ANY (ARRAY['A'])",
+            "status IN ('a\\b')", "select IN ('A')", "status IN ()", "Status IN ('A')", "status IN('A','B')",
+        ]
+        for c in conditions {
+            let fast = CheckCondition.simpleInList(c)
+            let tree = (try? PostgresGrammar.parse("SELECT " + c)).flatMap { PostgresGrammar.statements($0).first }
+            let value = tree.flatMap { t -> JSONValue? in
+                guard case .array(let targets)? = t.fields["targetList"] else { return nil }
+                return targets.first?.objectValue?["ResTarget"]?.objectValue?["val"]
+            }
+            let slow = value.flatMap { CheckCondition.allowedValues(expression: $0) }
+            if let fast {
+                XCTAssertEqual(fast.column, slow?.column, c)
+                XCTAssertEqual(fast.values, slow?.values, c)
+            }
+            XCTAssertEqual(CheckCondition.allowedValues(c)?.values, slow?.values, c)
+        }
+        XCTAssertEqual(CheckCondition.simpleInList("status IN ('DRAFT','SENT')")?.values, ["DRAFT", "SENT"])
+    }
 }

@@ -146,6 +146,8 @@ enum CheckCondition {
     /// `status IN ('A','B')` or `status = ANY (ARRAY['A', 'B'])` (casts allowed on both sides):
     /// the column and the allowed values; nil for any other condition.
     static func allowedValues(_ condition: String) -> (column: String, values: [String])? {
+        // The seed's own form, `status IN ('A','B')`, is read without the parser (most CHECKs of a history).
+        if let simple = simpleInList(condition) { return simple }
         // Only conditions that can be a list are parsed: most are not, and parsing costs.
         guard condition.range(of: " IN ", options: .caseInsensitive) != nil || condition.range(of: "ANY", options: .caseInsensitive) != nil,
               let tree = try? PostgresGrammar.parse("SELECT " + condition),
@@ -154,6 +156,53 @@ enum CheckCondition {
               let value = targets[0].objectValue?["ResTarget"]?.objectValue?["val"]
         else { return nil }
         return allowedValues(expression: value)
+    }
+
+    /// `name IN ('A', 'B''s')` exactly (one plain column, string literals only), else nil for the parser.
+    static func simpleInList(_ condition: String) -> (column: String, values: [String])? {
+        let b = Array(condition.utf8)
+        var i = 0
+        func spaces() { while i < b.count, b[i] == 32 { i += 1 } }
+        func isName(_ c: UInt8) -> Bool { c == 95 || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) }
+        spaces()
+        let start = i
+        while i < b.count, isName(b[i]) { i += 1 }
+        guard i > start, !(b[start] >= 48 && b[start] <= 57) else { return nil }
+        let column = String(decoding: b[start..<i], as: UTF8.self)
+        guard !SpecValidator.reservedWords.contains(column) else { return nil }
+        spaces()
+        guard i + 2 < b.count, b[i] | 0x20 == 105, b[i + 1] | 0x20 == 110, b[i + 2] == 32 || b[i + 2] == 40 else { return nil }
+        i += 2
+        spaces()
+        guard i < b.count, b[i] == 40 else { return nil }
+        i += 1
+        var values: [String] = []
+        while true {
+            spaces()
+            guard i < b.count, b[i] == 39 else { return nil }
+            i += 1
+            var value: [UInt8] = []
+            while true {
+                guard i < b.count else { return nil }
+                if b[i] == 39 {
+                    if i + 1 < b.count, b[i + 1] == 39 { value.append(39); i += 2; continue }
+                    i += 1
+                    break
+                }
+                // A backslash or anything unusual: let the real grammar decide.
+                if b[i] == 92 { return nil }
+                value.append(b[i])
+                i += 1
+            }
+            values.append(String(decoding: value, as: UTF8.self))
+            spaces()
+            guard i < b.count else { return nil }
+            if b[i] == 44 { i += 1; continue }
+            if b[i] == 41 { i += 1; break }
+            return nil
+        }
+        spaces()
+        return i == b.count && !values.isEmpty ? (column, values) : nil
     }
 
     static func allowedValues(expression: JSONValue) -> (column: String, values: [String])? {

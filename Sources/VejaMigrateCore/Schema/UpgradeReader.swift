@@ -1864,6 +1864,8 @@ struct ConstructReader {
         var out: [SchemaChange] = []
         for item in items {
             guard case .call(_, let args, let kw) = item, item.calleeBase == "Column" else { continue }
+            // Most columns name no enum type: look no further.
+            guard args.contains(where: { $0.calleeBase == "Enum" || $0.calleeBase == "ENUM" }) || kw.contains(where: { $0.name == "type_" }) else { continue }
             for type in args + kw.filter { $0.name == "type_" }.map(\.value) {
                 guard case .call(_, let values, let tkw) = type, type.calleeBase == "Enum" || type.calleeBase == "ENUM",
                       let name = keyword(tkw, "name")?.stringValue, keyword(tkw, "create_type")?.boolValue != false
