@@ -23,7 +23,7 @@ struct WizardLoop {
             // The history read in the background arrives within one input timeout (100 ms) of being done.
             if !delivered, let result = reading?.result {
                 delivered = true
-                perform(model.update(.effectResult(result)), on: &model)
+                deliver(result, to: &model)
                 changed = true
                 continue
             }
@@ -43,7 +43,7 @@ struct WizardLoop {
             // still reading after the read is done.
             if !delivered, let result = reading?.result {
                 delivered = true
-                perform(model.update(.effectResult(result)), on: &model)
+                deliver(result, to: &model)
             }
             perform(model.update(message), on: &model)
             while terminal.pendingSignal == nil, let queued = terminal.nextMessage(wait: false) {
@@ -51,6 +51,17 @@ struct WizardLoop {
             }
             changed = true
         }
+    }
+
+    /// The history read in the background. When the directory could not be read after all (removed
+    /// or made unreadable since it was found), nothing can be planned: the wizard stops and says so.
+    private func deliver(_ result: EffectResult, to model: inout WizardModel) {
+        if case .failed(let text) = result {
+            terminal.stop()
+            FileHandle.standardError.write(Data("error: cannot read the history: \(text)\n".utf8))
+            exit(4)
+        }
+        perform(model.update(.effectResult(result)), on: &model)
     }
 
     private func perform(_ first: Effect, on model: inout WizardModel) {

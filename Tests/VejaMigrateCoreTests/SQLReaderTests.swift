@@ -76,7 +76,7 @@ final class SQLReaderTests: XCTestCase {
             "ALTER INDEX idx_users_id_desc RENAME TO idx_users_recent",
             "DROP INDEX IF EXISTS idx_missing")
         let t = try XCTUnwrap(s.tables["users"])
-        XCTAssertEqual(t.indexes.map(\.name), ["idx_users_email_lower", "idx_users_recent", "users_expr_idx"])
+        XCTAssertEqual(t.indexes.map(\.name), ["idx_users_email_lower", "idx_users_recent", "users_to_tsvector_idx"])
         XCTAssertEqual(t.indexes[0].columns, ["lower(email)"])
         XCTAssertTrue(t.indexes[0].unique)
         XCTAssertEqual(t.indexes[0].predicate, "email IS NOT NULL")
@@ -305,5 +305,41 @@ final class SQLReaderTests: XCTestCase {
             XCTAssertEqual(CheckCondition.allowedValues(c)?.values, slow?.values, c)
         }
         XCTAssertEqual(CheckCondition.simpleInList("status IN ('DRAFT','SENT')")?.values, ["DRAFT", "SENT"])
+    }
+
+    /// Found in review: CASCADE, LIKE/INHERITS, expression index names, bound parameters in DDL.
+    func testCascadesCopiesIndexNamesAndBoundParameters() throws {
+        let s = schema(
+            "CREATE TYPE mood AS ENUM ('a')",
+            "ALTER TABLE users ADD COLUMN m mood",
+            "DROP TYPE mood CASCADE",
+            "CREATE TABLE teams (id uuid PRIMARY KEY, owner uuid REFERENCES users (id))",
+            "DROP TABLE users CASCADE",
+            "CREATE TABLE teams_copy (LIKE teams INCLUDING ALL)",
+            "CREATE INDEX ON teams (lower(owner::text))")
+        XCTAssertNil(s.enums["mood"])
+        XCTAssertNil(s.tables["users"])
+        XCTAssertEqual(s.tables["teams"]?.foreignKeys, [], "the CASCADE drops the key that referenced users")
+        XCTAssertNil(s.tables["teams_copy"], "LIKE is not followed: the table is marked, not made empty")
+        XCTAssertTrue(s.isTouchedByRawSQL("teams_copy"))
+        XCTAssertEqual(s.tables["teams"]?.indexes.map(\.name), ["teams_lower_idx"])
+        let typed = schema("ALTER TABLE users ADD COLUMN m2 mood", "CREATE TYPE feel AS ENUM ('x')", "ALTER TABLE users ADD COLUMN f feel", "DROP TYPE feel CASCADE")
+        XCTAssertEqual(typed.tables["users"]?.columns.map(\.name), ["id", "email", "m2"], "only feel's column goes")
+        let bound = SchemaFixtures.linear([
+            SchemaFixtures.users,
+            "op.get_bind().execute(sa.text(\"ALTER TABLE users ADD COLUMN c1 text DEFAULT :x\"), {\"x\": 1})",
+        ]).schema
+        XCTAssertNil(bound.tables["users"]?.column("c1"))
+        XCTAssertTrue(bound.mayHaveUnknownColumns("users"))
+    }
+
+    func testConditionsCannotEndEarly() {
+        XCTAssertNotNil(CheckExpression.problem("budget >= 0) --"))
+        XCTAssertNotNil(CheckExpression.problem("budget >= 0) NO INHERIT --"))
+        XCTAssertNotNil(CheckExpression.problem("status IS NULL) --"))
+        XCTAssertNil(CheckExpression.problem("budget >= 0"))
+        XCTAssertNil(CheckExpression.problem("status IN ('A', 'B') AND x IS NOT NULL"))
+        XCTAssertFalse(PostgresLiteral.isUUID(" a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"), "PostgreSQL does not skip spaces in a uuid")
+        XCTAssertTrue(PostgresLiteral.isUUID("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"))
     }
 }

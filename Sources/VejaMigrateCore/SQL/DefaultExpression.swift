@@ -53,13 +53,17 @@ public enum CheckExpression {
         }
         let tree: JSONValue
         do {
-            tree = try PostgresGrammar.parse("ALTER TABLE t ADD CONSTRAINT c CHECK (\(text))")
+            // Something must follow the condition (`NOT VALID`), so a `--` comment or a `)` that ends
+            // the CHECK early cannot hide the rest of the line the migration writes after it.
+            tree = try PostgresGrammar.parse("ALTER TABLE t ADD CONSTRAINT c CHECK (\(text)) NOT VALID")
         } catch {
             return "is not an SQL condition PostgreSQL reads (\(error.message))"
         }
         let statements = PostgresGrammar.statements(tree)
         guard statements.count == 1, statements[0].node == "AlterTableStmt",
-              case .array(let commands)? = statements[0].fields["cmds"], commands.count == 1
+              case .array(let commands)? = statements[0].fields["cmds"], commands.count == 1,
+              let constraint = commands[0].objectValue?["AlterTableCmd"]?.objectValue?["def"]?.objectValue?["Constraint"]?.objectValue,
+              constraint["skip_validation"] == .bool(true), constraint["is_no_inherit"] != .bool(true)
         else { return "is not a single SQL condition (the text goes on past where the condition ends)" }
         if PostgresGrammar.contains(tree, node: ["SubLink"]) { return "holds a subquery, which a CHECK cannot" }
         if PostgresGrammar.contains(tree, node: ["ParamRef"]) { return "holds a parameter ($1), which a CHECK cannot" }

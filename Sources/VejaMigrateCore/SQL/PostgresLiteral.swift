@@ -58,7 +58,8 @@ public enum PostgresLiteral {
     /// Whether PostgreSQL reads `s` as a `uuid`: 32 hex digits, hyphens after groups of four
     /// allowed, optionally in braces (`a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11`).
     public static func isUUID(_ s: String) -> Bool {
-        var u = Array(s.trimmed(" ").utf8)
+        // No trimming: PostgreSQL's uuid input does not skip spaces.
+        var u = Array(s.utf8)
         if u.first == UInt8(ascii: "{") {
             guard u.last == UInt8(ascii: "}") else { return false }
             u = Array(u.dropFirst().dropLast())

@@ -17,6 +17,12 @@ enum SQLStatements {
         }
         var reader = Reader()
         for (node, fields) in PostgresGrammar.statements(tree) {
+            // A schema change whose values are bound parameters (`DEFAULT :x`) gets them from the
+            // driver; what they hold is not known here.
+            if !shapeless.contains(node), PostgresGrammar.contains(.object(fields), node: ["ParamRef"]) {
+                reader.changes.append(.opaque("SQL whose values are bound parameters", RawSQL.tables(in: sql)))
+                continue
+            }
             reader.statement(node, fields, source: text)
         }
         return reader.changes
@@ -78,6 +84,15 @@ enum SQLStatements {
 
         mutating func createTable(_ f: [String: JSONValue]) {
             guard let table = relationName(f["relation"]) else { return }
+            // LIKE, INHERITS and PARTITION OF take columns from another table: not followed.
+            let copies = list(f["tableElts"]).contains { $0.objectValue?["TableLikeClause"] != nil }
+            if copies || f["inhRelations"] != nil || f["partbound"] != nil {
+                let others = list(f["inhRelations"]).compactMap { relationName($0.objectValue?["RangeVar"]) }
+                    + list(f["tableElts"]).compactMap { relationName($0.objectValue?["TableLikeClause"]?.objectValue?["relation"]) }
+                changes.append(.opaque("CREATE TABLE \(table) (LIKE / INHERITS / PARTITION OF)",
+                                       [RawSQL.Mention(table: table, kind: .createTable)] + others.map { RawSQL.Mention(table: $0, kind: .data) }))
+                return
+            }
             var t = SchemaTable(name: table)
             for element in list(f["tableElts"]) {
                 if let c = element.objectValue?["ColumnDef"]?.objectValue {
@@ -287,9 +302,15 @@ enum SQLStatements {
                 }
                 descending.append(e["ordering"]?.stringValue == "SORTBY_DESC")
             }
-            // PostgreSQL's name for an unnamed index: <table>_<columns>_idx (expressions count as "expr").
-            let name = f["idxname"]?.stringValue
-                ?? "\(table)_\(columns.map { SpecValidator.isIdentifier($0) ? $0 : "expr" }.joined(separator: "_"))_idx"
+            // PostgreSQL's name for an unnamed index: <table>_<columns>_idx, a function call by its
+            // name (`lower(email)` → lower), any other expression "expr".
+            let keyNames = list(f["indexParams"]).map { p -> String in
+                guard let e = p.objectValue?["IndexElem"]?.objectValue else { return "expr" }
+                if let name = e["name"]?.stringValue { return name }
+                if let call = e["expr"]?.objectValue?["FuncCall"]?.objectValue, let last = names(call["funcname"]).last { return last }
+                return "expr"
+            }
+            let name = f["idxname"]?.stringValue ?? "\(table)_\(keyNames.joined(separator: "_"))_idx"
             var index = SchemaIndex(name: name, columns: columns, unique: f["unique"] == .bool(true))
             index.descending = descending.contains(true) ? descending : []
             index.method = f["accessMethod"]?.stringValue ?? "btree"
@@ -300,13 +321,14 @@ enum SQLStatements {
 
         mutating func drop(_ f: [String: JSONValue]) {
             let missingOK = f["missing_ok"] == .bool(true)
+            let cascade = f["behavior"]?.stringValue == "DROP_CASCADE"
             for object in list(f["objects"]) {
                 var change: SchemaChange?
                 var condition: SchemaCondition?
                 switch f["removeType"]?.stringValue {
                 case "OBJECT_TABLE":
                     if let name = objectNames(object).last {
-                        change = .dropTable(name)
+                        change = cascade ? .guarded(.all([]), then: [.dropTable(name), .cascade(.table(name))]) : .dropTable(name)
                         condition = .tableExists(name)
                     }
                 case "OBJECT_INDEX":
@@ -316,7 +338,7 @@ enum SQLStatements {
                     }
                 case "OBJECT_TYPE":
                     if let name = objectNames(object).last {
-                        change = .dropEnum(name)
+                        change = cascade ? .guarded(.all([]), then: [.dropEnum(name), .cascade(.enumType(name))]) : .dropEnum(name)
                         condition = .enumExists(name)
                     }
                 default:

@@ -34,8 +34,16 @@ enum SchemaChange: Equatable, Sendable {
     /// Changes that run only when `condition` holds (`then`) or does not (`else`), decided against the
     /// schema as it stands when the replay reaches them: `IF NOT EXISTS`, "if the column is missing" guards.
     indirect case guarded(SchemaCondition, then: [SchemaChange] = [], else: [SchemaChange] = [])
+    /// What `DROP ... CASCADE` takes with it: the columns of a dropped enum type, the foreign keys
+    /// that referenced a dropped table.
+    case cascade(CascadeTarget)
     /// Not read: what it is, the tables it names, and why (the parser's message for SQL that does not parse).
     case opaque(String, [RawSQL.Mention], error: String? = nil)
+}
+
+enum CascadeTarget: Equatable, Sendable {
+    case table(String)
+    case enumType(String)
 }
 
 /// A fact about the schema at one point of the replay, for `SchemaChange.guarded`.
@@ -303,6 +311,14 @@ extension HistorySchema {
             }
         case .dropEnum(let name):
             if enums.removeValue(forKey: name) == nil { note("DROP TYPE \(name): no such type in the history") }
+        case .cascade(.table(let name)):
+            for (t, table) in tables where table.foreignKeys.contains(where: { $0.referencedTable == name }) {
+                tables[t]!.foreignKeys.removeAll { $0.referencedTable == name }
+            }
+        case .cascade(.enumType(let name)):
+            for (t, table) in tables {
+                for c in table.columns where c.sqlType == name || c.sqlType == name + "[]" { dropColumn(t, c.name) }
+            }
         case .guarded(let condition, let then, let otherwise):
             for change in holds(condition) ? then : otherwise {
                 apply(LocatedChange(line: line, change: change), file: file)
