@@ -144,20 +144,35 @@ public enum SQL {
     /// Without this, a default `'{"a":1}'` would be sent as `'{"a"NULL}'`.
     public static func escapingBindParameters(_ s: String) -> String {
         let chars = Array(s)
-        func isWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
         var out = ""
+        var next = 0
+        for span in bindParameters(chars) {
+            out += String(chars[next..<span.lowerBound]) + "\\"
+            next = span.lowerBound
+        }
+        return out + String(chars[next...])
+    }
+
+    /// Where SQLAlchemy's `text()` sees bind parameters (`:name`, colon included), by its own
+    /// pattern `(?<![:\w\\]):(\w+)(?!:)`: the one reading both the escaping above and the
+    /// statement reader (`ExecutedSQL.parsable`) use.
+    static func bindParameters(_ chars: [Character]) -> [Range<Int>] {
+        func isWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+        var spans: [Range<Int>] = []
         var i = 0
         while i < chars.count {
-            let c = chars[i]
-            if c == ":", i + 1 < chars.count, isWord(chars[i + 1]),
+            if chars[i] == ":", i + 1 < chars.count, isWord(chars[i + 1]),
                i == 0 || !(chars[i - 1] == ":" || chars[i - 1] == "\\" || isWord(chars[i - 1])) {
                 var j = i + 1
                 while j < chars.count, isWord(chars[j]) { j += 1 }
-                if j == chars.count || chars[j] != ":" { out.append("\\") }
+                if j == chars.count || chars[j] != ":" {
+                    spans.append(i..<j)
+                    i = j
+                    continue
+                }
             }
-            out.append(c)
             i += 1
         }
-        return out
+        return spans
     }
 }

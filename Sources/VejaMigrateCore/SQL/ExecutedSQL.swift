@@ -28,6 +28,7 @@ enum ExecutedSQL {
     /// for an f-string field, an identifier: a field in a keyword's place then fails to parse.
     static func parsable(_ text: String, _ placeholders: Placeholders) -> String {
         let chars = Array(text)
+        if placeholders == .sqlalchemyText { return sqlalchemyParsable(chars) }
         var out = ""
         var i = 0
         func isWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
@@ -35,21 +36,7 @@ enum ExecutedSQL {
             let c = chars[i]
             switch placeholders {
             case .sqlalchemyText:
-                // SQLAlchemy's own pattern: (?<![:\w\\]):(\w+)(?!:)
-                if c == "\\", i + 1 < chars.count, chars[i + 1] == ":" {
-                    out.append(":")
-                    i += 2
-                    continue
-                }
-                if c == ":", i + 1 < chars.count, isWord(chars[i + 1]), i == 0 || !(chars[i - 1] == ":" || isWord(chars[i - 1])) {
-                    var j = i + 1
-                    while j < chars.count, isWord(chars[j]) { j += 1 }
-                    if j == chars.count || chars[j] != ":" {
-                        out += "$1"
-                        i = j
-                        continue
-                    }
-                }
+                break  // sqlalchemyParsable
             case .driver:
                 if c == "%", i + 1 < chars.count {
                     if chars[i + 1] == "%" { out.append("%"); i += 2; continue }
@@ -76,6 +63,26 @@ enum ExecutedSQL {
             }
             out.append(c)
             i += 1
+        }
+        return out
+    }
+
+    /// `text()`'s parameters (SQL.bindParameters) as `$1`, and its escaped colons `\:` as colons.
+    private static func sqlalchemyParsable(_ chars: [Character]) -> String {
+        var out = ""
+        var i = 0
+        for span in SQL.bindParameters(chars) + [chars.count..<chars.count] {
+            while i < span.lowerBound {
+                if chars[i] == "\\", i + 1 < chars.count, chars[i + 1] == ":" {
+                    out.append(":")
+                    i += 2
+                } else {
+                    out.append(chars[i])
+                    i += 1
+                }
+            }
+            if !span.isEmpty { out += "$1" }
+            i = span.upperBound
         }
         return out
     }
