@@ -323,29 +323,29 @@ enum SQLStatements {
             let missingOK = f["missing_ok"] == .bool(true)
             let cascade = f["behavior"]?.stringValue == "DROP_CASCADE"
             for object in list(f["objects"]) {
-                var change: SchemaChange?
+                var change: [SchemaChange] = []
                 var condition: SchemaCondition?
                 switch f["removeType"]?.stringValue {
                 case "OBJECT_TABLE":
                     if let name = objectNames(object).last {
-                        change = cascade ? .guarded(.all([]), then: [.dropTable(name), .cascade(.table(name))]) : .dropTable(name)
+                        change = [.dropTable(name)] + (cascade ? [.cascade(.table(name))] : [])
                         condition = .tableExists(name)
                     }
                 case "OBJECT_INDEX":
                     if let name = objectNames(object).last {
-                        change = .dropIndex(name, table: nil)
+                        change = [.dropIndex(name, table: nil)]
                         condition = .indexExists(name)
                     }
                 case "OBJECT_TYPE":
                     if let name = objectNames(object).last {
-                        change = cascade ? .guarded(.all([]), then: [.dropEnum(name), .cascade(.enumType(name))]) : .dropEnum(name)
+                        change = [.dropEnum(name)] + (cascade ? [.cascade(.enumType(name))] : [])
                         condition = .enumExists(name)
                     }
                 default:
                     break  // functions, triggers, views, sequences, extensions, policies
                 }
-                guard let change else { continue }
-                changes.append(missingOK && condition != nil ? .guarded(condition!, then: [change]) : change)
+                guard !change.isEmpty else { continue }
+                if missingOK, let condition { changes.append(.guarded(condition, then: change)) } else { changes += change }
             }
         }
 

@@ -67,7 +67,7 @@ struct ColumnAlteration: Equatable, Sendable {
     var serverDefault: String??
     var type: String?
     var newName: String?
-    /// PostgreSQL's name of the new type, when `type` changes.
+    /// PostgreSQL's name of the new type, when SQL gave it; otherwise the replay derives it from `type`.
     var sqlType: String?
     /// `.some(nil)` drops the identity.
     var identity: String??
@@ -77,7 +77,7 @@ struct ColumnAlteration: Equatable, Sendable {
         self.serverDefault = serverDefault
         self.type = type
         self.newName = newName
-        self.sqlType = sqlType ?? type.map { SQLTypes.sqlType(ofSQLAlchemy: $0) }
+        self.sqlType = sqlType
         self.identity = identity
     }
 }
