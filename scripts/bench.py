@@ -182,16 +182,17 @@ def fmt_x(v: float | None) -> str:
     return "—" if v is None else f"{v:.1f}x" if v < 100 else f"{v:.0f}x"
 
 
-def table(headers: list[str], rows: list[list[str]], markdown: bool) -> str:
+def table(headers: list[str], rows: list[list[str]], markdown: bool, text: tuple = (0,)) -> str:
+    """Columns in `text` are left-aligned, the rest (figures) right-aligned."""
     if markdown:
-        lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " if i == 0 else " ---: " for i in range(len(headers))) + "|"]
-        lines += ["| " + " | ".join(r) + " |" for r in rows]
-        return "\n".join(lines)
+        rule = "|" + "|".join(" --- " if i in text else " ---: " for i in range(len(headers))) + "|"
+        return "\n".join(["| " + " | ".join(headers) + " |", rule] + ["| " + " | ".join(r) + " |" for r in rows])
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    def line(cells):
-        return "  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(cells))
-    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
 
+    def line(cells):
+        return "  ".join(c.ljust(widths[i]) if i in text else c.rjust(widths[i]) for i, c in enumerate(cells)).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
 
 # -- main ---------------------------------------------------------------------------------------
 

@@ -39,6 +39,8 @@ import threading
 import time
 from pathlib import Path
 
+from bench import fmt_ms, table  # scripts/bench.py: one way to print figures and tables
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "Tests" / "integration"))
 sys.dont_write_bytecode = True
@@ -378,29 +380,6 @@ def one_run(server, args, alembic_bin, project, base_rev, key, mode, seed) -> di
 
 
 # -- report --------------------------------------------------------------------------------------
-
-
-def fmt_ms(v: float | None) -> str:
-    if v is None:
-        return "—"
-    if v >= 100:
-        return f"{v:,.0f} ms"
-    if v >= 10:
-        return f"{v:.1f} ms"
-    return f"{v:.2f} ms"
-
-
-def table(headers: list[str], rows: list[list[str]], markdown: bool, text: tuple = (0,)) -> str:
-    """Columns in `text` are left-aligned, the rest (figures) right-aligned."""
-    if markdown:
-        rule = "|" + "|".join(" --- " if i in text else " ---: " for i in range(len(headers))) + "|"
-        return "\n".join(["| " + " | ".join(headers) + " |", rule] + ["| " + " | ".join(r) + " |" for r in rows])
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-
-    def line(cells):
-        return "  ".join(c.ljust(widths[i]) if i in text else c.rjust(widths[i]) for i, c in enumerate(cells)).rstrip()
-
-    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
 
 
 def summarize(results: dict) -> None:
