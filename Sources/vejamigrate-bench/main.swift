@@ -218,7 +218,7 @@ func readHistory(dir: String, runs: Int) {
     let directory = VersionsDirectory(url: URL(fileURLWithPath: dir, relativeTo: cwd))
     let path = directory.url.path
     var list: [Double] = [], sequential: [Double] = [], parallel: [Double] = [], headers: [Double] = [], graphs: [Double] = []
-    var schemas: [Double] = []
+    var schemas: [Double] = [], sourceReads: [Double] = [], replays: [Double] = []
     var tables = 0
     var bytes = 0
     var files = 0
@@ -240,7 +240,15 @@ func readHistory(dir: String, runs: Int) {
         let history: MigrationHistory
         do { history = try directory.readHistory() } catch { fail(error.message) }
         let g = now()
+        let sources: [MigrationSource]
+        do { sources = try directory.readSources() } catch { fail(error.message) }
+        let h = now()
+        let replayed = SchemaReader.history(sources: sources)
+        let k = now()
+        precondition(replayed.schema.tables.count == history.schema.tables.count)
         tables = history.schema.tables.count
+        sourceReads.append(ms(from: g, to: h))
+        replays.append(ms(from: h, to: k))
         files = graph.files.count
         list.append(ms(from: a, to: b))
         sequential.append(ms(from: b, to: c))
@@ -259,6 +267,8 @@ func readHistory(dir: String, runs: Int) {
         ("read_headers_ms", median(headers)),
         ("graph_ms", median(graphs)),
         ("read_history_ms", median(schemas)),
+        ("read_sources_ms", median(sourceReads)),
+        ("replay_ms", median(replays)),
         ("tables", tables),
     ])
 }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,6 +16,9 @@ from tuiharness import TuiSession, copy_project, require_binary
 
 
 def pytest_configure(config):
+    # The history cache (docs/schema.md) in a folder of this run's, not the user's ~/.cache.
+    if not os.environ.get("VEJAMIGRATE_CACHE_DIR"):
+        os.environ["VEJAMIGRATE_CACHE_DIR"] = tempfile.mkdtemp(prefix="vejamigrate-cache-")
     # Registered here too, so the marker is known when this folder runs together with Tests/integration.
     config.addinivalue_line("markers", "tui: drives the built vejamigrate-tui under tmux")
 

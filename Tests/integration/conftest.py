@@ -6,6 +6,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import sqlite3
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -20,6 +21,9 @@ from vmcli import EXAMPLE_VERSIONS
 
 
 def pytest_configure(config):
+    # The history cache (docs/schema.md) in a folder of this run's, not the user's ~/.cache.
+    if not os.environ.get("VEJAMIGRATE_CACHE_DIR"):
+        os.environ["VEJAMIGRATE_CACHE_DIR"] = tempfile.mkdtemp(prefix="vejamigrate-cache-")
     # Registered here too, so the markers are known when this folder runs together with Tests/e2e.
     for marker in (
         "postgres: needs the PostgreSQL server started by the session fixture",

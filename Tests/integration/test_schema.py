@@ -8,7 +8,7 @@ import re
 
 import pytest
 from dbschema import PG_ONDELETE, pg_columns, pg_tables
-from vmcli import EXAMPLE_VERSIONS, copy_project, run
+from vmcli import EXAMPLE_VERSIONS, REPO, copy_project, run
 
 pytestmark = pytest.mark.cli
 
@@ -269,3 +269,18 @@ def test_new_checks_the_spec_against_the_branch_it_builds_on(tmp_path):
     assert on_a.code == 0, str(on_a)
     # Without --head the parent is uncertain: the history problem (3), not a spec error.
     assert run(common).code == 3
+
+
+HISTORIES = REPO / "Tests" / "integration" / "histories"
+
+
+@pytest.mark.parametrize("history", sorted(p.name for p in HISTORIES.iterdir()) + ["example"])
+def test_schema_json_layout_is_the_usual_one(history):
+    """Two-space indent, `"key": value`, keys sorted, `[]` / `{}` when empty: what Python's json module
+    writes with indent=2 and sort_keys, byte for byte (the tables are written straight into bytes)."""
+    versions = EXAMPLE_VERSIONS if history == "example" else HISTORIES / history
+    for args in ([], ["accounts"] if history == "raw_sql_heavy" else []):
+        result = run(["schema", "--json", "--versions-dir", str(versions), *args])
+        assert result.code == 0, str(result)
+        expected = json.dumps(json.loads(result.stdout), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        assert result.stdout == expected

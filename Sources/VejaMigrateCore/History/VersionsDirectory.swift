@@ -122,6 +122,16 @@ public struct VersionsDirectory: Sendable {
     /// directories on all cores. `bytes` is nil when the file cannot be read. The one place that
     /// opens migration files, for the header read and the whole-history read alike.
     func mapMigrationFiles<T>(minimumForParallel: Int = 64, _ transform: @escaping @Sendable (String, [UInt8]?) -> T) throws(VejaMigrateError) -> [T] {
+        try mapMigrationFiles(minimumForParallel: minimumForParallel, unchanged: nil) { name, bytes, _ in transform(name, bytes) }
+    }
+
+    /// `mapMigrationFiles`, asking `unchanged` first with the file's identity (a `stat`, no read):
+    /// a value it returns stands for the file, which is then not opened. `transform` gets the
+    /// identity the file had when its reading began.
+    func mapMigrationFiles<T>(
+        minimumForParallel: Int = 64, unchanged: (@Sendable (String, FileIdentity) -> T?)?,
+        _ transform: @escaping @Sendable (String, [UInt8]?, FileIdentity?) -> T
+    ) throws(VejaMigrateError) -> [T] {
         let names = try migrationFileNames()
         let base = url.path
         // Names are opened relative to the directory: one path lookup per file, not one per component.
@@ -129,27 +139,16 @@ public struct VersionsDirectory: Sendable {
         defer { if dirfd >= 0 { close(dirfd) } }
         let read: @Sendable (Int) -> T = { i in
             let name = names[i]
-            let fd = dirfd >= 0 ? openat(dirfd, name, O_RDONLY | O_CLOEXEC) : open(base + "/" + name, O_RDONLY | O_CLOEXEC)
-            return transform(name, FileBytes.read(fd: fd))
-        }
-        // Each result is built in its slot: no optional array to copy at the end.
-        return [T](unsafeUninitializedCapacity: names.count) { buffer, initialized in
-            if names.count < minimumForParallel {
-                for i in names.indices { (buffer.baseAddress! + i).initialize(to: read(i)) }
-            } else {
-                // Interleaved chunks, so a run of large files does not land on one core.
-                let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, names.count / 16))
-                nonisolated(unsafe) let out = buffer.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    var i = chunk
-                    while i < names.count {
-                        (out + i).initialize(to: read(i))
-                        i += chunks
-                    }
-                }
+            if let unchanged, dirfd >= 0 {
+                var info = stat()
+                if fstatat(dirfd, name, &info, 0) == 0, let value = unchanged(name, FileIdentity(info)) { return value }
             }
-            initialized = names.count
+            let fd = dirfd >= 0 ? openat(dirfd, name, O_RDONLY | O_CLOEXEC) : open(base + "/" + name, O_RDONLY | O_CLOEXEC)
+            var info = stat()
+            let bytes = FileBytes.read(fd: fd, stat: &info)
+            return transform(name, bytes, bytes == nil ? nil : FileIdentity(info))
         }
+        return concurrentMap(count: names.count, minimumForParallel: minimumForParallel, read)
     }
 
     /// The path as the user's repository names it: `backend/app/migrations/versions/<file>`
@@ -187,9 +186,14 @@ enum FileBytes {
     /// Reads an open file to its end and closes it; nil when `fd` is invalid or a read fails.
     /// One allocation of the size `fstat` reports (plus one byte to see the end), filled in place.
     static func read(fd: Int32) -> [UInt8]? {
+        var info = stat()
+        return read(fd: fd, stat: &info)
+    }
+
+    /// `read(fd:)`, leaving the `fstat` it took in `info` (what the file was when its reading began).
+    static func read(fd: Int32, stat info: inout stat) -> [UInt8]? {
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var info = stat()
         let size = fstat(fd, &info) == 0 && info.st_size > 0 ? Int(info.st_size) : 0
         var failed = false
         var result = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in

@@ -151,13 +151,50 @@ extension VersionsDirectory {
     /// and replays the schema. `readMigrations()` stays the fast path when only headers matter.
     /// With `downgrades`, every `downgrade()` is read as well, for `MigrationHistory.schema(afterDowngradeOf:)`.
     public func readHistory(downgrades: Bool = false) throws(VejaMigrateError) -> MigrationHistory {
-        let sources = try mapMigrationFiles { name, bytes in
-            guard let bytes else {
-                return MigrationSource(file: MigrationFile(fileName: name, header: .failure(.cannotOpen)), changes: [])
-            }
-            return SchemaReader.source(fileName: name, bytes: bytes, downgrade: downgrades)
+        SchemaReader.history(sources: try readSources(downgrades: downgrades))
+    }
+
+    /// Every migration read whole, not yet replayed: `readHistory`'s first half. Files unchanged
+    /// since an earlier read come from the cache (`SourceCache`), which is written anew when anything changed.
+    public func readSources(downgrades: Bool = false) throws(VejaMigrateError) -> [MigrationSource] {
+        try readSources(downgrades: downgrades, cache: SourceCache.open(for: url), now: SourceCache.now()).sources
+    }
+
+    /// `readSources` with the cache given (nil: none) and the clock's reading; `cached` counts the
+    /// files that came from the cache.
+    func readSources(downgrades: Bool, cache: SourceCache?, now: Int64) throws(VejaMigrateError) -> (sources: [MigrationSource], cached: Int) {
+        guard let cache else {
+            return (try mapMigrationFiles { name, bytes in SchemaReader.source(fileName: name, bytes: bytes, downgrade: downgrades) }, 0)
         }
-        return SchemaReader.history(sources: sources)
+        let settled = now - SourceCache.settledAge
+        let read = try mapMigrationFiles(
+            unchanged: { name, identity -> (MigrationSource, SourceCache.Update)? in
+                guard let entry = cache.entry(name, identity: identity, downgrade: downgrades),
+                      let source = cache.decode(entry, fileName: name, downgrade: downgrades) else { return nil }
+                return (source, .kept(entry))
+            },
+            { name, bytes, identity -> (MigrationSource, SourceCache.Update) in
+                let source = SchemaReader.source(fileName: name, bytes: bytes, downgrade: downgrades)
+                guard let identity, let bytes, identity.size == bytes.count, max(identity.mtime, identity.ctime) < settled else {
+                    return (source, .none)
+                }
+                var e = SourceEncoder()
+                source.encode(to: &e)
+                return (source, .fresh(identity, hasDowngrade: downgrades, encoded: e.bytes))
+            }
+        )
+        cache.save(read.map { ($0.0.file.fileName, $0.1) })
+        return (read.map(\.0), read.count { if case .kept = $0.1 { return true } else { return false } })
+    }
+}
+
+extension SchemaReader {
+    /// `source(fileName:bytes:)` for a file that may not have been readable.
+    static func source(fileName: String, bytes: [UInt8]?, downgrade: Bool) -> MigrationSource {
+        guard let bytes else {
+            return MigrationSource(file: MigrationFile(fileName: fileName, header: .failure(.cannotOpen)), changes: [])
+        }
+        return source(fileName: fileName, bytes: bytes, downgrade: downgrade)
     }
 }
 

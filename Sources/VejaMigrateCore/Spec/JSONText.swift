@@ -50,8 +50,19 @@ extension JSONValue {
 
     private static let hex = Array("0123456789abcdef".utf8)
 
-    static func writeString(_ s: String, to out: inout [UInt8]) {
+    /// `s` as a JSON string: quotes, and escapes for `"`, `\\` and control characters.
+    public static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escape: copied whole.
+        let plain = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if plain == true {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "\""): out += "\\\"".utf8
@@ -68,5 +79,59 @@ extension JSONValue {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// An object written field by field in `JSONValue.prettyText`'s layout; the caller gives the keys in
+/// sorted order.
+public struct JSONObjectWriter {
+    public let indent: Int
+    private var empty = true
+
+    public init(indent: Int) { self.indent = indent }
+
+    public mutating func key(_ k: String, _ out: inout [UInt8]) {
+        out.append(empty ? UInt8(ascii: "{") : UInt8(ascii: ","))
+        empty = false
+        JSONObjectWriter.newline(indent + 2, &out)
+        JSONValue.writeString(k, to: &out)
+        out += ": ".utf8
+    }
+
+    public func end(_ out: inout [UInt8]) {
+        if empty {
+            out += "{}".utf8
+        } else {
+            JSONObjectWriter.newline(indent, &out)
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    public static func newline(_ indent: Int, _ out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+    }
+
+    public static func bool(_ b: Bool, _ out: inout [UInt8]) { out += (b ? "true" : "false").utf8 }
+
+    public static func optional(_ s: String?, _ out: inout [UInt8]) {
+        if let s { JSONValue.writeString(s, to: &out) } else { out += "null".utf8 }
+    }
+
+    /// An array whose items stand at `indent`: a field's array in an object at indent X has its items at X + 4.
+    public static func array<T>(_ items: [T], indent: Int, _ out: inout [UInt8], _ item: (T, Int, inout [UInt8]) -> Void) {
+        guard !items.isEmpty else { out += "[]".utf8; return }
+        out.append(UInt8(ascii: "["))
+        for (k, x) in items.enumerated() {
+            if k > 0 { out.append(UInt8(ascii: ",")) }
+            newline(indent, &out)
+            item(x, indent, &out)
+        }
+        newline(indent - 2, &out)
+        out.append(UInt8(ascii: "]"))
+    }
+
+    public static func strings(_ items: [String], indent: Int, _ out: inout [UInt8]) {
+        array(items, indent: indent, &out) { s, _, out in JSONValue.writeString(s, to: &out) }
     }
 }
