@@ -414,3 +414,13 @@ def test_rebase_never_replaces_another_file(tmp_path):
     assert result.code in (3, 4), str(result)
     assert listing(versions) == before
     assert os.readlink(target) == "does-not-exist.py"
+
+
+def test_a_bare_name_is_the_versions_directory_file(tmp_path):
+    """A file of the same name in the current directory does not stand in for the migration."""
+    versions = two_branches(tmp_path)
+    (tmp_path / INVOICES).write_text("not a migration\n")
+    result = run(["rebase", INVOICES, "--versions-dir", str(versions), "--date", DATE], cwd=tmp_path)
+    assert result.code == 0, str(result)
+    assert (versions / f"{DATE_COMPACT}_000019_create_invoices_table.py").exists()
+    assert (tmp_path / INVOICES).read_text() == "not a migration\n"
