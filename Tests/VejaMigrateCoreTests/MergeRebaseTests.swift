@@ -245,3 +245,18 @@ extension MergeRebaseTests.History {
         try RebasePlanner.plan(fileName: name, bytes: files[name] ?? [], graph: graph, date: MergeRebaseTests.today)
     }
 }
+
+extension MergeRebaseTests {
+    func testOrphansAreNotOfferedARebaseWhileOthersRemain() {
+        // Each orphan's move would leave the other orphan's missing parent: no rebase is offered.
+        var h = Self.twoBranches()
+        h.files["20261121_000018_add_tags.py"] = nil
+        h.add("20261122_000019_a.py", Self.source("a", "20261122_000019", ["20261101_000098"]))
+        h.add("20261123_000020_b.py", Self.source("b", "20261123_000020", ["20261101_000099"]))
+        let graph = h.graph
+        for problem in graph.problems {
+            XCTAssertFalse(graph.fix(for: problem).commands.contains { $0.contains("rebase") }, "\(problem.kind): \(graph.fix(for: problem))")
+        }
+        XCTAssertEqual(graph.problems.filter { $0.kind == .missingDownRevision }.count, 2)
+    }
+}

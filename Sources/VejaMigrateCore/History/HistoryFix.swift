@@ -68,6 +68,12 @@ extension RevisionGraph {
     /// Whether `vejamigrate rebase` can move file `i`: nothing revises it and the rest of the
     /// history has one clean head.
     func canMoveFile(_ i: Int) -> Bool {
+        // What removing the file cannot mend rules it out at once, without a graph of the rest:
+        // other heads stay heads, and a problem of other files stays. A history with a thousand
+        // orphans costs no thousand graphs.
+        let name = files[i].fileName
+        if heads.lazy.filter({ $0 != files[i].revision }).count > 1 { return false }
+        if chainProblems.contains(where: { $0.kind != .multipleHeads && !$0.files.contains(name) }) { return false }
         if case .success = RebasePlanner.destination(ofFile: i, in: self) { return true }
         return false
     }
