@@ -61,6 +61,7 @@ struct Merge: ParsableCommand {
         for p in graph.problems where !graph.chainProblems.contains(p) {
             printError("warning: \(p.kind.rawValue): \(p.message)")
         }
+        warnIfBeforeParents(planned.downRevisions, graph: graph, date: common.today)
         let shownPath = dir.displayPath(of: planned.fileName, cwd: common.cwd)
         var result = Result(path: shownPath, revision: planned.revision, down_revision: planned.downRevisions, heads: graph.heads, written: !dryRun)
         if dryRun {
@@ -80,6 +81,15 @@ struct Merge: ParsableCommand {
         print(shownPath)
         for line in MigrationPlanner.reminders(repositoryPath: dir.repositoryPath(of: planned.fileName, cwd: common.cwd)) {
             print(line)
+        }
+    }
+}
+
+/// A date before a parent's makes the new file sort before its parent in the directory.
+func warnIfBeforeParents(_ parents: [String], graph: RevisionGraph, date: MigrationDate) {
+    for parent in parents {
+        if let parentDate = graph.file(for: parent)?.nameDate, parentDate > date.compact {
+            printError("warning: --date \(date) is before the parent \(parent)'s date; the new file will sort before it")
         }
     }
 }

@@ -72,6 +72,7 @@ struct Rebase: ParsableCommand {
             }
             return
         }
+        warnIfBeforeParents(planned.downRevisions, graph: graph, date: common.today)
         let newPath = dir.displayPath(of: planned.fileName, cwd: common.cwd)
         var result = Result(
             path: newPath, old_path: oldPath, revision: planned.revision, old_revision: planned.oldRevision,

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from alembic_run import AlembicRunner
 from dbschema import pg_snapshot, pg_tables, sqlite_snapshot, sqlite_tables
+from test_cli_errors import BROKEN
 from vmcli import (
     DATE,
     DATE_COMPACT,
@@ -424,3 +425,41 @@ def test_a_bare_name_is_the_versions_directory_file(tmp_path):
     assert result.code == 0, str(result)
     assert (versions / f"{DATE_COMPACT}_000019_create_invoices_table.py").exists()
     assert (tmp_path / INVOICES).read_text() == "not a migration\n"
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN))
+def test_every_problem_has_a_fix_and_its_command_fixes_it(kind, tmp_path):
+    """Each problem kind of `status` carries a fix; where it names a command, running that command
+    (as printed) on the broken history removes the problem."""
+    versions = copy_project(tmp_path / "proj")
+    BROKEN[kind](versions)
+    _, data = status(versions)
+    (problem,) = [p for p in data["problems"] if p["kind"] == kind][:1]
+    fix = problem["fix"]
+    assert fix["text"], problem
+    for line in fix["commands"]:
+        assert shlex.split(line)[:2] in (["vejamigrate", "merge"], ["vejamigrate", "rebase"]), line
+        assert f"`{' '.join(shlex.split(line)[:2])}" in fix["text"], fix
+    if kind in ("multiple_heads", "duplicate_sequence", "missing_down_revision"):
+        assert fix["commands"], f"{kind} has a command that fixes it: {fix}"
+    else:
+        assert fix["commands"] == [] and fix["text"].startswith("by hand"), fix
+    for index, line in enumerate(fix["commands"]):
+        copy = copy_project(tmp_path / f"copy{index}")
+        for name in set(listing(versions)) - set(listing(copy)):
+            shutil.copy(versions / name, copy / name)
+        words = shlex.split(line.replace(str(versions), str(copy)))
+        result = run([*words[1:], "--date", DATE])
+        assert result.code == 0, str(result)
+        _, after = status(copy)
+        assert kind not in {p["kind"] for p in after["problems"]}, after
+
+
+@pytest.mark.parametrize(
+    "command", [["merge"], ["rebase", INVOICES], ["new", "add notes", "--head", "20261120_000018"]]
+)
+def test_a_date_before_the_parent_is_a_warning(command, tmp_path):
+    versions = two_branches(tmp_path)
+    result = run([*command, "--versions-dir", str(versions), "--date", "2026-01-05"])
+    assert result.code == 0, str(result)
+    assert "warning: --date 2026-01-05 is before the parent 20261120_000018's date" in result.stderr, str(result)
