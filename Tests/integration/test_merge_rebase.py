@@ -463,3 +463,12 @@ def test_a_date_before_the_parent_is_a_warning(command, tmp_path):
     result = run([*command, "--versions-dir", str(versions), "--date", "2026-01-05"])
     assert result.code == 0, str(result)
     assert "warning: --date 2026-01-05 is before the parent 20261120_000018's date" in result.stderr, str(result)
+
+
+@pytest.mark.parametrize("args", [["rebase"], ["merge", "--bogus"], ["rebase", "x.py", "--head", "y"]])
+def test_usage_errors_exit_2(args, tmp_path):
+    versions = two_branches(tmp_path)
+    before = listing(versions)
+    result = run([*args, "--versions-dir", str(versions)])
+    assert result.code == 2 and result.stderr.strip(), str(result)
+    assert listing(versions) == before
