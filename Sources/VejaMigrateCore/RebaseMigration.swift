@@ -120,7 +120,8 @@ public enum RebasePlanner {
         out.append(contentsOf: bytes[at...])
         // The new header must say what was meant; anything else is a bug, never a file to write.
         let check = try? MigrationHeaderReader.read(bytes: out)
-        guard check?.revision == revision, check?.downRevisions == target else {
+        // (A docstring field written through an escape, `"x\nRevision ID: ..."`, has no span of its own.)
+        guard let check, check.revision == revision, check.downRevisions == target, (check.docRevisionID ?? revision) == revision else {
             throw .history("\(fileName): the rewritten header does not read back as revision \(revision); edit it by hand")
         }
         return .rebased(PlannedRebase(

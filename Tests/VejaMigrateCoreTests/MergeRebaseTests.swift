@@ -260,3 +260,18 @@ extension MergeRebaseTests {
         XCTAssertEqual(graph.problems.filter { $0.kind == .missingDownRevision }.count, 2)
     }
 }
+
+extension MergeRebaseTests {
+    func testADocstringFieldBehindAnEscapeIsNotLeftStale() {
+        // "Revision ID:" only exists after the escape is read: it has no span, so the rebase stops
+        // instead of writing a file whose docstring names the old revision.
+        var h = Self.twoBranches()
+        let old = "20261121_000018_add_tags.py"
+        h.add(old, "\"add tags\\n\\nRevision ID: 20261121_000018\"\nrevision = \"20261121_000018\"\ndown_revision = \"20260211_000017\"\n")
+        XCTAssertEqual(h.graph.files.first { $0.fileName == old }?.revision, "20261121_000018")
+        XCTAssertThrowsError(try h.rebase(old)) { error in
+            XCTAssertEqual((error as? VejaMigrateError)?.exitCode, 3)
+            XCTAssertTrue((error as? VejaMigrateError)?.message.contains("edit it by hand") == true, "\(error)")
+        }
+    }
+}
