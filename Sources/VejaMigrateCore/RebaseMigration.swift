@@ -31,14 +31,18 @@ public enum RebasePlanner {
             let reason = (try? file.header.get()) == nil ? "cannot be read" : "declares no revision"
             return .failure(.history("\(file.fileName) \(reason); fix it before moving it"))
         }
-        let revisers = graph.files.indices.filter { j in
-            j != i && ((try? graph.files[j].header.get())?.downRevisions.contains(revision) ?? false)
+        // Another migration that names it, as its parent or in depends_on, would lose it.
+        func names(_ j: Int, _ list: KeyPath<MigrationHeader, [String]>) -> Bool {
+            j != i && ((try? graph.files[j].header.get())?[keyPath: list].contains(revision) ?? false)
         }
-        if !revisers.isEmpty {
-            let names = revisers.map { graph.files[$0].fileName }.joined(separator: ", ")
-            return .failure(.history(
-                "\(file.fileName) is revised by \(names): another migration builds on it, so it is not moved; "
-                    + "join the heads with `vejamigrate merge` instead"))
+        for (list, verb) in [(\MigrationHeader.downRevisions, "is revised by"), (\MigrationHeader.dependsOn, "is in the depends_on of")] {
+            let others = graph.files.indices.filter { names($0, list) }
+            if !others.isEmpty {
+                let listed = others.map { graph.files[$0].fileName }.joined(separator: ", ")
+                return .failure(.history(
+                    "\(file.fileName) \(verb) \(listed): another migration builds on it, so it is not moved; "
+                        + "join the heads with `vejamigrate merge` instead"))
+            }
         }
         var others = graph.files
         others.remove(at: i)

@@ -275,3 +275,23 @@ extension MergeRebaseTests {
         }
     }
 }
+
+extension MergeRebaseTests {
+    func testRebaseRefusesAMigrationThatAnotherDependsOn() {
+        var h = Self.twoBranches()
+        let other = Self.source("add labels", "20261122_000019", ["20261120_000018"])
+            .replacingOccurrences(of: "depends_on = None", with: "depends_on = \"20261121_000018\"")
+        h.add("20261122_000019_add_labels.py", other)
+        XCTAssertThrowsError(try h.rebase("20261121_000018_add_tags.py")) { error in
+            XCTAssertEqual((error as? VejaMigrateError)?.exitCode, 3)
+            XCTAssertTrue((error as? VejaMigrateError)?.message.contains("depends_on of 20261122_000019_add_labels.py") == true, "\(error)")
+        }
+    }
+
+    func testDependsOnIsReadAndAFormItDoesNotKnowIsNoError() throws {
+        let list = "revision = \"b\"\ndown_revision = \"a\"\ndepends_on: Union[str, Sequence[str], None] = ('x', \"y\")\n"
+        XCTAssertEqual(try MigrationHeaderReader.read(bytes: Array(list.utf8)).dependsOn, ["x", "y"])
+        let unknown = "revision = \"b\"\ndown_revision = \"a\"\ndepends_on = OTHER_REVISION\n"
+        XCTAssertEqual(try MigrationHeaderReader.read(bytes: Array(unknown.utf8)).dependsOn, [])
+    }
+}

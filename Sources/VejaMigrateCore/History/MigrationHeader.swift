@@ -6,6 +6,9 @@ public struct MigrationHeader: Equatable, Sendable {
     public var downRevisions: [String] = []
     /// Whether `down_revision` was assigned at all.
     public var declaresDownRevision = false
+    /// The module-level `depends_on`, when it is None, a string or strings (else empty: it is
+    /// not needed to read the history, so a form it does not know is no error).
+    public var dependsOn: [String] = []
     /// The first line of the module docstring.
     public var docDescription: String?
     /// The docstring's `Revision ID:` line.
@@ -174,8 +177,12 @@ public enum MigrationHeaderReader {
                 // Function bodies follow; stop once the header is complete.
                 return !(header.revision != nil && header.declaresDownRevision)
             }
-            guard name == "revision" || name == "down_revision" else { return true }
+            guard name == "revision" || name == "down_revision" || name == "depends_on" else { return true }
             guard let value = assignedValue(tokens) else { return true }
+            if name == "depends_on" {
+                header.dependsOn = stringsOrNone(value) ?? []
+                return true
+            }
             guard let strings = stringsOrNone(value) else {
                 failure = .unsupportedValue(name: name, line: logical.line)
                 return false
