@@ -11,7 +11,7 @@ import pytest
 from tuiharness import REPO, expect_no_new_files, listing, start_args
 
 sys.path.insert(0, str(REPO / "Tests" / "integration"))
-from vmcli import cli_binary  # noqa: E402
+from vmcli import cli_binary
 
 pytestmark = pytest.mark.tui
 
@@ -66,12 +66,16 @@ def test_review_names_merge_and_the_printed_fix_joins_the_heads(tui, tui_binary,
     assert s.wait_exit() == 130
     expect_no_new_files(before, project)
     # The command the wizard and `status` name joins the heads.
-    status = subprocess.run([str(cli_binary()), "status", "--json"], cwd=project, capture_output=True, text=True)
+    status = subprocess.run(
+        [str(cli_binary()), "status", "--json"], check=False, cwd=project, capture_output=True, text=True
+    )
     (problem,) = [p for p in json.loads(status.stdout)["problems"] if p["kind"] == "multiple_heads"]
     merge = shlex.split(problem["fix"]["commands"][0])
     assert merge == ["vejamigrate", "merge"]
     subprocess.run(
         [str(cli_binary()), *merge[1:], "--date", "2026-11-25"], cwd=project, check=True, capture_output=True
     )
-    after = subprocess.run([str(cli_binary()), "status", "--json"], cwd=project, capture_output=True, text=True)
+    after = subprocess.run(
+        [str(cli_binary()), "status", "--json"], check=False, cwd=project, capture_output=True, text=True
+    )
     assert json.loads(after.stdout)["heads"] == ["20261125_000019"]
