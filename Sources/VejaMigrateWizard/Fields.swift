@@ -110,12 +110,16 @@ extension WizardModel {
             }
             if graph.heads.count > 1 {
                 out.append(Field(.parent, "Parent (the history has \(graph.heads.count) heads)", .choice(graph.heads, min(s.chosenHead, graph.heads.count - 1)), hint: "←/→ chooses which head the new migration revises."))
+                if let heads = graph.problems.first(where: { $0.kind == .multipleHeads }), let fix = fix(for: heads) {
+                    out.append(Field(nil, "", .note("Or join the heads first: " + fix.text + ".")))
+                }
             } else {
                 out.append(Field(nil, "", .note("Revises: " + (graph.heads.first ?? "None (first migration)"))))
             }
             for w in warnings { out.append(Field(nil, "", .note("⚠ " + w.problem))) }
             for p in graph.chainProblems where p.kind != .multipleHeads {
                 out.append(Field(nil, "", .note("History: " + p.message)))
+                if let fix = fix(for: p) { out.append(Field(nil, "", .note("Fix: " + fix.text + "."))) }
             }
             let all = issues
             if isReadingHistory {

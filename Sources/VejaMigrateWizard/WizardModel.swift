@@ -6,7 +6,11 @@ import VejaMigrateCore
 public struct WizardModel: Sendable {
     public private(set) var state = WizardState()
     /// The history the preview and the write are based on.
-    public private(set) var graph: RevisionGraph
+    public private(set) var graph: RevisionGraph {
+        didSet { historyFixes = WizardModel.fixes(graph) }
+    }
+    /// The fix of each of `graph.problems`, in order (the command that fixes it, or what to edit).
+    public private(set) var historyFixes: [HistoryFix] = []
     /// The tables the history has, for checks and suggestions; nil when only headers were read.
     public private(set) var schema: HistorySchema?
     /// What the history cannot confirm (tables touched by raw SQL): shown, but the write goes ahead.
@@ -44,6 +48,7 @@ public struct WizardModel: Sendable {
 
     public init(graph: RevisionGraph, schema: HistorySchema? = nil, date: MigrationDate, directoryLabel: String, readingHistory: Bool = false) {
         self.graph = graph
+        self.historyFixes = WizardModel.fixes(graph)
         self.schema = schema
         self.date = date
         self.directoryLabel = directoryLabel
@@ -55,6 +60,13 @@ public struct WizardModel: Sendable {
         self.init(
             graph: context.graph, schema: context.historyPending ? nil : context.history.schema, date: context.date,
             directoryLabel: context.directoryLabel, readingHistory: context.historyPending)
+    }
+
+    private static func fixes(_ graph: RevisionGraph) -> [HistoryFix] { graph.problems.map(graph.fix(for:)) }
+
+    /// The fix of one of `graph.problems`.
+    func fix(for problem: HistoryProblem) -> HistoryFix? {
+        graph.problems.firstIndex(of: problem).map { historyFixes[$0] }
     }
 
     /// Whether the user has typed anything worth asking about before quitting.

@@ -96,12 +96,7 @@ struct New: ParsableCommand {
         for w in planned.warnings {
             printError(w.warningDescription)
         }
-        // A date before the parent's makes the file sort before its parent in the directory.
-        for parent in planned.downRevisions {
-            if let parentDate = graph.file(for: parent)?.nameDate, parentDate > common.today.compact {
-                printError("warning: --date \(common.today) is before the parent \(parent)'s date; the new file will sort before it")
-            }
-        }
+        warnIfBeforeParents(planned.downRevisions, graph: graph, date: common.today)
         let shownPath = dir.displayPath(of: planned.fileName, cwd: common.cwd)
         let result = Result(path: shownPath, revision: planned.revision, down_revision: .revisions(planned.downRevisions))
         if sql {

@@ -19,7 +19,34 @@ struct Status: ParsableCommand {
         var heads: [String]
         var next_sequence: Int
         var next_revision: String
-        var problems: [HistoryProblem]
+        var problems: [Problem]
+    }
+
+    /// A history problem as `status` prints it: the graph's fields, and how to fix it.
+    struct Problem: Encodable {
+        var kind: HistoryProblem.Kind
+        var message: String
+        var files: [String]
+        var fix: Fix
+    }
+
+    struct Fix: Encodable {
+        /// Command lines to run, best first; empty when the fix is an edit by hand.
+        var commands: [String]
+        var text: String
+    }
+
+    /// A fix's commands as lines to paste: shell-quoted, with the --versions-dir this run was given.
+    static func commandLine(_ words: [String], versionsDir: String?) -> String {
+        let all = words + (versionsDir.map { ["--versions-dir", $0] } ?? [])
+        return all.map(shellQuoted).joined(separator: " ")
+    }
+
+    static func shellQuoted(_ word: String) -> String {
+        let plain = !word.isEmpty && word.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || "_-./=:,+@%".utf8.contains(b)
+        }
+        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     func run() throws {
@@ -31,7 +58,12 @@ struct Status: ParsableCommand {
             heads: graph.heads,
             next_sequence: graph.nextSequence,
             next_revision: MigrationNaming.revisionID(date: common.today, sequence: graph.nextSequence),
-            problems: graph.problems)
+            problems: graph.problems.map { p in
+                let fix = graph.fix(for: p)
+                return Problem(
+                    kind: p.kind, message: p.message, files: p.files,
+                    fix: Fix(commands: fix.commands.map { Status.commandLine($0, versionsDir: common.versionsDir) }, text: fix.text))
+            })
         if json {
             printJSON(report)
         } else {
@@ -48,7 +80,10 @@ struct Status: ParsableCommand {
                 print("history: healthy")
             } else {
                 print("problems: \(graph.problems.count)")
-                for p in graph.problems { print("  - \(p.kind.rawValue): \(p.message)") }
+                for p in report.problems {
+                    print("  - \(p.kind.rawValue): \(p.message)")
+                    print("    fix: \(p.fix.text)")
+                }
             }
         }
         if !graph.isHealthy { throw ExitCode(3) }

@@ -24,7 +24,7 @@ def subcommands() -> set[str]:
     assert result.code == 0, str(result)
     section = result.stdout.split("SUBCOMMANDS:", 1)[1]
     names = set(re.findall(r"^\s{2}([a-z][a-z-]*)\b", section, re.M))
-    assert {"status", "new", "schema"} <= names, section
+    assert {"status", "new", "schema", "merge", "rebase"} <= names, section
     return names
 
 
@@ -56,6 +56,7 @@ def test_every_command_a_message_names_exists():
 def test_the_scan_finds_a_command_that_does_not_exist():
     # The scanner itself: a literal naming an unknown command is caught, a known one is not.
     known = subcommands()
-    assert [w for w in mentions("join them with `vejamigrate merge`") if w not in known] == ["merge"]
+    assert [w for w in mentions("join them with `vejamigrate frobnicate`") if w not in known] == ["frobnicate"]
+    assert [w for w in mentions("join them with `vejamigrate merge`") if w not in known] == []
     assert [w for w in mentions("run `vejamigrate status --json`") if w not in known] == []
     assert swift_string_literals('let a = "x \\"q\\" `vejamigrate frob`"') == ['x \\"q\\" `vejamigrate frob`']

@@ -6,6 +6,9 @@ public struct MigrationHeader: Equatable, Sendable {
     public var downRevisions: [String] = []
     /// Whether `down_revision` was assigned at all.
     public var declaresDownRevision = false
+    /// The module-level `depends_on`, when it is None, a string or strings (else empty: it is
+    /// not needed to read the history, so a form it does not know is no error).
+    public var dependsOn: [String] = []
     /// The first line of the module docstring.
     public var docDescription: String?
     /// The docstring's `Revision ID:` line.
@@ -16,6 +19,80 @@ public struct MigrationHeader: Equatable, Sendable {
     public var docCreateDate: String?
 
     public init() {}
+}
+
+/// Where the fields of a migration's header stand in its bytes: the byte ranges that
+/// `vejamigrate rebase` replaces, so everything around them stays as written.
+public struct MigrationHeaderSpans: Equatable, Sendable {
+    /// The value of the module-level `revision` assignment (the literal, quotes included).
+    public var revision: Range<Int>?
+    /// The value of `down_revision` (`None`, a literal, or the whole tuple or list).
+    public var downRevision: Range<Int>?
+    /// The text after `Revision ID:` on its docstring line, blanks around it left out; an empty
+    /// range just after the colon when the line has no value.
+    public var docRevisionID: Range<Int>?
+    /// The text after `Revises:`, the same way.
+    public var docRevises: Range<Int>?
+    /// The text after `Create Date:`, the same way.
+    public var docCreateDate: Range<Int>?
+
+    public init() {}
+
+    mutating func shift(by offset: Int) {
+        func moved(_ r: Range<Int>?) -> Range<Int>? { r.map { ($0.lowerBound + offset)..<($0.upperBound + offset) } }
+        revision = moved(revision)
+        downRevision = moved(downRevision)
+        docRevisionID = moved(docRevisionID)
+        docRevises = moved(docRevises)
+        docCreateDate = moved(docCreateDate)
+    }
+
+    /// Finds the docstring's fields in its literals as written, with the rules of
+    /// `parseDocstring`: the first non-blank line is the description, then the first line of each field.
+    mutating func readDocstring(_ bytes: [UInt8], literals: [Range<Int>]) {
+        var sawDescription = false
+        for literal in literals {
+            // The text between the quotes: skip the prefix letters and one or three quotes.
+            var start = literal.lowerBound
+            while start < literal.upperBound, bytes[start] != UInt8(ascii: "\""), bytes[start] != UInt8(ascii: "'") { start += 1 }
+            guard start < literal.upperBound else { continue }
+            let quote = bytes[start]
+            let triple = start + 2 < literal.upperBound && bytes[start + 1] == quote && bytes[start + 2] == quote
+            let open = triple ? 3 : 1
+            let contentStart = start + open
+            let contentEnd = literal.upperBound - open
+            guard contentStart <= contentEnd else { continue }
+            var lineStart = contentStart
+            while lineStart <= contentEnd {
+                var lineEnd = lineStart
+                while lineEnd < contentEnd, !(0x0A...0x0D).contains(bytes[lineEnd]) { lineEnd += 1 }
+                defer { lineStart = lineEnd + 1 }
+                var lo = lineStart
+                var hi = lineEnd
+                while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
+                while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
+                if lo == hi { continue }
+                if !sawDescription {
+                    sawDescription = true
+                    continue
+                }
+                func value(after prefix: String) -> Range<Int>? {
+                    let p = Array(prefix.utf8)
+                    guard hi - lo >= p.count, Array(bytes[lo..<(lo + p.count)]) == p else { return nil }
+                    var v = lo + p.count
+                    while v < hi, bytes[v] == 0x20 || bytes[v] == 0x09 { v += 1 }
+                    return v..<hi
+                }
+                if let r = value(after: "Revision ID:") {
+                    if docRevisionID == nil { docRevisionID = r }
+                } else if let r = value(after: "Revises:") {
+                    if docRevises == nil { docRevises = r }
+                } else if let r = value(after: "Create Date:") {
+                    if docCreateDate == nil { docCreateDate = r }
+                }
+            }
+        }
+    }
 }
 
 /// Why a migration file's header could not be read.
@@ -55,11 +132,32 @@ public enum MigrationHeaderReader {
     static func read(
         bytes: [UInt8], everyLine: ((PythonHeaderLexer.LogicalLine) -> Void)?
     ) throws(HeaderReadError) -> (header: MigrationHeader, bodyError: Int?) {
-        if !isValidUTF8(bytes) { throw .notUTF8 }
+        let read = try readHeader(bytes: bytes, everyLine: everyLine, recordSpans: false)
+        return (read.header, read.bodyError)
+    }
+
+    /// The header and where its fields stand in `bytes`, so they can be rewritten in place
+    /// with everything else kept byte for byte (`vejamigrate rebase`).
+    ///
+    /// ```swift
+    /// let (header, spans) = try MigrationHeaderReader.readWithSpans(bytes: bytes)
+    /// bytes[spans.revision!]   // the literal "20260211_000017", quotes included
+    /// ```
+    public static func readWithSpans(bytes: [UInt8]) throws(HeaderReadError) -> (header: MigrationHeader, spans: MigrationHeaderSpans) {
+        let read = try readHeader(bytes: bytes, everyLine: nil, recordSpans: true)
+        return (read.header, read.spans)
+    }
+
+    private static func readHeader(
+        bytes original: [UInt8], everyLine: ((PythonHeaderLexer.LogicalLine) -> Void)?, recordSpans: Bool
+    ) throws(HeaderReadError) -> (header: MigrationHeader, bodyError: Int?, spans: MigrationHeaderSpans) {
+        if !isValidUTF8(original) { throw .notUTF8 }
         // Python skips a UTF-8 byte order mark; so must we, or it glues onto the first token.
-        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        let bom = original.starts(with: [0xEF, 0xBB, 0xBF])
+        let bytes = bom ? Array(original.dropFirst(3)) : original
         var header = MigrationHeader()
-        var lexer = PythonHeaderLexer(bytes: bytes)
+        var spans = MigrationHeaderSpans()
+        var lexer = PythonHeaderLexer(bytes: bytes, recordSpans: recordSpans)
         var firstStatement = true
         var failure: HeaderReadError?
         var headerDone = false
@@ -71,6 +169,7 @@ public enum MigrationHeaderReader {
             if firstStatement, tokens.allSatisfy({ if case .string = $0 { return true } else { return false } }) {
                 let text = tokens.map { if case .string(let s) = $0 { return s } else { return "" } }.joined()
                 parseDocstring(text, into: &header)
+                if recordSpans { spans.readDocstring(bytes, literals: logical.spans) }
                 return true
             }
             guard case .name(let name) = tokens.first else { return true }
@@ -78,24 +177,32 @@ public enum MigrationHeaderReader {
                 // Function bodies follow; stop once the header is complete.
                 return !(header.revision != nil && header.declaresDownRevision)
             }
-            guard name == "revision" || name == "down_revision" else { return true }
+            guard name == "revision" || name == "down_revision" || name == "depends_on" else { return true }
             guard let value = assignedValue(tokens) else { return true }
+            if name == "depends_on" {
+                header.dependsOn = stringsOrNone(value) ?? []
+                return true
+            }
             guard let strings = stringsOrNone(value) else {
                 failure = .unsupportedValue(name: name, line: logical.line)
                 return false
             }
+            let valueSpan = recordSpans ? logical.spans[value.startIndex].lowerBound..<logical.spans[value.endIndex - 1].upperBound : nil
             if name == "revision" {
                 guard strings.count == 1 else {
                     failure = .unsupportedValue(name: name, line: logical.line)
                     return false
                 }
                 header.revision = strings[0]
+                spans.revision = valueSpan
             } else {
                 header.downRevisions = strings
                 header.declaresDownRevision = true
+                spans.downRevision = valueSpan
             }
             return true
         }
+        var bodyError: Int?
         do {
             try lexer.forEachLogicalLine { logical in
                 guard let everyLine else { return step(logical) }
@@ -105,13 +212,16 @@ public enum MigrationHeaderReader {
             }
         } catch PythonHeaderLexer.LexError.unterminatedString(let line) {
             if !headerDone || failure != nil || header.revision == nil { throw .unterminatedString(line: line) }
-            return (header, line)
+            bodyError = line
         } catch {
             throw .noRevision
         }
-        if let failure { throw failure }
-        if header.revision == nil { throw .noRevision }
-        return (header, nil)
+        if bodyError == nil {
+            if let failure { throw failure }
+            if header.revision == nil { throw .noRevision }
+        }
+        if bom { spans.shift(by: 3) }
+        return (header, bodyError, spans)
     }
 
     /// The tokens after the top-level `=` of `name [: annotation] = value`, or nil if not an assignment.

@@ -21,6 +21,8 @@ struct PythonHeaderLexer {
         var tokens: [Token]
         /// 1-based line number of the first token.
         var line: Int
+        /// Each token's bytes in the file (prefix and quotes included), when the lexer records them.
+        var spans: [Range<Int>] = []
     }
 
     enum LexError: Error, Equatable {
@@ -30,9 +32,12 @@ struct PythonHeaderLexer {
     private let bytes: [UInt8]
     private var index = 0
     private var line = 1
+    /// Whether logical lines carry their tokens' byte spans (for rewriting a header in place).
+    private let recordSpans: Bool
 
-    init(bytes: [UInt8]) {
+    init(bytes: [UInt8], recordSpans: Bool = false) {
         self.bytes = bytes
+        self.recordSpans = recordSpans
     }
 
     /// Calls `body` with each logical line in order; `body` returns false to stop early.
@@ -58,6 +63,7 @@ struct PythonHeaderLexer {
                     if !current.tokens.isEmpty {
                         if !body(current) { return }
                         current.tokens.removeAll(keepingCapacity: true)
+                        current.spans.removeAll(keepingCapacity: true)
                     }
                     atLineStart = true
                     column = 0
@@ -83,6 +89,8 @@ struct PythonHeaderLexer {
                 current.line = line
             }
             atLineStart = false
+            let tokenStart = index
+            defer { if recordSpans { current.spans.append(tokenStart..<index) } }
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
                 current.tokens.append(.string(try lexString(prefix: [])))
             } else if isNameStart(byte) {

@@ -32,6 +32,10 @@ public struct RevisionGraph: Sendable {
     public let nextSequence: Int
     /// The file that declares each revision (the first one, when duplicated).
     public let fileByRevision: [String: Int]
+    /// Parent edges, flat: the parents of file i (indexed files only) are
+    /// `parentList[parentStart[i]..<parentStart[i + 1]]` (RevisionGraphQueries.swift reads them).
+    let parentStart: [Int]
+    let parentList: [Int]
 
     public init(files: [MigrationFile]) {
         self.files = files
@@ -119,6 +123,8 @@ public struct RevisionGraph: Sendable {
             }
         }
         parentStart[files.count] = parentList.count
+        self.parentStart = parentStart
+        self.parentList = parentList
         problems.append(contentsOf: RevisionGraph.cycles(files: files, parentStart: parentStart, parentList: parentList))
 
         // Heads: indexed revisions that no indexed file revises, in file order.
@@ -133,7 +139,7 @@ public struct RevisionGraph: Sendable {
             let listed = heads.map { "\($0) (\(files[fileByRevision[$0]!].fileName))" }
             problems.append(HistoryProblem(
                 kind: .multipleHeads,
-                message: "the history has \(heads.count) heads: \(listed.joined(separator: ", ")); join them with `alembic merge heads`, or name the parent with --head REV",
+                message: "the history has \(heads.count) heads: \(listed.joined(separator: ", ")); join them with `vejamigrate merge` (or `vejamigrate rebase FILE` for a migration not yet shared), or name the parent with --head REV",
                 files: heads.map { files[fileByRevision[$0]!].fileName }))
         }
         let order = Dictionary(uniqueKeysWithValues: HistoryProblem.Kind.allCases.enumerated().map { ($1, $0) })

@@ -24,6 +24,21 @@ public enum MigrationRenderer {
 
     /// The whole Python file of a plan: its upgrade steps, and their inverses in reverse order.
     public static func python(header: MigrationHeaderFields, plan: MigrationPlan) -> String {
+        let up = PythonSteps.lines(plan.upgrade)
+        let down = PythonSteps.lines(plan.downgrade)
+        return python(
+            header: header,
+            upgrade: up.isEmpty ? ["    # TODO: implement upgrade", "    pass"] : up,
+            downgrade: down.isEmpty ? ["    # TODO: implement downgrade", "    pass"] : down)
+    }
+
+    /// A merge migration: the seed's template with the bodies Alembic's `merge` writes, `pass`
+    /// alone (there is nothing to do; no `# TODO` is left to finish).
+    public static func mergePython(header: MigrationHeaderFields) -> String {
+        python(header: header, upgrade: ["    pass"], downgrade: ["    pass"])
+    }
+
+    private static func python(header: MigrationHeaderFields, upgrade: [String], downgrade: [String]) -> String {
         var out = "\"\"\"" + docstringLine(header.description) + "\n\n"
         out += "Revision ID: \(header.revision)\n"
         out += "Revises:" + (header.downRevisions.isEmpty ? "" : " " + header.downRevisions.joined(separator: ", ")) + "\n"
@@ -35,16 +50,22 @@ public enum MigrationRenderer {
         out += "from alembic import op\n"
         out += "from sqlalchemy.dialects import postgresql\n\n"
         out += "revision = \(PyExpr.pythonString(header.revision))\n"
-        out += "down_revision = \(downRevisionLiteral(header.downRevisions))\n"
+        out += downRevisionAssignment(header.downRevisions) + "\n"
         out += "branch_labels = None\n"
         out += "depends_on = None\n\n\n"
-        let up = PythonSteps.lines(plan.upgrade)
-        let down = PythonSteps.lines(plan.downgrade)
         out += "def upgrade() -> None:\n"
-        out += (up.isEmpty ? ["    # TODO: implement upgrade", "    pass"] : up).joined(separator: "\n") + "\n\n\n"
+        out += upgrade.joined(separator: "\n") + "\n\n\n"
         out += "def downgrade() -> None:\n"
-        out += (down.isEmpty ? ["    # TODO: implement downgrade", "    pass"] : down).joined(separator: "\n") + "\n"
+        out += downgrade.joined(separator: "\n") + "\n"
         return out
+    }
+
+    /// `down_revision = ...`, laid out as ruff does: a merge of many heads that does not fit on
+    /// one line gets one revision a line, with a trailing comma.
+    static func downRevisionAssignment(_ parents: [String]) -> String {
+        let one = "down_revision = " + downRevisionLiteral(parents)
+        if parents.count < 2 || PyExpr.width(one) <= PyExpr.lineLength { return one }
+        return "down_revision = (\n" + parents.map { "    " + PyExpr.pythonString($0) + ",\n" }.joined() + ")"
     }
 
     static func downRevisionLiteral(_ parents: [String]) -> String {
