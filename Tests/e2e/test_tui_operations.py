@@ -80,7 +80,7 @@ def add_archived_at(s) -> None:
     wait_text(s, "› column 1")
     s.send_text("archived_at")
     s.send_keys("Enter")
-    s.send_text("dd")  # date, then datetime
+    s.send_text("d")  # datetime, the first of the d types
     wait_text(s, "‹ datetime ›")
     s.send_keys("Escape")
     wait_text(s, "archived_at  datetime")
