@@ -340,7 +340,7 @@ public struct WizardModel: Sendable {
     /// Makes operation `k` of the migration (in Review's order) the one being answered, its answers
     /// as they were; the others keep theirs and their order.
     private mutating func reopen(_ k: Int) {
-        guard k != currentOperation || state.operation == .empty else { return }
+        guard k != currentOperation else { return }
         state.arrange(state.answered, current: k)
         state.editingColumn = nil
         state.editingForeignKey = nil
@@ -349,7 +349,7 @@ public struct WizardModel: Sendable {
     }
 
     /// Removes operation `k` of the migration; the one being answered stays so unless it was `k`
-    /// (then the one before it is, or else the first).
+    /// (then the one before it is, or else the first; the last one when none was being answered).
     private mutating func removeOperation(_ k: Int) {
         var all = state.answered
         guard k < all.count, all.count > 1 else { return }
@@ -780,7 +780,7 @@ public struct WizardModel: Sendable {
         var issues: [SpecIssue] = []
         var spec = MigrationSpec(description: state.description.trimmed.isEmpty ? nil : state.description.trimmed)
         if !state.details.trimmed.isEmpty { spec.details = state.details.trimmed }
-        // Every operation answered, then the current one; paths as the core gives them
+        // Every operation in Review's order, the current one among them; paths as the core gives them
         // (`add_columns.table`, or `operations[1].add_columns.table` when there are several).
         let drafts = state.answered
         currentOperation = state.currentIndex
