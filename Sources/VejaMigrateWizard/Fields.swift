@@ -247,7 +247,7 @@ enum FieldPath {
         return String(path[path.index(after: dot)...])
     }
 
-    /// The operation a path of a migration with several names (`operations[2]...` is 2).
+    /// The operation a path names, in a migration with several (`operations[2]...` is 2).
     static func operationIndex(_ path: String) -> Int? {
         path.hasPrefix("operations[") ? index(in: path) : nil
     }

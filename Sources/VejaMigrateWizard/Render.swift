@@ -410,7 +410,8 @@ extension WizardModel {
 
     /// Where a word too long for a row breaks, in characters: after the last `/` that fits, so a path
     /// keeps every name whole; else before its closing punctuation when the rest fits (a file name
-    /// and its "`."); else after the last `_` or `-`; else at the edge.
+    /// and its "`."); else after a file name's revision when its slug fits; else after the last `_`
+    /// or `-`; else at the edge.
     static func breakLength(_ word: [Character], _ width: Int) -> Int {
         var fit = 0
         var w = 0
@@ -423,6 +424,14 @@ extension WizardModel {
         var end = word.count
         while end > 0, "`.,;:)'\"".contains(word[end - 1]) { end -= 1 }
         if end < word.count, end > 0, end <= fit { return end }
+        // A migration's file name breaks after its revision when its slug then fits whole.
+        // (`YYYYMMDD_NNNNNN_`: the second `_`, after digits only).
+        let underscores = word.indices.filter { word[$0] == "_" }
+        if underscores.count >= 2, case let revision = underscores[1] + 1, revision <= fit,
+           word[..<underscores[1]].allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "_") }),
+           DisplayWidth.of(String(word[revision...])) <= width {
+            return revision
+        }
         if let cut = word[..<fit].lastIndex(where: { $0 == "_" || $0 == "-" }), cut > 0 { return cut + 1 }
         return fit
     }

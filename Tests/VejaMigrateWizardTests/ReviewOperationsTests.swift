@@ -94,6 +94,33 @@ final class ReviewOperationsTests: XCTestCase {
         XCTAssertEqual(d.model.spec.operations.map(\.key), ["add_columns", "alter_enum"])
     }
 
+    func testAnEarlierNewTablesProblemOpensItsStepAndField() {
+        var d = Driver()
+        d.answerInvoices()
+        d.model.testSetEnumDefault(column: 1, "LOST")
+        d.press(.function(10))
+        d.model.testFocus(.addOperation)
+        d.press(.enter)
+        d.pick("Drop a table")
+        d.type("webhooks")
+        d.press(.function(10))
+        let issue = d.model.issues.first { $0.field.hasPrefix("operations[0].create_table.columns[2].default") }
+        XCTAssertNotNil(issue, "\(d.model.issues)")
+        d.model.testFocus(.issue(0))
+        d.press(.enter)
+        // The table's own steps again, at the enum default of status, its typing intact.
+        XCTAssertEqual(d.model.currentOperation, 0)
+        XCTAssertEqual(d.model.state.step, .enums)
+        XCTAssertEqual(d.model.state.focus, .enumDefault(1))
+        XCTAssertEqual(d.model.state.table.name, "invoices")
+        XCTAssertEqual(d.model.state.steps, [.description, .operation, .table, .columns, .enums, .foreignKeys, .indexes, .review])
+        d.press(.control("u"))
+        d.type("DRAFT")
+        d.press(.function(10))
+        XCTAssertEqual(d.model.issues, [])
+        XCTAssertEqual(d.model.spec.operations.map(\.key), ["create_table", "drop_table"])
+    }
+
     func testAnOperationIsRemovedFromReviewAfterAsking() throws {
         var d = try exampleDriver()
         d.choose(description: "three changes", operation: "Add columns")

@@ -16,8 +16,11 @@ final class TrialFixesTests: XCTestCase {
         let rows = m.wrap("Deploy to server with `/deploy backend/app/migrations/versions/20261125_000018_add_invoices_table.py`.", 38)
         XCTAssertEqual(rows, ["Deploy to server with `/deploy", "backend/app/migrations/versions/", "20261125_000018_add_invoices_table.py", "`."])
         XCTAssertEqual(m.wrap("v/20261125_000018_add_invoices_table.py", 38), ["v/", "20261125_000018_add_invoices_table.py"])
-        // A file name longer than the row breaks after an underscore, between words of its slug.
-        XCTAssertEqual(m.wrap("20261125_000018_add_archived_at_to_projects.py", 38), ["20261125_000018_add_archived_at_to_", "projects.py"])
+        // A file name longer than the row breaks after its revision, so the slug stays whole…
+        XCTAssertEqual(m.wrap("20261125_000018_add_archived_at_to_projects.py", 38), ["20261125_000018_", "add_archived_at_to_projects.py"])
+        // …or, when the slug is longer than the row too, after an underscore, between its words.
+        XCTAssertEqual(m.wrap("20261125_000018_add_archived_at_and_deleted_at_to_projects.py", 38),
+                       ["20261125_000018_add_archived_at_and_", "deleted_at_to_projects.py"])
     }
 
     func testDoneAndReviewShowTheFileNameWholeAt80x24() throws {
