@@ -240,22 +240,26 @@ enum ColumnSummary {
 /// Maps a spec field path (`create_table.columns[3].length`) to the wizard's step and field.
 enum FieldPath {
     /// The path under the operation being answered (`operations[1].alter_enum.values` → `alter_enum.values`);
-    /// nil for an earlier operation's problem.
+    /// nil for another operation's problem.
     static func local(_ path: String, model: WizardModel) -> String? {
+        guard let k = operationIndex(path, model: model) else { return path }
+        guard k == model.currentOperation else { return nil }
         guard path.hasPrefix("operations[") else { return path }
-        guard let k = index(in: path), k == model.currentOperation, let dot = path.firstIndex(of: ".") else { return nil }
+        guard let dot = path.firstIndex(of: ".") else { return nil }
         return String(path[path.index(after: dot)...])
     }
 
-    /// The operation a path names, in a migration with several (`operations[2]...` is 2).
-    static func operationIndex(_ path: String) -> Int? {
-        path.hasPrefix("operations[") ? index(in: path) : nil
+    /// The operation a path names (`operations[2]...` is 2; a lone operation's path is 0), nil for the description.
+    /// A lone operation need not be the one being answered: after + Add another operation, Empty adds none.
+    static func operationIndex(_ path: String, model: WizardModel) -> Int? {
+        if path.hasPrefix("operations[") { return index(in: path) }
+        return path.hasPrefix("description") || model.spec.operations.isEmpty ? nil : 0
     }
 
     static func location(_ fullPath: String, model: WizardModel) -> (Step, FieldID, column: Int?) {
         if fullPath.hasPrefix("description") { return (.description, .description, nil) }
         // Another operation's problem is listed on Review, at that operation's row; Enter there opens it.
-        guard let path = local(fullPath, model: model) else { return (.review, .operationRow(operationIndex(fullPath) ?? 0), nil) }
+        guard let path = local(fullPath, model: model) else { return (.review, .operationRow(operationIndex(fullPath, model: model) ?? 0), nil) }
         let parts = path.split(separator: ".").map(String.init)
         let currentKey = model.currentOperation.flatMap { $0 < model.spec.operations.count ? model.spec.operations[$0].key : nil }
         if let key = parts.first, let flow = model.state.operation.flow, key == currentKey {
@@ -302,7 +306,7 @@ enum FieldPath {
     /// A short human label for a path: `invoices.status length`.
     static func label(_ path: String, model: WizardModel) -> String {
         let (step, field, column) = location(path, model: model)
-        if path.hasPrefix("operations["), local(path, model: model) == nil, let k = index(in: path) {
+        if local(path, model: model) == nil, let k = operationIndex(path, model: model) {
             return "Operation \(k + 1)"
         }
         switch (step, field) {

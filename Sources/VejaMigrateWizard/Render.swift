@@ -160,7 +160,7 @@ extension WizardModel {
                 // A row is marked when a problem sits on it; the review's rows are problems themselves.
                 var isProblem = false
                 if case .issue = field.id { isProblem = true }
-                if case .operationRow(let k) = field.id { isProblem = issues.contains { operation(of: $0) == k } }
+                if case .operationRow(let k) = field.id { isProblem = issues.contains { FieldPath.operationIndex($0.field, model: self) == k } }
                 let marker = own.isEmpty && !isProblem ? "  " : "✗ "
                 let markerStyle = marker == "  " ? Style.plain : WizardModel.errorStyle
                 // Rows wrap (under their first line) rather than lose their end.
@@ -445,12 +445,6 @@ extension WizardModel {
             tail.insert(ch, at: 0)
         }
         return "…" + String(tail)
-    }
-
-    /// Which operation of the migration a problem belongs to (nil: the description).
-    func operation(of issue: SpecIssue) -> Int? {
-        if let k = FieldPath.operationIndex(issue.field) { return k }
-        return issue.field.hasPrefix("description") || spec.operations.isEmpty ? nil : 0
     }
 
     /// Word-wraps text to `width` columns.

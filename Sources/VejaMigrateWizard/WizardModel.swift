@@ -448,7 +448,7 @@ public struct WizardModel: Sendable {
             guard i < issues.count else { break }
             // Another operation's problem: that operation becomes the one being answered first.
             let path = issues[i].field
-            if let k = FieldPath.operationIndex(path), k != currentOperation { reopen(k) }
+            if let k = FieldPath.operationIndex(path, model: self), k != currentOperation { reopen(k) }
             // Open the editor the field lives in (if any), then focus the field on its step.
             let (step, field, column) = FieldPath.location(path, model: self)
             let inRange = column.map { $0 < state.table.columns.count } ?? false

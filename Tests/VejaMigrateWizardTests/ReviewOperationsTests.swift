@@ -121,6 +121,23 @@ final class ReviewOperationsTests: XCTestCase {
         XCTAssertEqual(d.model.spec.operations.map(\.key), ["create_table", "drop_table"])
     }
 
+    /// + Add another operation, then Empty: the migration still has the first one, whose problem
+    /// Review lists as an operation's and opens.
+    func testAProblemOfTheOnlyOperationOpensItAfterAnEmptyOne() throws {
+        var d = try exampleDriver()
+        d.choose(description: "retire in review status", operation: "Add or remove enum values")
+        removeInReview(&d)
+        addAnother(&d, "Empty (TODO template)")
+        XCTAssertEqual(d.model.state.step, .review)
+        XCTAssertNil(d.model.currentOperation)
+        XCTAssertTrue(d.text.contains("Operation 1: rows of tasks"), d.text)
+        d.model.testFocus(.issue(0))
+        d.press(.enter)
+        XCTAssertEqual(d.model.state.operation, .alterEnum)
+        XCTAssertEqual(d.model.currentOperation, 0)
+        XCTAssertEqual(d.model.state.focus, .change(.mapTarget("IN_REVIEW")))
+    }
+
     func testAnOperationIsRemovedFromReviewAfterAsking() throws {
         var d = try exampleDriver()
         d.choose(description: "three changes", operation: "Add columns")
