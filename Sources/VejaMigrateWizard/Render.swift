@@ -210,7 +210,7 @@ extension WizardModel {
         for line in lines {
             for piece in wrap(line, width) { out.append(FormLine(spans: [Span(text: piece, style: .plain)], focused: false)) }
         }
-        for piece in wrap("(/test and /deploy are VejaPRO team commands; printed again when you quit.)", width) {
+        for piece in wrap("(/test and /deploy are VejaPRO team commands; printed again at quit.)", width) {
             out.append(FormLine(spans: [Span(text: piece, style: WizardModel.dimStyle)], focused: false))
         }
         out.append(FormLine(spans: [], focused: false))

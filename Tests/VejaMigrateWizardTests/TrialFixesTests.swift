@@ -39,6 +39,24 @@ final class TrialFixesTests: XCTestCase {
         XCTAssertEqual(rows[2], "Done", d.text)
     }
 
+    func testTheDoneScreenOfALongFileNameFits80x24() throws {
+        var d = try Driver.example()
+        d.choose(description: "add archived at to projects", operation: "Add columns")
+        d.type("projects")
+        d.press(.enter, .enter)
+        d.type("archived_at")
+        d.press(.enter, .character("d"), .escape, .function(10), .enter)
+        let history = try Fixtures.exampleHistory()
+        let planned = try MigrationPlanner.plan(d.model.request, graph: history.graph, schema: history.schema)
+        let path = "backend/app/migrations/versions/" + planned.fileName
+        _ = d.model.update(.effectResult(.written(path: path, repositoryPath: path, text: planned.python)))
+        let rows = form(d)
+        XCTAssertEqual(rows[2], "Done", d.text)
+        XCTAssertTrue(rows.contains("add_archived_at_to_projects.py"), d.text)
+        XCTAssertTrue(rows.contains("add_archived_at_to_projects.py`."), d.text)
+        XCTAssertTrue(rows.contains("[ Quit ]"), d.text)
+    }
+
     func testALongFileNameInThePreviewKeepsItsEnd() throws {
         var d = try Driver.example()
         d.type("add archived at and deleted at to projects")
@@ -161,6 +179,7 @@ final class TrialFixesTests: XCTestCase {
         XCTAssertNil(d.model.completion)
         XCTAssertTrue(d.screen.line(23).contains("Tab next"), d.screen.line(23))
         XCTAssertFalse(status().contains("Tab completes"), status())
+        XCTAssertTrue(status().contains(", …") && !status().contains("…."), status())
         d.type("proj")
         XCTAssertTrue(d.screen.line(23).contains("Tab complete"), d.screen.line(23))
         XCTAssertTrue(status().contains("Tab completes."), status())

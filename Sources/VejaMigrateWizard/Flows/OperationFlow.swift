@@ -375,7 +375,7 @@ enum Completion {
         let close = close(typed, names: names)
         if close.isEmpty { return "\(fallback) None of the \(what.lowercased()) is close to \"\(typed.trimmed)\"." }
         // "Tab completes." is added where Tab would (`WizardModel.makeStatusText`), as the footer says.
-        return "\(what): " + close.prefix(8).joined(separator: ", ") + (close.count > 8 ? ", …" : "") + "."
+        return "\(what): " + close.prefix(8).joined(separator: ", ") + (close.count > 8 ? ", …" : ".")
     }
 
     static func distance(_ a: String, _ b: String) -> Int {
