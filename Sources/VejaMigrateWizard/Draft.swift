@@ -121,6 +121,15 @@ public struct TableDraft: Equatable, Sendable {
     }
 }
 
+extension ColumnType {
+    /// The order the type pickers offer the types in. A letter jumps to the next type it starts, so
+    /// of the types sharing a first letter the one most columns use comes first: `d` is datetime,
+    /// `d` again date; `b` boolean, then bigint; `j` jsonb, then json; `s` string, then smallint.
+    public static let pickerOrder: [ColumnType] = [.uuid, .string, .text, .boolean, .integer, .bigint, .smallint, .numeric, .float, .datetime, .date, .jsonb, .json]
+
+    static let pickerHint = "←/→ or Space picks the type; its first letter jumps there (d datetime, d again date)."
+}
+
 extension ColumnDraft {
     /// What starts an SQL expression in the default field: `sql:gen_random_uuid()` is the spec's `{"sql": "gen_random_uuid()"}`.
     public static let sqlDefaultPrefix = "sql:"

@@ -22,10 +22,10 @@ extension WizardModel {
             var table = Field(.tableName, "Table", .text(s.table.name),
                               hint: Completion.hint("Tables", typed: s.table.name, names: schema?.tableNames ?? [], fallback: "The table that gets the columns."))
             table.completions = schema?.tableNames ?? []
-            return [table, Field(.continueButton, "", .button("Continue ›"))]
+            return [table] + [operationSafeField].compactMap { $0 } + [Field(.continueButton, "", .button("Continue ›"))]
         case .change:
             guard let flow = s.operation.flow else { return [] }
-            return flow.fields(s.change, flowContext) + [Field(.continueButton, "", .button("Continue ›"))]
+            return flow.fields(s.change, flowContext) + [operationSafeField].compactMap { $0 } + [Field(.continueButton, "", .button("Continue ›"))]
         case .table:
             return [
                 Field(.tableName, "Table name", .text(s.table.name), hint: "Lowercase letters, digits and _, plural: invoices, project_members."),
@@ -83,7 +83,7 @@ extension WizardModel {
         case .indexes:
             var out: [Field] = []
             // The table as `refresh` already built it for the spec.
-            guard case .createTable(let table)? = spec.operations.first else { return [] }
+            guard let k = currentOperation, k < spec.operations.count, case .createTable(let table) = spec.operations[k] else { return [] }
             let automatic = table.columns.filter { $0.foreignKey != nil || $0.index }
             if automatic.isEmpty {
                 out.append(Field(nil, "", .note("No automatic indexes.")))
@@ -103,10 +103,13 @@ extension WizardModel {
             var out: [Field] = []
             out.append(Field(nil, "", .note("File:")))
             out.append(Field(nil, "", .note(previewFileName)))
-            let drafts = (s.earlier + [s.current]).filter { $0.operation != .empty }
+            let drafts = s.answered
             if drafts.count > 1 {
                 out.append(Field(nil, "", .note("Operations, in order:")))
-                for (k, d) in drafts.enumerated() { out.append(Field(nil, "", .note("\(k + 1). " + WizardModel.summary(d)))) }
+                for (k, d) in drafts.enumerated() {
+                    out.append(Field(.operationRow(k), "", .row("\(k + 1). " + WizardModel.summary(d)),
+                                     hint: "Enter opens operation \(k + 1) to change it · d removes it · [ and ] move it. downgrade() undoes them in reverse."))
+                }
             }
             if graph.heads.count > 1 {
                 out.append(Field(.parent, "Parent (the history has \(graph.heads.count) heads)", .choice(graph.heads, min(s.chosenHead, graph.heads.count - 1)), hint: "←/→ chooses which head the new migration revises."))
@@ -116,6 +119,7 @@ extension WizardModel {
             } else {
                 out.append(Field(nil, "", .note("Revises: " + (graph.heads.first ?? "None (first migration)"))))
             }
+            if let safe = migrationSafeField { out.append(safe) }
             for w in warnings { out.append(Field(nil, "", .note("⚠ " + w.problem))) }
             for p in graph.chainProblems where p.kind != .multipleHeads {
                 out.append(Field(nil, "", .note("History: " + p.message)))
@@ -156,7 +160,7 @@ extension WizardModel {
         let numeric = c.type == .numeric
         return [
             Field(.columnName, "Name", .text(c.name), hint: "Lowercase letters, digits and _, e.g. amount, project_id."),
-            Field(.columnType, "Type", .choice(ColumnType.allCases.map(\.rawValue), ColumnType.allCases.firstIndex(of: c.type)!), hint: "←/→ or Space picks the type; typing its first letter jumps there."),
+            Field(.columnType, "Type", .choice(ColumnType.pickerOrder.map(\.rawValue), ColumnType.pickerOrder.firstIndex(of: c.type)!), hint: ColumnType.pickerHint),
             Field(.columnLength, "Length", .text(c.type == .string ? c.length : ""),
                   hint: c.type == .string ? "Characters; empty means 255." : "Length applies to string columns only.", enabled: c.type == .string),
             Field(.columnPrecision, "Precision", .text(numeric ? c.precision : ""),
@@ -240,19 +244,29 @@ enum ColumnSummary {
 /// Maps a spec field path (`create_table.columns[3].length`) to the wizard's step and field.
 enum FieldPath {
     /// The path under the operation being answered (`operations[1].alter_enum.values` → `alter_enum.values`);
-    /// nil for an earlier operation's problem.
+    /// nil for another operation's problem.
     static func local(_ path: String, model: WizardModel) -> String? {
+        guard let k = operationIndex(path, model: model) else { return path }
+        guard k == model.currentOperation else { return nil }
         guard path.hasPrefix("operations[") else { return path }
-        guard let k = index(in: path), k == model.currentOperation, let dot = path.firstIndex(of: ".") else { return nil }
+        guard let dot = path.firstIndex(of: ".") else { return nil }
         return String(path[path.index(after: dot)...])
+    }
+
+    /// The operation a path names (`operations[2]...` is 2; a lone operation's path is 0), nil for the description.
+    /// A lone operation need not be the one being answered: after + Add another operation, Empty adds none.
+    static func operationIndex(_ path: String, model: WizardModel) -> Int? {
+        if path.hasPrefix("operations[") { return index(in: path) }
+        return path.hasPrefix("description") || model.spec.operations.isEmpty ? nil : 0
     }
 
     static func location(_ fullPath: String, model: WizardModel) -> (Step, FieldID, column: Int?) {
         if fullPath.hasPrefix("description") { return (.description, .description, nil) }
-        // An earlier operation's problem is read (and fixed) from Review.
-        guard let path = local(fullPath, model: model) else { return (.review, .addOperation, nil) }
+        // Another operation's problem is listed on Review, at that operation's row; Enter there opens it.
+        guard let path = local(fullPath, model: model) else { return (.review, .operationRow(operationIndex(fullPath, model: model) ?? 0), nil) }
         let parts = path.split(separator: ".").map(String.init)
-        if let key = parts.first, let flow = model.state.operation.flow, key == model.spec.operations.last?.key {
+        let currentKey = model.currentOperation.flatMap { $0 < model.spec.operations.count ? model.spec.operations[$0].key : nil }
+        if let key = parts.first, let flow = model.state.operation.flow, key == currentKey {
             let attribute = parts.dropFirst().joined(separator: ".")
             return (.change, .change(flow.field(for: attribute, model.state.change, model.flowContext)), nil)
         }
@@ -296,7 +310,7 @@ enum FieldPath {
     /// A short human label for a path: `invoices.status length`.
     static func label(_ path: String, model: WizardModel) -> String {
         let (step, field, column) = location(path, model: model)
-        if path.hasPrefix("operations["), local(path, model: model) == nil, let k = index(in: path) {
+        if local(path, model: model) == nil, let k = operationIndex(path, model: model) {
             return "Operation \(k + 1)"
         }
         switch (step, field) {

@@ -40,6 +40,11 @@ public struct KeyBinding: Sendable {
     public let scope: Scope
     /// Shown in the footer when it applies (the rest only on the help screen).
     public let footer: Bool
+    /// The label ends in the number of steps the flow has: `1-` reads `1-4` on a four-step flow.
+    public let countsSteps: Bool
+
+    /// The label as the footer and the help show it, for a flow of `steps` steps.
+    public func label(steps: Int) -> String { countsSteps ? label + String(steps) : label }
 
     /// Whether the binding is live when the focused field is of `kind` (nil: nothing focused).
     func applies(to kind: FocusKind?) -> Bool {
@@ -50,13 +55,14 @@ public struct KeyBinding: Sendable {
         }
     }
 
-    init(_ keys: [Key], _ label: String, _ help: String, _ action: Action, _ scope: Scope = .global, footer: Bool = true) {
+    init(_ keys: [Key], _ label: String, _ help: String, _ action: Action, _ scope: Scope = .global, footer: Bool = true, countsSteps: Bool = false) {
         self.keys = keys
         self.label = label
         self.help = help
         self.action = action
         self.scope = scope
         self.footer = footer
+        self.countsSteps = countsSteps
     }
 }
 
@@ -68,8 +74,8 @@ public enum KeyMap {
         KeyBinding([.backTab, .up], "S-Tab", "previous", .previousField, footer: false),
         KeyBinding([.enter], "Enter", "ok", .activate),
         KeyBinding([.escape], "Esc", "back", .back),
-        KeyBinding((1...9).map { .character(Character(String($0))) }, "1-8", "step", .jumpToStep, .notText),
-        KeyBinding((1...9).map { .alt(Character(String($0))) }, "Alt+1-8", "step, in text too", .jumpToStep, footer: false),
+        KeyBinding((1...9).map { .character(Character(String($0))) }, "1-", "step", .jumpToStep, .notText, countsSteps: true),
+        KeyBinding((1...9).map { .alt(Character(String($0))) }, "Alt+1-", "step, in text too", .jumpToStep, footer: false, countsSteps: true),
         KeyBinding([.character(" ")], "Space", "toggle", .toggle, .focus([.toggle, .choice])),
         KeyBinding([.right], "→", "next choice", .choiceNext, .focus([.choice]), footer: false),
         KeyBinding([.left], "←", "previous choice", .choicePrevious, .focus([.choice]), footer: false),
@@ -110,8 +116,8 @@ public enum KeyMap {
 
     /// The footer's hints for the focused kind, in table order, fitted to `width`:
     /// help and quit always stay; others drop from the end until the rest fit.
-    public static func footer(focus kind: FocusKind?, width: Int, applies: (Action) -> Bool = { _ in true }) -> [(String, String)] {
-        var items = footer(focus: kind, applies: applies)
+    public static func footer(focus kind: FocusKind?, width: Int, steps: Int = 8, applies: (Action) -> Bool = { _ in true }) -> [(String, String)] {
+        var items = footer(focus: kind, steps: steps, applies: applies)
         let kept = items.filter { $0.0 == "F1" || $0.0 == "^C" }
         var rest = items.filter { $0.0 != "F1" && $0.0 != "^C" }
         func total(_ list: [(String, String)]) -> Int { list.reduce(0) { $0 + DisplayWidth.of($1.0) + DisplayWidth.of($1.1) + 3 } }
@@ -122,8 +128,9 @@ public enum KeyMap {
 
     /// The footer's hints for the focused kind, in table order.
     /// A label shows once: the first binding that applies is what the key does.
-    public static func footer(focus kind: FocusKind?, applies: (Action) -> Bool = { _ in true }) -> [(String, String)] {
+    /// A step range names the steps the flow has (`steps`).
+    public static func footer(focus kind: FocusKind?, steps: Int = 8, applies: (Action) -> Bool = { _ in true }) -> [(String, String)] {
         var seen = Set<String>()
-        return bindings.filter { $0.footer && applies($0.action) && $0.applies(to: kind) && seen.insert($0.label).inserted }.map { ($0.label, $0.help) }
+        return bindings.filter { $0.footer && applies($0.action) && $0.applies(to: kind) && seen.insert($0.label).inserted }.map { ($0.label(steps: steps), $0.help) }
     }
 }

@@ -60,7 +60,8 @@ extension WizardModel {
         let w = screen.size.width
         screen.fill(x: 0, y: 0, width: w, height: 1, style: WizardModel.titleStyle)
         screen.put(" vejamigrate · new migration", x: 0, y: 0, style: Style(bold: true, reverse: true))
-        let right = directoryLabel + " "
+        // A long directory keeps its end (the versions folder): shortened from the left.
+        let right = shortenedFromLeft(directoryLabel, max(1, w - 31)) + " "
         screen.put(right, x: max(30, w - DisplayWidth.of(right)), y: 0, style: WizardModel.titleStyle)
         // Breadcrumb of the steps this operation walks.
         let steps = state.step == .done ? state.steps + [.done] : state.steps
@@ -93,6 +94,12 @@ extension WizardModel {
         if let i = state.editingColumn, state.step == .columns { title += " › column \(i + 1 + state.presetCount)" }
         if let i = state.editingForeignKey, state.step == .foreignKeys { title += " › " + FieldPath.columnName(i, self) }
         lines.append(FormLine(spans: [Span(text: title, style: WizardModel.heading)], focused: false))
+        // With several operations, which one these steps answer.
+        let count = state.answered.count + (state.operation == .empty ? 1 : 0)
+        if count > 1, state.step != .description, state.step != .review, state.step != .done {
+            let k = (currentOperation ?? count - 1) + 1
+            lines.append(FormLine(spans: [Span(text: "Operation \(k) of \(count) (Review lists them)", style: WizardModel.dimStyle)], focused: false))
+        }
         lines.append(FormLine(spans: [], focused: false))
         if state.step == .done {
             for l in doneLines(width: inner) { lines.append(l) }
@@ -153,6 +160,7 @@ extension WizardModel {
                 // A row is marked when a problem sits on it; the review's rows are problems themselves.
                 var isProblem = false
                 if case .issue = field.id { isProblem = true }
+                if case .operationRow(let k) = field.id { isProblem = issues.contains { FieldPath.operationIndex($0.field, model: self) == k } }
                 let marker = own.isEmpty && !isProblem ? "  " : "✗ "
                 let markerStyle = marker == "  " ? Style.plain : WizardModel.errorStyle
                 // Rows wrap (under their first line) rather than lose their end.
@@ -197,12 +205,12 @@ extension WizardModel {
 
     /// The done screen's head: what was written and the seed's reminders (the file itself is in the right pane).
     private func doneLines(width: Int) -> [FormLine] {
-        var out = wrap("✓ Migration written (the file is on the right):", width).map { FormLine(spans: [Span(text: $0, style: WizardModel.okStyle)], focused: false) }
+        var out = wrap("✓ Migration written (on the right):", width).map { FormLine(spans: [Span(text: $0, style: WizardModel.okStyle)], focused: false) }
         let lines = (exitMessage ?? "").split(separator: "\n").map(String.init).filter { !$0.hasPrefix("Spec saved: ") }
         for line in lines {
             for piece in wrap(line, width) { out.append(FormLine(spans: [Span(text: piece, style: .plain)], focused: false)) }
         }
-        for piece in wrap("(/test and /deploy are VejaPRO team commands; printed again when you quit.)", width) {
+        for piece in wrap("(/test and /deploy are VejaPRO team commands; printed again at quit.)", width) {
             out.append(FormLine(spans: [Span(text: piece, style: WizardModel.dimStyle)], focused: false))
         }
         out.append(FormLine(spans: [], focused: false))
@@ -233,7 +241,8 @@ extension WizardModel {
             tx += 1
         }
         screen.put("F2 switches", x: tx + 1, y: top, style: WizardModel.dimStyle, maxWidth: max(0, x + width - tx - 1))
-        screen.put(preview.fileName, x: x + 1, y: top + 1, style: WizardModel.heading, maxWidth: width - 1)
+        // The revision is on the next row: a long name keeps its end, shortened from the left.
+        screen.put(shortenedFromLeft(preview.fileName, width - 1), x: x + 1, y: top + 1, style: WizardModel.heading, maxWidth: width - 1)
         var info = "\(preview.revision) ← " + (preview.downRevisions.isEmpty ? "None" : preview.downRevisions.joined(separator: ", "))
         if graph.heads.count > 1 { info += "  (\(graph.heads.count) heads: choose on Review)" }
         screen.put(info, x: x + 1, y: top + 2, style: WizardModel.dimStyle, maxWidth: width - 1)
@@ -317,7 +326,7 @@ extension WizardModel {
         let y = screen.size.height - 1
         screen.fill(x: 0, y: y, width: screen.size.width, height: 1, style: WizardModel.titleStyle)
         var x = 0
-        let items = KeyMap.footer(focus: focusedKind, width: screen.size.width, applies: applies)
+        let items = KeyMap.footer(focus: focusedKind, width: screen.size.width, steps: state.steps.count, applies: applies)
         for (label, help) in items {
             let item = " \(label) \(help) "
             if x + DisplayWidth.of(item) > screen.size.width { break }
@@ -351,7 +360,7 @@ extension WizardModel {
         var seen = Set<String>()
         for b in KeyMap.bindings where seen.insert(b.label + b.help).inserted {
             // A run of keys (1 to 9) reads better as its footer label.
-            entries.append((b.keys.count > 3 ? b.label : b.keys.map(KeyMap.name).joined(separator: ", "), b.help))
+            entries.append((b.keys.count > 3 ? b.label(steps: state.steps.count) : b.keys.map(KeyMap.name).joined(separator: ", "), b.help))
         }
         let inner = screen.size.width - 8  // the box's text width at most
         /// An entry in a column `width` wide: the help wraps under itself, never cut.
@@ -399,6 +408,45 @@ extension WizardModel {
         return out + "…"
     }
 
+    /// Where a word too long for a row breaks, in characters: after the last `/` that fits, so a path
+    /// keeps every name whole; else before its closing punctuation when the rest fits (a file name
+    /// and its "`."); else after a file name's revision when its slug fits; else after the last `_`
+    /// or `-`; else at the edge.
+    static func breakLength(_ word: [Character], _ width: Int) -> Int {
+        var fit = 0
+        var w = 0
+        while fit < word.count, w + DisplayWidth.of(word[fit]) <= width {
+            w += DisplayWidth.of(word[fit])
+            fit += 1
+        }
+        guard fit > 0 else { return 1 }
+        if let slash = word[..<fit].lastIndex(of: "/"), slash > 0 { return slash + 1 }
+        var end = word.count
+        while end > 0, "`.,;:)'\"".contains(word[end - 1]) { end -= 1 }
+        if end < word.count, end > 0, end <= fit { return end }
+        // A migration's file name breaks after its revision when its slug then fits whole.
+        // (`YYYYMMDD_NNNNNN_`: the second `_`, after digits only).
+        let underscores = word.indices.filter { word[$0] == "_" }
+        if underscores.count >= 2, case let revision = underscores[1] + 1, revision <= fit,
+           word[..<underscores[1]].allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "_") }),
+           DisplayWidth.of(String(word[revision...])) <= width {
+            return revision
+        }
+        if let cut = word[..<fit].lastIndex(where: { $0 == "_" || $0 == "-" }), cut > 0 { return cut + 1 }
+        return fit
+    }
+
+    /// `text` in `width` columns: whole when it fits, else `…` and its end.
+    func shortenedFromLeft(_ text: String, _ width: Int) -> String {
+        guard DisplayWidth.of(text) > width, width > 1 else { return text }
+        var tail: [Character] = []
+        for ch in text.reversed() {
+            if DisplayWidth.of(String(tail)) + DisplayWidth.of(ch) > width - 1 { break }
+            tail.insert(ch, at: 0)
+        }
+        return "…" + String(tail)
+    }
+
     /// Word-wraps text to `width` columns.
     func wrap(_ text: String, _ width: Int) -> [String] {
         guard width > 0 else { return [text] }
@@ -412,9 +460,9 @@ extension WizardModel {
                 if !current.isEmpty { lines.append(current) }
                 current = String(word)
                 while DisplayWidth.of(current) > width {
-                    let head = String(current.prefix(width))
-                    lines.append(head)
-                    current = String(current.dropFirst(width))
+                    let n = WizardModel.breakLength(Array(current), width)
+                    lines.append(String(current.prefix(n)))
+                    current = String(current.dropFirst(n))
                 }
             }
         }

@@ -72,7 +72,7 @@ public struct WizardModel: Sendable {
     /// Whether the user has typed anything worth asking about before quitting.
     public var hasUnsavedWork: Bool {
         writtenPath == nil && (state.description != "" || state.details != "" || state.table != TableDraft() || state.operation != .createTable
-            || state.change != ChangeDraft() || !state.earlier.isEmpty)
+            || state.change != ChangeDraft() || !state.earlier.isEmpty || !state.later.isEmpty || !state.safe)
     }
 
     /// The parent the new migration will revise, or nil for a first migration.
@@ -126,7 +126,7 @@ public struct WizardModel: Sendable {
             // Arriving on Review: Write (or the first problem) appears now; put the focus on it.
             if wasReading, state.step == .review {
                 refresh()
-                if !focusableIDs.contains(state.focus) { state.focus = focusableIDs.first { $0 == .write } ?? focusableIDs.first ?? state.focus }
+                if focusableIDs.contains(reviewFocus) { state.focus = reviewFocus } else if !focusableIDs.contains(state.focus) { state.focus = focusableIDs.first ?? state.focus }
             }
         case .historyChanged(let history, let text):
             graph = history.graph
@@ -182,7 +182,7 @@ public struct WizardModel: Sendable {
         }
         if kind == .text, case .character(let ch) = key {
             insert(ch)
-        } else if kind == .choice, state.focus == .columnType, case .character(let ch) = key {
+        } else if kind == .choice, state.focus == .columnType || state.focus == .change(.type), case .character(let ch) = key {
             // Only the long type list jumps by letter; on other choices a stray letter must not
             // silently change an answer (typing the table name one step too early, say).
             jumpChoice(to: ch)
@@ -228,13 +228,15 @@ public struct WizardModel: Sendable {
         case .complete: return completion != nil
         case .delete:
             switch state.focus {
-            case .columnRow, .indexColumns, .indexUnique: return true
+            case .columnRow, .indexColumns, .indexUnique, .operationRow: return true
             case .fkRow(let i): return i < state.table.columns.count && state.table.columns[i].hasForeignKey
             default: return false
             }
         case .moveUp, .moveDown:
-            if case .columnRow = state.focus { return true }
-            return false
+            switch state.focus {
+            case .columnRow, .operationRow: return true
+            default: return false
+            }
         case .review: return state.step != .review
         case .toggleColumnFlag: return state.step == .columns && editing != nil
         default: return true
@@ -260,8 +262,8 @@ public struct WizardModel: Sendable {
         case .choicePrevious: cycleChoice(by: -1)
         case .add: add()
         case .delete: askToDelete()
-        case .moveUp: moveColumn(by: -1)
-        case .moveDown: moveColumn(by: 1)
+        case .moveUp: moveRow(by: -1)
+        case .moveDown: moveRow(by: 1)
         case .jumpToStep, .toggleColumnFlag: break  // need the key: see `jump(to:)`, `toggleColumnFlag(_:)`
         case .help: state.overlay = .help
         case .previewTab:
@@ -332,12 +334,47 @@ public struct WizardModel: Sendable {
         if step != state.step { state.continueWarned = nil }
         state.step = step
         state.previewScroll = nil
+        let preferred = preferred ?? (step == .review ? reviewFocus : nil)
         let ids = focusableIDs
         if let preferred, ids.contains(preferred) { focus(preferred) } else if let first = ids.first { focus(first) }
     }
 
     private mutating func go(to step: Step) {
         enterStep(step)
+    }
+
+    /// Where Review puts the focus: the parent when there are several heads, else the first problem, else Write.
+    var reviewFocus: FieldID {
+        if graph.heads.count > 1 { return .parent }
+        return issues.isEmpty ? .write : .issue(0)
+    }
+
+    /// Makes operation `k` of the migration (in Review's order) the one being answered, its answers
+    /// as they were; the others keep theirs and their order.
+    private mutating func reopen(_ k: Int) {
+        guard k != currentOperation else { return }
+        state.arrange(state.answered, current: k)
+        state.editingColumn = nil
+        state.editingForeignKey = nil
+        state.continueWarned = nil
+        refresh()
+    }
+
+    /// Removes operation `k` of the migration; the one being answered stays so unless it was `k`
+    /// (then the one before it is, or else the first; the last one when none was being answered).
+    private mutating func removeOperation(_ k: Int) {
+        var all = state.answered
+        guard k < all.count, all.count > 1 else { return }
+        let current = currentOperation
+        all.remove(at: k)
+        let next: Int
+        if let current, current != k { next = current > k ? current - 1 : current } else { next = current == nil ? all.count - 1 : max(0, k - 1) }
+        state.arrange(all, current: next)
+        state.editingColumn = nil
+        state.editingForeignKey = nil
+        refresh()
+        focus(all.count > 1 ? .operationRow(min(k, all.count - 1)) : reviewFocus)
+        if !focusableIDs.contains(state.focus), let first = focusableIDs.first { focus(first) }
     }
 
     /// Problems whose field belongs to `step`.
@@ -411,8 +448,9 @@ public struct WizardModel: Sendable {
         case .addIndex: add()
         case .change(.addValue): add()
         case .addOperation:
-            // Keep this operation as answered; the next one starts at the operation step.
-            state.earlier.append(state.current)
+            // Keep this operation as answered; the next one, at the end, starts at the operation step.
+            state.earlier = state.answered
+            state.later = []
             state.current = OperationDraft(operation: .addColumns, table: TableDraft(), change: ChangeDraft())
             state.editingColumn = nil
             state.editingForeignKey = nil
@@ -420,12 +458,22 @@ public struct WizardModel: Sendable {
             enterStep(.operation)
         case .issue(let i):
             guard i < issues.count else { break }
+            // Another operation's problem: that operation becomes the one being answered first.
+            let path = issues[i].field
+            if let k = FieldPath.operationIndex(path, model: self), k != currentOperation { reopen(k) }
             // Open the editor the field lives in (if any), then focus the field on its step.
-            let (step, field, column) = FieldPath.location(issues[i].field, model: self)
+            let (step, field, column) = FieldPath.location(path, model: self)
             let inRange = column.map { $0 < state.table.columns.count } ?? false
             state.editingColumn = step == .columns && inRange ? column : nil
             state.editingForeignKey = step == .foreignKeys && inRange ? column : nil
+            // The problem stays shown at its field, even one that is only missing.
+            state.attempted.insert(step)
             enterStep(step, preferred: field)
+        case .operationRow(let k):
+            // Open the operation at its first step after the operation step.
+            reopen(k)
+            let steps = state.steps
+            enterStep(steps.count > 3 ? steps[2] : .operation)
         case .specPath:
             let path = state.specPath.trimmed
             guard !path.isEmpty else {
@@ -458,7 +506,7 @@ public struct WizardModel: Sendable {
         default:
             // Text, toggles and choices: Enter moves on, and on the last field continues.
             // The step's last input continues (no extra Enter on the button); in an editor it closes it.
-            let ids = focusableIDs
+            let ids = fields.filter { $0.kind.focusable && ($0.id == state.focus || !$0.passedByEnter) }.compactMap(\.id)
             if let i = ids.firstIndex(of: state.focus), i + 1 < ids.count, ids[i + 1] != .continueButton,
                ids[i + 1] != .columnDone, ids[i + 1] != .fkDone {
                 focus(ids[i + 1])
@@ -507,6 +555,10 @@ public struct WizardModel: Sendable {
         case .indexColumns(let i), .indexUnique(let i):
             state.pendingDelete = state.focus
             state.overlay = .confirmDelete("Delete index \(i + 1) (\(state.table.indexes[i].columnsText))?")
+        case .operationRow(let k):
+            guard k < state.answered.count else { return }
+            state.pendingDelete = state.focus
+            state.overlay = .confirmDelete("Remove operation \(k + 1) (\(WizardModel.summary(state.answered[k]))) and its answers?")
         default:
             deleteFocused()
         }
@@ -524,16 +576,30 @@ public struct WizardModel: Sendable {
         case .fkRow(let i):
             state.table.columns[i].referencesTable = ""
             state.table.columns[i].onDelete = nil
+        case .operationRow(let k): removeOperation(k)
         default: break
         }
     }
 
-    private mutating func moveColumn(by delta: Int) {
-        guard case .columnRow(let i) = state.focus else { return }
-        let j = i + delta
-        guard j >= 0, j < state.table.columns.count else { return }
-        state.table.columns.swapAt(i, j)
-        focus(.columnRow(j))
+    /// `[` and `]`: a column in the list, or an operation on Review, one place up or down.
+    private mutating func moveRow(by delta: Int) {
+        switch state.focus {
+        case .columnRow(let i):
+            let j = i + delta
+            guard j >= 0, j < state.table.columns.count else { return }
+            state.table.columns.swapAt(i, j)
+            focus(.columnRow(j))
+        case .operationRow(let k):
+            var all = state.answered
+            let j = k + delta
+            guard j >= 0, j < all.count else { return }
+            all.swapAt(k, j)
+            let current = currentOperation.map { $0 == k ? j : $0 == j ? k : $0 } ?? all.count - 1
+            state.arrange(all, current: current)
+            refresh()
+            focus(.operationRow(j))
+        default: break
+        }
     }
 
     // MARK: Editing values
@@ -662,6 +728,8 @@ public struct WizardModel: Sendable {
         case .columnIndex: updateEditing { $0.index.toggle() }
         case .indexUnique(let i): state.table.indexes[i].unique.toggle()
         case .change(.unique): state.change.unique.toggle()
+        case .change(.safe): state.change.safe.toggle()
+        case .lockSafe: state.safe.toggle()
         default: break
         }
     }
@@ -672,7 +740,7 @@ public struct WizardModel: Sendable {
             let all = OperationChoice.allCases
             state.operation = all[(state.operation.rawValue + delta + all.count) % all.count]
         case .columnType:
-            let all = ColumnType.allCases
+            let all = ColumnType.pickerOrder
             updateEditing { c in
                 let i = all.firstIndex(of: c.type)!
                 c.type = all[(i + delta + all.count) % all.count]
@@ -690,7 +758,7 @@ public struct WizardModel: Sendable {
             let all = AlterDefault.allCases
             state.change.defaultMode = all[(state.change.defaultMode.rawValue + delta + all.count) % all.count]
         case .change(.type):
-            let all: [ColumnType?] = [nil] + ColumnType.allCases.map(Optional.some)
+            let all: [ColumnType?] = [nil] + ColumnType.pickerOrder.map(Optional.some)
             let i = all.firstIndex(of: state.change.type) ?? 0
             state.change.type = all[(i + delta + all.count) % all.count]
         case .change(.onDelete):
@@ -724,17 +792,20 @@ public struct WizardModel: Sendable {
         var issues: [SpecIssue] = []
         var spec = MigrationSpec(description: state.description.trimmed.isEmpty ? nil : state.description.trimmed)
         if !state.details.trimmed.isEmpty { spec.details = state.details.trimmed }
-        // Every operation answered, then the current one; paths as the core gives them
+        // Every operation in Review's order, the current one among them; paths as the core gives them
         // (`add_columns.table`, or `operations[1].add_columns.table` when there are several).
-        let drafts = (state.earlier + [state.current]).filter { $0.operation != .empty }
-        currentOperation = state.operation == .empty ? nil : drafts.count - 1
+        let drafts = state.answered
+        currentOperation = state.currentIndex
         let context = FlowContext(schema: schema, restores: [])
         for (k, draft) in drafts.enumerated() {
-            let (operation, typed) = WizardModel.build(draft, context)
+            var (operation, typed) = WizardModel.build(draft, context)
+            // "safe": false on the operation, unless the whole migration has it already.
+            if state.safe, !draft.change.safe, let plain = operation.withoutSafeForms { operation = plain }
             let path = drafts.count == 1 ? operation.key : "operations[\(k)].\(operation.key)"
             spec.operations.append(operation)
             issues += typed.map { SpecIssue(field: $0.field.isEmpty ? path : path + "." + $0.field, problem: $0.problem, fix: $0.fix) }
         }
+        if !state.safe, spec.operations.contains(where: { $0.withoutSafeForms != nil }) { spec.safe = false }
         // A typed value that could not be read already has its own message; skip the validator's echo.
         let typedFields = Set(issues.map(\.field))
         issues += SpecValidator.issues(in: spec).filter { !typedFields.contains($0.field) }
@@ -826,7 +897,9 @@ public struct WizardModel: Sendable {
         // A field that completes names keeps its hint (the close names) while a name is typed.
         let completes = !(focused?.completions.isEmpty ?? true)
         let fix = completes ? nil : issues.first { issueField($0) == state.focus && isShown($0, on: state.step) }.map { "To fix: " + $0.fix + "." }
-        return state.flash ?? fix ?? focused?.hint ?? ""
+        // "Tab completes." only when Tab would (the same `completion` the footer reads).
+        let hint = focused?.hint.map { completion != nil ? $0 + " Tab completes." : $0 }
+        return state.flash ?? fix ?? hint ?? ""
     }
 
     /// How many screen rows a preview line takes once wrapped.

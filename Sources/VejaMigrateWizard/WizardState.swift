@@ -135,6 +135,10 @@ public enum FieldID: Hashable, Sendable {
     case change(ChangeKey)
     /// Review: keep this operation and choose another one for the same migration.
     case addOperation
+    /// Review: one operation of a migration that has several (Enter opens it, `d` removes it, `[` `]` move it).
+    case operationRow(Int)
+    /// Review: the lock-safe forms for the whole migration (off writes `"safe": false`).
+    case lockSafe
 }
 
 /// What a field is, for drawing and for which keys apply.
@@ -168,6 +172,8 @@ public struct Field: Equatable, Sendable {
     /// A disabled field keeps its place (and can take focus, so every type needs the same keys to
     /// reach a field) but takes no input; its hint says why. Keys and the footer both read this.
     public var enabled: Bool
+    /// Enter's walk from field to field passes over it (Tab and the arrows still reach it).
+    public var passedByEnter = false
 
     init(_ id: FieldID?, _ label: String, _ kind: FieldKind, hint: String? = nil, enabled: Bool = true) {
         self.id = id
@@ -203,6 +209,10 @@ public struct WizardState: Equatable, Sendable {
     public var change = ChangeDraft()
     /// The operations already answered, before the current one (Review's "add another operation").
     public var earlier: [OperationDraft] = []
+    /// The operations after the current one, when an earlier one was reopened from Review.
+    public var later: [OperationDraft] = []
+    /// Whether changes to tables that existed before are lock-safe (Review's toggle; off is `"safe": false`).
+    public var safe = true
     /// The column open in the editor, on the columns step.
     public var editingColumn: Int?
     /// The column whose foreign key is open in the editor.
@@ -240,6 +250,24 @@ public struct WizardState: Equatable, Sendable {
 
     /// Columns the spec has before the user's own: the `id` preset of a new table; none for add_columns.
     public var presetCount: Int { operation == .createTable ? table.presetCount : 0 }
+
+    /// The operations of the migration in order, an empty current one left out.
+    public var answered: [OperationDraft] {
+        (earlier + [current] + later).filter { $0.operation != .empty }
+    }
+
+    /// Where the current operation is in `answered` (nil: it is empty).
+    public var currentIndex: Int? {
+        operation == .empty ? nil : earlier.filter { $0.operation != .empty }.count
+    }
+
+    /// Makes `all[k]` the operation being answered, the others before and after it kept in order.
+    mutating func arrange(_ all: [OperationDraft], current k: Int) {
+        guard k >= 0, k < all.count else { return }
+        earlier = Array(all[..<k])
+        current = all[k]
+        later = Array(all[(k + 1)...])
+    }
 
     /// The operation being answered, as a draft.
     public var current: OperationDraft {

@@ -192,3 +192,36 @@ extension WizardModel {
         for _ in 0..<200 where state.focus != id { _ = update(.key(.backTab)) }
     }
 }
+
+extension Driver {
+    /// A driver on the bundled example project's history, at 80x24.
+    static func example() throws -> Driver {
+        let history = try Fixtures.exampleHistory()
+        return Driver(graph: history.graph, schema: history.schema, size: Size(width: 80, height: 24))
+    }
+
+    /// Description, then the operation titled `title` (→ until it shows), then Enter.
+    mutating func choose(description: String, operation title: String, file: StaticString = #filePath, line: UInt = #line) {
+        type(description)
+        press(.enter, .enter)
+        pick(title, file: file, line: line)
+    }
+
+    /// On the operation step: → until `title` shows, then Enter.
+    mutating func pick(_ title: String, file: StaticString = #filePath, line: UInt = #line) {
+        for _ in 0..<20 where !text.contains("‹ \(title) ›") { press(.right) }
+        XCTAssertTrue(text.contains("‹ \(title) ›"), text, file: file, line: line)
+        press(.enter)
+    }
+}
+
+/// The preview is the file the core writes for the spec the wizard built (same planner as the CLI),
+/// and the saved spec reads back as the same spec.
+func assertPreviewIsTheCLIFile(_ d: Driver, file: StaticString = #filePath, line: UInt = #line) throws {
+    let history = try Fixtures.exampleHistory()
+    let planned = try MigrationPlanner.plan(d.model.request, graph: history.graph, schema: history.schema)
+    XCTAssertEqual(d.model.preview.python.map(\.text).joined(separator: "\n") + "\n", planned.python, file: file, line: line)
+    let saved = try SpecReader.read(json: Data(d.model.spec.jsonText.utf8))
+    XCTAssertEqual(saved.operations, d.model.spec.operations, file: file, line: line)
+    XCTAssertEqual(saved.safe, d.model.spec.safe, file: file, line: line)
+}

@@ -6,28 +6,14 @@ import XCTest
 /// Each test answers like a person (keys only) on the example history and compares the spec the
 /// wizard builds, and the preview with what `vejamigrate new --spec` writes for that spec.
 final class OperationFlowTests: XCTestCase {
-    func exampleDriver() throws -> Driver {
-        let history = try Fixtures.exampleHistory()
-        return Driver(graph: history.graph, schema: history.schema, size: Size(width: 80, height: 24))
+    func exampleDriver() throws -> Driver { try Driver.example() }
+
+    func choose(_ d: inout Driver, description: String, operation title: String, file: StaticString = #filePath, line: UInt = #line) {
+        d.choose(description: description, operation: title, file: file, line: line)
     }
 
-    /// Description, then the operation titled `title` (→ until it shows), then Enter.
-    func choose(_ d: inout Driver, description: String, operation title: String) {
-        d.type(description)
-        d.press(.enter, .enter)
-        for _ in 0..<20 where !d.text.contains("‹ \(title) ›") { d.press(.right) }
-        XCTAssertTrue(d.text.contains("‹ \(title) ›"), d.text)
-        d.press(.enter)
-    }
-
-    /// The preview is the file the core writes for the spec the wizard built (same planner as the CLI).
     func assertPreviewIsTheCLIFile(_ d: Driver, file: StaticString = #filePath, line: UInt = #line) throws {
-        let history = try Fixtures.exampleHistory()
-        let planned = try MigrationPlanner.plan(d.model.request, graph: history.graph, schema: history.schema)
-        XCTAssertEqual(d.model.preview.python.map(\.text).joined(separator: "\n") + "\n", planned.python, file: file, line: line)
-        // The saved spec reads back as the same spec.
-        let saved = try SpecReader.read(json: Data(d.model.spec.jsonText.utf8))
-        XCTAssertEqual(saved.operations, d.model.spec.operations, file: file, line: line)
+        try VejaMigrateWizardTests.assertPreviewIsTheCLIFile(d, file: file, line: line)
     }
 
     func testTheOperationStepOffersEveryOperation() throws {
@@ -60,7 +46,7 @@ final class OperationFlowTests: XCTestCase {
         d.press(.enter)                       // + Add column
         d.type("archived_at")
         d.press(.enter)
-        d.press(.character("d"), .character("d"))  // date, then datetime
+        d.press(.character("d"))              // datetime: the first of the d types
         d.press(.escape, .function(10))
         XCTAssertEqual(d.model.spec.operations, [.addColumns(AddColumns(table: "projects", columns: [Column(name: "archived_at", type: .datetime)]))])
         XCTAssertEqual(d.model.issues, [])
@@ -198,7 +184,7 @@ final class OperationFlowTests: XCTestCase {
         d.type("projects")
         d.press(.enter, .enter)
         d.type("archived_at")
-        d.press(.enter, .character("d"), .character("d"), .escape, .function(10))
+        d.press(.enter, .character("d"), .escape, .function(10))
         d.model.testFocus(.addOperation)
         d.press(.enter)
         XCTAssertEqual(d.model.state.step, .operation)

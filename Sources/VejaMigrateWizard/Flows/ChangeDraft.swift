@@ -16,6 +16,8 @@ public enum ChangeKey: Hashable, Sendable {
     case name
     case expression
     case referencesTable, referencesColumn, onDelete
+    /// This operation's lock-safe forms (off writes its `"safe": false`).
+    case safe
 }
 
 /// What `alter_column` does with one property: leave it, or change it.
@@ -55,6 +57,8 @@ public struct ChangeDraft: Equatable, Sendable {
     public var referencesTable = ""
     public var referencesColumn = "id"
     public var onDelete: OnDelete?
+    /// Whether this operation is written in its lock-safe forms (off: `"safe": false` on it).
+    public var safe = true
 
     public init() {}
 

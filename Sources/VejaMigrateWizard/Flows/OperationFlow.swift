@@ -117,7 +117,7 @@ struct RenameColumnFlow: OperationFlow {
 }
 
 struct AlterColumnFlow: OperationFlow {
-    static let typeChoices = ["keep"] + ColumnType.allCases.map(\.rawValue)
+    static let typeChoices = ["keep"] + ColumnType.pickerOrder.map(\.rawValue)
 
     /// The type a typed default or backfill is read as: the new type, else the column's own.
     func valueType(_ d: ChangeDraft, _ c: FlowContext) -> ColumnType {
@@ -137,7 +137,7 @@ struct AlterColumnFlow: OperationFlow {
 
     func fields(_ d: ChangeDraft, _ c: FlowContext) -> [Field] {
         let type = valueType(d, c)
-        let typeIndex = d.type.map { ColumnType.allCases.firstIndex(of: $0)! + 1 } ?? 0
+        let typeIndex = d.type.map { ColumnType.pickerOrder.firstIndex(of: $0)! + 1 } ?? 0
         return [
             tableField(d, c), columnField(d, c),
             Field(.change(.nullable), "Nullable", .choice(AlterNullability.allCases.map(\.title), d.nullable.rawValue),
@@ -222,7 +222,22 @@ struct AlterEnumFlow: OperationFlow {
         let values = d.values.map(\.trimmed).filter { !$0.isEmpty }
         let map = removed(d, c).compactMap { v in d.map[v].map(\.trimmed).flatMap { $0.isEmpty ? nil : MappedValue(from: v, to: $0) } }
         let def = d.enumDefault.trimmed
-        return (.alterEnum(AlterEnum(table: d.table.trimmed, column: d.column.trimmed, values: values, defaultValue: def.isEmpty ? nil : def, map: map)), [])
+        // The core says these in the spec's words (`"map"`); here they are said with the fields' names,
+        // at the same paths, so the core's own wording of them is not shown twice.
+        var issues: [SpecIssue] = []
+        let unplaced = removed(d, c).filter { (d.map[$0] ?? "").trimmed.isEmpty }
+        if let first = unplaced.first, !values.isEmpty {
+            let names = unplaced.joined(separator: ", ")
+            issues.append(SpecIssue(
+                field: "values",
+                problem: "rows of \(d.table.trimmed) holding \(names) need a new value, since the list no longer has \(unplaced.count == 1 ? "it" : "them")",
+                fix: "type the value they become under \"Rows with \(first) become\" (one of \(values.joined(separator: ", "))), or add \(first) back to the list"))
+        }
+        for (i, m) in map.enumerated() where !values.contains(m.to) {
+            issues.append(SpecIssue(field: "map[\(i)]", problem: "\"\(m.to)\" is not one of the new values",
+                                    fix: "type one of: " + values.joined(separator: ", ")))
+        }
+        return (.alterEnum(AlterEnum(table: d.table.trimmed, column: d.column.trimmed, values: values, defaultValue: def.isEmpty ? nil : def, map: map)), issues)
     }
 
     func field(for attribute: String, _ d: ChangeDraft, _ c: FlowContext) -> ChangeKey {
@@ -359,7 +374,8 @@ enum Completion {
         guard !names.isEmpty else { return fallback }
         let close = close(typed, names: names)
         if close.isEmpty { return "\(fallback) None of the \(what.lowercased()) is close to \"\(typed.trimmed)\"." }
-        return "\(what): " + close.prefix(8).joined(separator: ", ") + (close.count > 8 ? ", …" : "") + ". Tab completes."
+        // "Tab completes." is added where Tab would (`WizardModel.makeStatusText`), as the footer says.
+        return "\(what): " + close.prefix(8).joined(separator: ", ") + (close.count > 8 ? ", …" : ".")
     }
 
     static func distance(_ a: String, _ b: String) -> Int {
