@@ -685,17 +685,9 @@ def test_fk_to_a_table_made_by_sql_is_checked(tmp_path):
     assert len(created_files(versions)) == 1
     assert "warning" not in result.stderr, str(result)
     # The same reference with the wrong type is an error now that the table is known.
-    wrong = mutate(add_column(name="flag_key", type="uuid", foreign_key={"table": "feature_flags", "column": "key"}))
-    result = run(
-        [
-            "new",
-            "--spec",
-            str(write_spec(tmp_path, wrong, "wrong.json")),
-            "--versions-dir",
-            str(versions),
-            "--date",
-            DATE,
-        ]
+    wrong = mutate(
+        add_column(name="flag_key", type="uuid", foreign_key={"table": "feature_flags", "column": "key"})
     )
+    result = run(["new", "--spec", str(write_spec(tmp_path, wrong, "wrong.json")), "--versions-dir", str(versions), "--date", DATE])
     assert result.code == 1, str(result)
     assert "foreign_key.column" in result.stderr

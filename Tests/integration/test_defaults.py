@@ -100,12 +100,7 @@ def test_now_and_sql_defaults_are_evaluated_on_every_insert(tmp_path, pg_server,
                 {"name": "at", "type": "datetime", "nullable": False, "default": "now"},
                 {"name": "on_day", "type": "date", "nullable": False, "default": "now"},
                 {"name": "token", "type": "uuid", "nullable": False, "default": {"sql": "gen_random_uuid()"}},
-                {
-                    "name": "later",
-                    "type": "datetime",
-                    "nullable": False,
-                    "default": {"sql": "now() + interval '1 day'"},
-                },
+                {"name": "later", "type": "datetime", "nullable": False, "default": {"sql": "now() + interval '1 day'"}},
             ],
         },
     }

@@ -13,9 +13,7 @@ from vmcli import REPO
 
 
 def make_variables() -> dict[str, str]:
-    out = subprocess.run(
-        ["make", "-p", "-n", "-f", str(REPO / "Makefile"), "all"], cwd=REPO, capture_output=True, text=True, check=False
-    ).stdout
+    out = subprocess.run(["make", "-p", "-n", "-f", str(REPO / "Makefile"), "all"], cwd=REPO, capture_output=True, text=True, check=False).stdout
     found = {}
     for line in out.splitlines():
         m = re.match(r"^([A-Z_]+) :?= (.*)$", line)

@@ -926,9 +926,9 @@ def test_sql_preview_equals_what_alembic_renders(name, tmp_path, script_location
 
 
 def test_sql_statements_normalises_only_whitespace():
-    assert sql_statements(
-        "BEGIN;\n-- Running upgrade\nCREATE TABLE t (\n    a TEXT DEFAULT 'x;y', \n    b INT\n);\nCOMMIT;"
-    ) == ["CREATE TABLE t ( a TEXT DEFAULT 'x;y', b INT )"]
+    assert sql_statements("BEGIN;\n-- Running upgrade\nCREATE TABLE t (\n    a TEXT DEFAULT 'x;y', \n    b INT\n);\nCOMMIT;") == [
+        "CREATE TABLE t ( a TEXT DEFAULT 'x;y', b INT )"
+    ]
     assert sql_statements("CREATE TABLE t (a SERIAL)") != sql_statements("CREATE TABLE t (a INTEGER)")
 
 

@@ -199,12 +199,7 @@ def test_schema_of_a_table_only_unreadable_sql_creates(tmp_path):
     assert data["tables"] == {}
     assert data["touched_by_raw_sql"] == {"legacy_flags": ["20261125_000018_legacy.py:21"]}
     assert data["opaque"] == [
-        {
-            "at": "20261125_000018_legacy.py:21",
-            "what": "op.execute: a DO block",
-            "tables": ["legacy_flags"],
-            "error": None,
-        }
+        {"at": "20261125_000018_legacy.py:21", "what": "op.execute: a DO block", "tables": ["legacy_flags"], "error": None}
     ]
 
 

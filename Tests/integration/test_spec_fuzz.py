@@ -29,21 +29,7 @@ TABLES = {
     "comments": ["body", "author_id", "task_id"],
     "labels": ["name", "color"],
 }
-TYPES = [
-    "uuid",
-    "string",
-    "text",
-    "integer",
-    "bigint",
-    "smallint",
-    "numeric",
-    "float",
-    "boolean",
-    "date",
-    "datetime",
-    "jsonb",
-    "json",
-]
+TYPES = ["uuid", "string", "text", "integer", "bigint", "smallint", "numeric", "float", "boolean", "date", "datetime", "jsonb", "json"]
 NASTY = ["", "Bad Name", "select", "x" * 70, "a-b", "_ok", "naïve", "1abc", "ok_name"]
 
 
@@ -52,19 +38,8 @@ BROKEN = 0.05
 
 # A default that fits each type, and ones that do not.
 GOOD_DEFAULTS = {
-    "uuid": {"sql": "gen_random_uuid()"},
-    "string": "x",
-    "text": "note",
-    "integer": 0,
-    "bigint": 7,
-    "smallint": 1,
-    "numeric": 1.5,
-    "float": 0.5,
-    "boolean": True,
-    "date": "now",
-    "datetime": "now",
-    "jsonb": {},
-    "json": [],
+    "uuid": {"sql": "gen_random_uuid()"}, "string": "x", "text": "note", "integer": 0, "bigint": 7, "smallint": 1,
+    "numeric": 1.5, "float": 0.5, "boolean": True, "date": "now", "datetime": "now", "jsonb": {}, "json": [],
 }
 BAD_DEFAULTS = ["now()", {"sql": "1); DROP TABLE x"}, None, "not a date", 1.5, {"sql": ""}]
 
@@ -101,42 +76,21 @@ def column(rng: random.Random) -> dict:
     if rng.random() < 0.1:
         c["unique"] = True
     if t == "uuid" and rng.random() < 0.3:
-        c["foreign_key"] = {
-            "table": "ghosts" if rng.random() < BROKEN else rng.choice(["users", "projects"]),
-            "ondelete": "BOOM" if rng.random() < BROKEN else rng.choice(["CASCADE", "SET NULL", "RESTRICT"]),
-        }
+        c["foreign_key"] = {"table": "ghosts" if rng.random() < BROKEN else rng.choice(["users", "projects"]),
+                            "ondelete": "BOOM" if rng.random() < BROKEN else rng.choice(["CASCADE", "SET NULL", "RESTRICT"])}
     return c
 
 
 def operation(rng: random.Random) -> dict:
     kind = rng.choice(
-        [
-            "add_columns",
-            "drop_columns",
-            "rename_column",
-            "alter_column",
-            "alter_enum",
-            "add_check",
-            "create_index",
-            "drop_index",
-            "add_foreign_key",
-            "drop_constraint",
-            "rename_table",
-            "drop_table",
-            "create_table",
-        ]
+        ["add_columns", "drop_columns", "rename_column", "alter_column", "alter_enum", "add_check", "create_index",
+         "drop_index", "add_foreign_key", "drop_constraint", "rename_table", "drop_table", "create_table"]
     )
     t = pick_table(rng)
     if kind == "add_columns":
-        body = {
-            "table": t,
-            "columns": [column(rng) for _ in range(rng.randrange(0 if rng.random() < BROKEN else 1, 3))],
-        }
+        body = {"table": t, "columns": [column(rng) for _ in range(rng.randrange(0 if rng.random() < BROKEN else 1, 3))]}
     elif kind == "drop_columns":
-        body = {
-            "table": t,
-            "columns": [pick_column(rng, t) for _ in range(rng.randrange(0 if rng.random() < BROKEN else 1, 3))],
-        }
+        body = {"table": t, "columns": [pick_column(rng, t) for _ in range(rng.randrange(0 if rng.random() < BROKEN else 1, 3))]}
     elif kind == "rename_column":
         body = {"table": t, "column": pick_column(rng, t), "to": new_name(rng)}
     elif kind == "alter_column":
@@ -151,47 +105,28 @@ def operation(rng: random.Random) -> dict:
             body["default"] = rng.choice(["x", 0, None])
     elif kind == "alter_enum":
         old = ["DRAFT", "ACTIVE", "ON_HOLD", "COMPLETED", "ARCHIVED"]
-        body = {
-            "table": "projects" if rng.random() > BROKEN else t,
-            "column": "status",
-            "values": rng.choice([old + ["CANCELLED"], ["DRAFT", "ACTIVE", "DONE"]]) if rng.random() > BROKEN else [],
-        }
+        body = {"table": "projects" if rng.random() > BROKEN else t, "column": "status",
+                "values": rng.choice([old + ["CANCELLED"], ["DRAFT", "ACTIVE", "DONE"]]) if rng.random() > BROKEN else []}
         if body["values"] and "DONE" in body["values"]:
-            body["map"] = (
-                {"ON_HOLD": "ACTIVE", "COMPLETED": "DONE", "ARCHIVED": "DONE"} if rng.random() > BROKEN else {"X": "Y"}
-            )
+            body["map"] = {"ON_HOLD": "ACTIVE", "COMPLETED": "DONE", "ARCHIVED": "DONE"} if rng.random() > BROKEN else {"X": "Y"}
     elif kind == "add_check":
         t = rng.choice(["projects", "tasks"]) if rng.random() > BROKEN else t
-        body = {
-            "table": t,
-            "expression": rng.choice(["nonsense ((", ""]) if rng.random() < BROKEN else "1 = 1",
-            "name": f"n{rng.randrange(10_000)}" if rng.random() > BROKEN else new_name(rng),
-        }
+        body = {"table": t, "expression": rng.choice(["nonsense ((", ""]) if rng.random() < BROKEN else "1 = 1",
+                "name": f"n{rng.randrange(10_000)}" if rng.random() > BROKEN else new_name(rng)}
     elif kind == "create_index":
-        body = {
-            "table": t,
-            "columns": [pick_column(rng, t) for _ in range(rng.randrange(0 if rng.random() < BROKEN else 1, 3))],
-        }
+        body = {"table": t, "columns": [pick_column(rng, t) for _ in range(rng.randrange(0 if rng.random() < BROKEN else 1, 3))]}
         if rng.random() < 0.3:
             body["unique"] = True
         if rng.random() < 0.3:
             body["where"] = rng.choice(["bad ((", ""]) if rng.random() < BROKEN else "id IS NOT NULL"
     elif kind == "drop_index":
-        body = rng.choice(
-            [{"table": "tasks", "name": "idx_tasks_project_id"}, {"table": "projects", "name": "idx_projects_status"}]
-        )
+        body = rng.choice([{"table": "tasks", "name": "idx_tasks_project_id"}, {"table": "projects", "name": "idx_projects_status"}])
         if rng.random() < BROKEN:
             body["name"] = "nope"
     elif kind == "add_foreign_key":
-        body = {
-            "table": "comments",
-            "column": "author_id",
-            "references": {"table": "users" if rng.random() > BROKEN else "ghosts", "column": "id"},
-        }
+        body = {"table": "comments", "column": "author_id", "references": {"table": "users" if rng.random() > BROKEN else "ghosts", "column": "id"}}
     elif kind == "drop_constraint":
-        body = rng.choice(
-            [{"table": "tasks", "name": "fk_tasks_project_id"}, {"table": "projects", "name": "chk_projects_status"}]
-        )
+        body = rng.choice([{"table": "tasks", "name": "fk_tasks_project_id"}, {"table": "projects", "name": "chk_projects_status"}])
         if rng.random() < BROKEN:
             body["name"] = "nope"
     elif kind == "rename_table":
@@ -199,12 +134,8 @@ def operation(rng: random.Random) -> dict:
     elif kind == "drop_table":
         body = {"table": rng.choice(["comments", "labels", t])}
     else:
-        body = {
-            "name": new_name(rng),
-            "timestamps": rng.random() < 0.5,
-            "columns": [{"name": "id", "type": "uuid", "primary_key": True}]
-            + [column(rng) for _ in range(rng.randrange(0, 3))],
-        }
+        body = {"name": new_name(rng), "timestamps": rng.random() < 0.5,
+                "columns": [{"name": "id", "type": "uuid", "primary_key": True}] + [column(rng) for _ in range(rng.randrange(0, 3))]}
     if rng.random() < 0.05:
         body["surprise"] = 1
     return {kind: body}
@@ -213,11 +144,7 @@ def operation(rng: random.Random) -> dict:
 def random_spec(seed: int) -> dict:
     rng = random.Random(seed)
     ops = [operation(rng) for _ in range(rng.choice([1, 1, 1, 1, 2]))]
-    spec: dict = {
-        "description": rng.choice(["", "x" * 300])
-        if rng.random() < BROKEN
-        else rng.choice(["random change", "Pridėti lentelę"])
-    }
+    spec: dict = {"description": rng.choice(["", "x" * 300]) if rng.random() < BROKEN else rng.choice(["random change", "Pridėti lentelę"])}
     if rng.random() < 0.2:
         spec["safe"] = rng.choice([True, False])
     if len(ops) == 1 and rng.random() < 0.7:
@@ -261,21 +188,9 @@ def test_the_generator_reaches_every_operation_and_both_outcomes():
         spec = random_spec(seed)
         for op in spec.get("operations", [spec]):
             kinds |= {k for k in op if k not in ("description", "safe", "operations")}
-    assert kinds >= {
-        "add_columns",
-        "drop_columns",
-        "rename_column",
-        "alter_column",
-        "alter_enum",
-        "add_check",
-        "create_index",
-        "drop_index",
-        "add_foreign_key",
-        "drop_constraint",
-        "rename_table",
-        "drop_table",
-        "create_table",
-    }, kinds
+    assert kinds >= {"add_columns", "drop_columns", "rename_column", "alter_column", "alter_enum", "add_check",
+                     "create_index", "drop_index", "add_foreign_key", "drop_constraint", "rename_table",
+                     "drop_table", "create_table"}, kinds
 
 
 # Found by this fuzz (seed 267 of 400): SQLite adds a column with a function default by copying the
@@ -296,9 +211,7 @@ FUNCTION_DEFAULTS = {
 @pytest.mark.sqlite
 def test_function_defaults_on_an_existing_table_apply_on_sqlite(tmp_path, sqlite_example_db, script_location):
     versions = copy_project(tmp_path / "proj")
-    result = run(
-        ["new", "--spec", str(write_spec(tmp_path, FUNCTION_DEFAULTS)), "--versions-dir", str(versions), "--date", DATE]
-    )
+    result = run(["new", "--spec", str(write_spec(tmp_path, FUNCTION_DEFAULTS)), "--versions-dir", str(versions), "--date", DATE])
     assert result.code == 0, str(result)
     runner = AlembicRunner(versions, f"sqlite:///{sqlite_example_db}", script_location)
     runner.upgrade("head")
@@ -308,13 +221,9 @@ def test_function_defaults_on_an_existing_table_apply_on_sqlite(tmp_path, sqlite
 
 @pytest.mark.cli
 @pytest.mark.postgres
-def test_function_defaults_on_an_existing_table_keep_postgres_functions(
-    tmp_path, pg_server, pg_example_db, script_location
-):
+def test_function_defaults_on_an_existing_table_keep_postgres_functions(tmp_path, pg_server, pg_example_db, script_location):
     versions = copy_project(tmp_path / "proj")
-    result = run(
-        ["new", "--spec", str(write_spec(tmp_path, FUNCTION_DEFAULTS)), "--versions-dir", str(versions), "--date", DATE]
-    )
+    result = run(["new", "--spec", str(write_spec(tmp_path, FUNCTION_DEFAULTS)), "--versions-dir", str(versions), "--date", DATE])
     assert result.code == 0, str(result)
     runner = AlembicRunner(versions, pg_server.url(pg_example_db), script_location)
     runner.upgrade("head")
