@@ -234,6 +234,21 @@ final class ExistingTableGapsTests: XCTestCase {
         XCTAssertFalse(sql(unsafe).contains("DO $backfill$"))
     }
 
+    /// The history reads the backfill it writes as a data change, not as SQL it cannot follow.
+    func testTheBackfillBlockReadsAsData() {
+        let block = SQLRenderer.backfillBatches("users", column: "email", value: "'x'", batchSize: 10).joined()
+        let loop = "DO $$ DECLARE n integer := 0; BEGIN LOOP UPDATE users SET email = lower(email) WHERE email <> lower(email); EXIT WHEN NOT FOUND; COMMIT; END LOOP; END $$"
+        for sql in [block, loop] {
+            let s = SchemaFixtures.linear([SchemaFixtures.users, "op.execute(\"\(sql)\")"]).schema
+            XCTAssertEqual(s.opaque, [], sql)
+        }
+        for sql in ["DO $$ BEGIN UPDATE users SET email = 'x'; ALTER TABLE users ADD COLUMN x INT; END $$", "DO $$ BEGIN PERFORM f(); END $$",
+                    "DO LANGUAGE plpython3u $$ plpy.execute('UPDATE users SET email = 1') $$"] {
+            let s = SchemaFixtures.linear([SchemaFixtures.users, "op.execute(\"\(sql)\")"]).schema
+            XCTAssertEqual(s.opaque.map(\.what), ["op.execute: a DO block"], sql)
+        }
+    }
+
     func testAValueHoldingTheDollarQuoteIsBackfilledInOneUpdate() {
         let q = plan(#"{"description": "x", "alter_column": {"table": "tasks", "column": "due_date", "nullable": false, "backfill": {"sql": "CAST('$backfill$' AS date)"}}}"#)
         XCTAssertFalse(q.upgrade.contains { if case .backfill = $0 { return true } else { return false } }, "\(q.upgrade)")

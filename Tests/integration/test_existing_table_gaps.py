@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from alembic_run import AlembicRunner
 from dbschema import pg_insert_row, pg_snapshot, sqlite_snapshot
-from test_new_matrix import generate
+from test_new_matrix import generate, split_sql, sql_statements
 from test_operations import refused, sqlite_state
 from vmcli import DATE, run, write_spec
 
@@ -168,6 +168,21 @@ def test_identity_and_serial_files_apply_on_sqlite(name, tmp_path, script_locati
         assert sqlite_state(db) == before
     runner.upgrade("head")
     assert sqlite_state(db) == upgraded
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("name", sorted(NUMBERED))
+def test_identity_and_serial_sql_preview_equals_what_alembic_renders(name, tmp_path, script_location):
+    versions = write_history(tmp_path / "proj", [COUNTERS, TICKETS])
+    spec = write_spec(tmp_path, NUMBERED[name])
+    preview = run(["new", "--spec", str(spec), "--versions-dir", str(versions), "--date", DATE, "--sql"])
+    assert preview.code == 0, str(preview)
+    path = new_file(tmp_path, versions, NUMBERED[name])
+    revision = path.name[:15]
+    ours_up, ours_down = split_sql(preview.stdout)
+    runner = AlembicRunner(versions, "postgresql+psycopg://offline@127.0.0.1/offline", script_location)
+    assert sql_statements(ours_up) == sql_statements(runner.upgrade_sql(f"20260101_000002:{revision}"))
+    assert sql_statements(ours_down) == sql_statements(runner.downgrade_sql(f"{revision}:20260101_000002"))
 
 
 # --- the NOT NULL backfill in batches ------------------------------------------------------------
