@@ -18,7 +18,7 @@ def pg_snapshot(conn: psycopg.Connection) -> dict[str, Any]:
     columns = conn.execute(
         """
         SELECT table_name, column_name, data_type, character_maximum_length, numeric_precision,
-               numeric_scale, is_nullable, column_default
+               numeric_scale, is_nullable, column_default, is_identity, identity_generation
         FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'alembic_version'
         ORDER BY table_name, column_name
         """

@@ -65,6 +65,29 @@ SPECS: dict[str, dict] = {
     "alter_column_type_and_default": op(
         "alter_column", "widen project names", table="projects", column="name", type="text", default="untitled"
     ),
+    # text → integer: PostgreSQL has no automatic cast, `using` converts; the way back is automatic.
+    "alter_column_type_using": op(
+        "alter_column",
+        "task descriptions become lengths",
+        table="tasks",
+        column="description",
+        type="integer",
+        using="length(description)",
+    ),
+    # smallint → varchar is automatic; the way back casts with USING, around the default 0.
+    "alter_column_type_cast_back": op(
+        "alter_column", "priorities become labels", table="tasks", column="priority", type="string", length=8
+    ),
+    # smallint → boolean with a default: the default is dropped and set again around the USING.
+    "alter_column_type_using_with_default": op(
+        "alter_column",
+        "priority becomes a flag",
+        table="tasks",
+        column="priority",
+        type="boolean",
+        using="priority <> 0",
+        default=False,
+    ),
     "alter_column_drop_default": op(
         "alter_column", "no default currency", table="projects", column="currency", default=None
     ),
@@ -202,6 +225,16 @@ def after_upgrade(name: str, conn, rows: dict) -> None:
     elif name == "alter_column_type_and_default":
         column = pg_columns(conn, "projects")["name"]
         assert column["data_type"] == "text" and column["default"] == "'untitled'::text", column
+    elif name == "alter_column_type_using":
+        assert pg_columns(conn, "tasks")["description"]["data_type"] == "integer"
+    elif name == "alter_column_type_cast_back":
+        column = pg_columns(conn, "tasks")["priority"]
+        assert column["data_type"] == "character varying" and column["default"] is not None, column
+        assert conn.execute("SELECT priority FROM tasks WHERE id = %s", (task_id,)).fetchone()[0] == "0"
+    elif name == "alter_column_type_using_with_default":
+        column = pg_columns(conn, "tasks")["priority"]
+        assert column["data_type"] == "boolean" and column["default"] == "false", column
+        assert conn.execute("SELECT priority FROM tasks WHERE id = %s", (task_id,)).fetchone()[0] is False
     elif name == "alter_column_drop_default":
         assert pg_columns(conn, "projects")["currency"]["default"] is None
     elif name == "alter_enum":
@@ -365,3 +398,24 @@ def test_sql_preview_marks_locks_on_existing_tables(tmp_path):
         "-- lock: SHARE UPDATE EXCLUSIVE on audit_log; ROW SHARE on projects\nALTER TABLE audit_log VALIDATE CONSTRAINT"
         in text
     )
+
+
+@pytest.mark.cli
+def test_unique_column_on_an_existing_table_is_built_without_blocking_writes(tmp_path):
+    """A unique column added to a table that exists: its index is built CONCURRENTLY (writes go on),
+    then attached as the constraint, which takes ACCESS EXCLUSIVE only for the catalogue."""
+    versions = copy_project(tmp_path / "proj")
+    spec = write_spec(tmp_path, SPECS["add_columns"])
+    preview = run(["new", "--spec", str(spec), "--versions-dir", str(versions), "--date", DATE, "--sql"])
+    assert preview.code == 0, str(preview)
+    upgrade, downgrade = split_sql(preview.stdout)
+    assert (
+        "-- lock: SHARE UPDATE EXCLUSIVE on projects\nCREATE UNIQUE INDEX CONCURRENTLY uniq_projects_code ON projects (code);"
+        in upgrade
+    )
+    assert (
+        "-- lock: ACCESS EXCLUSIVE on projects\n"
+        "ALTER TABLE projects ADD CONSTRAINT uniq_projects_code UNIQUE USING INDEX uniq_projects_code;" in upgrade
+    )
+    assert "UNIQUE (code)" not in upgrade
+    assert "ALTER TABLE projects DROP CONSTRAINT uniq_projects_code;" in downgrade

@@ -100,7 +100,13 @@ def operation(rng: random.Random) -> dict:
         if rng.random() < 0.4:
             body["backfill"] = rng.choice(["x", 0, "now"])
         if rng.random() < 0.3:
-            body["type"] = rng.choice(["text", "string", "integer", "blob"])
+            body["type"] = rng.choice(["text", "string", "integer", "boolean", "uuid", "bigint", "blob"])
+            if body["type"] == "string" and rng.random() < 0.5:
+                body["length"] = rng.choice([8, 64, 512])
+        if rng.random() < (0.5 if "type" in body else BROKEN):
+            # The conversion of a type change (without a type it is refused): plausible or broken.
+            body["using"] = rng.choice(["(SELECT 1)", "", "1) --"]) if rng.random() < BROKEN else rng.choice(
+                [f"CAST({body['column']} AS INTEGER)", f"length({body['column']}::text)", f"{body['column']} IS NOT NULL"])
         if rng.random() < 0.3:
             body["default"] = rng.choice(["x", 0, None])
     elif kind == "alter_enum":
@@ -191,6 +197,10 @@ def test_the_generator_reaches_every_operation_and_both_outcomes():
     assert kinds >= {"add_columns", "drop_columns", "rename_column", "alter_column", "alter_enum", "add_check",
                      "create_index", "drop_index", "add_foreign_key", "drop_constraint", "rename_table",
                      "drop_table", "create_table"}, kinds
+    # The newer fields are reached too: a type change's USING, a unique column added to a table.
+    ops = [op for seed in range(COUNT) for op in random_spec(seed).get("operations", [random_spec(seed)])]
+    assert any("using" in op.get("alter_column", {}) for op in ops)
+    assert any(c.get("unique") for op in ops for c in op.get("add_columns", {}).get("columns", []))
 
 
 # Found by this fuzz (seed 267 of 400): SQLite adds a column with a function default by copying the

@@ -167,7 +167,7 @@ struct PlanBuilder {
         }
         var steps: [PlanStep] = def.columns.map { .addColumn(o.table, PlanColumn($0)) }
         for ch in def.checks { steps += constraint(o.table, .check(name: ch.name, condition: ch.condition), safe: safe) }
-        for u in def.uniques { steps.append(.addConstraint(o.table, .unique(name: u.name, columns: u.columns), notValid: false)) }
+        for u in def.uniques { steps += PlanStep.addUnique(o.table, name: u.name, columns: u.columns, safe: safe) }
         for fk in PlanTable(def).foreignKeys { steps += constraint(o.table, .foreignKey(fk), safe: safe) }
         for i in def.indexes where !t.indexes.contains(where: { $0.name == i.name }) {
             steps.append(.createIndex(PlanIndex(name: i.name, table: o.table, columns: i.columns), concurrently: safe))
@@ -274,11 +274,32 @@ struct PlanBuilder {
             error(path + ".backfill", "is needed: \(o.table).\(o.column) becomes NOT NULL, and rows holding NULL would stop the migration",
                   "add \"backfill\" with the value those rows get (\(hint))")
         }
+        var cast = TypeCast()
+        if o.type != nil, to.pythonType != from.pythonType {
+            cast = typeCast(o, from: from, to: to, c, path, safe: safe)
+        }
         // Type and default first (the backfill is of the new type), then nullability.
         var steps: [PlanStep] = []
         var typed = to
         typed.nullable = from.nullable
-        if typed != from { steps.append(.alterColumn(o.table, from: from, to: typed)) }
+        if typed != from {
+            let up = TypeConversion.needsUsing(from: from.sqlType, to: to.sqlType), down = TypeConversion.needsUsing(from: to.sqlType, to: from.sqlType)
+            if o.type != nil, up || down, from.serverDefault != nil {
+                // PostgreSQL converts a default only by an automatic cast: around a USING the default
+                // is dropped, and set again once the values are converted.
+                if up, o.defaultValue == nil {
+                    error(path + ".default", "is needed: \(o.table).\(o.column) has the default \(from.serverDefault!), which PostgreSQL cannot convert to \(to.sqlType)",
+                          "give \"default\" a value of the new type, or null to drop it")
+                }
+                var bare = from, retyped = typed
+                bare.serverDefault = nil
+                retyped.serverDefault = nil
+                steps += [.alterColumn(o.table, from: from, to: bare), .alterColumn(o.table, from: bare, to: retyped, cast: cast)]
+                if typed.serverDefault != nil { steps.append(.alterColumn(o.table, from: retyped, to: typed)) }
+            } else {
+                steps.append(.alterColumn(o.table, from: from, to: typed, cast: cast))
+            }
+        }
         if let n = o.nullable, n != from.nullable {
             var done = typed
             done.nullable = n
@@ -293,8 +314,11 @@ struct PlanBuilder {
                     // holding only the rows it changes) and VALIDATE runs outside the transaction too,
                     // so no step holds the table while another scans it (docs/performance.md, lock benchmark).
                     let proof = PlanConstraint.check(name: PlanBuilder.notNullCheckName(o.table, o.column), condition: "\(o.column) IS NOT NULL")
+                    // The backfill commits every batch of rows (PlanBuilder.backfillBatchSize).
+                    let backfill = value.contains(PlanBuilder.backfillQuote) ? PlanStep.autocommit(update)
+                        : .backfill(o.table, column: o.column, value: value, batchSize: PlanBuilder.backfillBatchSize)
                     steps += [
-                        .postgresOnly(.addConstraint(o.table, proof, notValid: true)), .autocommit(update),
+                        .postgresOnly(.addConstraint(o.table, proof, notValid: true)), backfill,
                         .postgresOnly(.validateConstraint(o.table, name: proof.name, referencing: nil)),
                         .alterColumn(o.table, from: typed, to: done), .postgresOnly(.dropConstraint(o.table, proof, safe: false)),
                     ]
@@ -310,6 +334,31 @@ struct PlanBuilder {
     }
 
     static func notNullCheckName(_ table: String, _ column: String) -> String { "chk_\(table)_\(column)_not_null" }
+
+    /// Rows a lock-safe backfill changes per transaction: each batch holds its rows' locks only
+    /// until it commits, and is short enough to stay under the lock benchmark's budget.
+    static let backfillBatchSize = 10_000
+    /// The dollar quote of the backfill's `DO` block; a value holding it is backfilled in one `UPDATE`.
+    static let backfillQuote = "$backfill$"
+
+    /// The `USING` of a type change both ways, after checking that PostgreSQL can convert the
+    /// values: a change it has no automatic cast for needs `using` (an error names the field and
+    /// the cast to write); a change that rewrites an existing table is a warning in safe mode.
+    mutating func typeCast(_ o: AlterColumn, from: PlanColumn, to: PlanColumn, _ c: SchemaColumn, _ path: String, safe: Bool) -> TypeCast {
+        let name = "\(o.table).\(o.column)"
+        let oldType = c.sqlType.isEmpty ? from.sqlType : c.sqlType
+        if o.using == nil, TypeConversion.needsUsing(from: from.sqlType, to: to.sqlType) {
+            error(path + ".type", "PostgreSQL has no automatic cast from \(oldType) to \(to.sqlType), so it cannot change \(name) without USING",
+                  "add \"using\" with the SQL that converts each value, e.g. \"using\": \"\(TypeConversion.cast(o.column, from: from.sqlType, to: to.sqlType))\"")
+        }
+        if safe, TypeConversion.rewrites(from: from.sqlType, to: to.sqlType, using: o.using) {
+            warning(path + ".type", "changing \(name) from \(oldType) to \(to.sqlType) rewrites \(o.table) and rebuilds its indexes under an ACCESS EXCLUSIVE lock, which blocks its reads and writes until it is done",
+                    "on a large table, add a new column, backfill it and switch to it instead, or run this while the table is quiet; \"safe\": false writes it without this warning")
+        }
+        // The way back converts with a cast to the old type where PostgreSQL has no automatic one.
+        let back = TypeConversion.needsUsing(from: to.sqlType, to: from.sqlType) ? TypeConversion.cast(o.column, from: to.sqlType, to: from.sqlType) : nil
+        return TypeCast(using: o.using, reverseUsing: back)
+    }
 
     mutating func alterEnum(_ o: AlterEnum, _ path: String, safe: Bool) -> [PlanStep] {
         guard let t = table(o.table, path + ".table", rebuilds: true), let c = column(t, o.column, path + ".column", rebuilds: true) else { return [] }

@@ -11,16 +11,23 @@ public struct PlanColumn: Equatable, Sendable {
     public var nullable: Bool
     /// The SQL of the server default: `now()`, `'DRAFT'`.
     public var serverDefault: String?
-    /// A sole integer primary key without default: SQLAlchemy makes it SERIAL.
+    /// Numbered by a sequence of its own (`SERIAL`): SQLAlchemy makes a sole integer primary key
+    /// without default one; any other column the history made serial is put back with
+    /// `ALTER TABLE .. ADD COLUMN .. SERIAL` (`PlanStep.addColumn`).
     public var autoincrement = false
+    /// `always` or `by default`: an identity column (`sa.Identity()`, `GENERATED .. AS IDENTITY`).
+    public var identity: String?
 
-    public init(name: String, pythonType: String, sqlType: String, nullable: Bool, serverDefault: String? = nil, autoincrement: Bool = false) {
+    public init(
+        name: String, pythonType: String, sqlType: String, nullable: Bool, serverDefault: String? = nil, autoincrement: Bool = false, identity: String? = nil
+    ) {
         self.name = name
         self.pythonType = pythonType
         self.sqlType = sqlType
         self.nullable = nullable
         self.serverDefault = serverDefault
         self.autoincrement = autoincrement
+        self.identity = identity
     }
 
     /// The DDL type, `SERIAL` family for an autoincrementing key.
@@ -124,6 +131,13 @@ public struct PlanTable: Equatable, Sendable {
         self.indexes = indexes
     }
 
+    /// Serial columns outside the primary key: SQLAlchemy makes only a sole integer key serial, so
+    /// the table is created without them and they are added after it (`ADD COLUMN .. SERIAL`).
+    var serialsAddedAfter: [PlanColumn] { columns.filter { $0.autoincrement && !primaryKey.contains($0.name) } }
+
+    /// The columns `CREATE TABLE` lists.
+    var createdColumns: [PlanColumn] { columns.filter { !($0.autoincrement && !primaryKey.contains($0.name)) } }
+
     public static func == (a: PlanTable, b: PlanTable) -> Bool {
         a.name == b.name && a.columns == b.columns && a.primaryKey == b.primaryKey && a.primaryKeyName == b.primaryKeyName
             && a.foreignKeys == b.foreignKeys && a.uniqueConstraints == b.uniqueConstraints && a.checks == b.checks && a.indexes == b.indexes
@@ -138,12 +152,13 @@ extension PlanColumn {
             serverDefault: c.serverDefault, autoincrement: c.autoincrement)
     }
 
-    /// A column as the history has it.
+    /// A column as the history has it, serial or identity included.
     init(_ c: SchemaColumn) {
         let python = PlanColumn.python(c.type) ?? PlanColumn.pythonType(sqlType: c.sqlType.isEmpty ? c.type.lowercased() : c.sqlType)
+        let serial = c.identity == nil && c.autoincrement && ["integer", "bigint", "smallint"].contains(c.sqlType)
         self.init(
-            name: c.name, pythonType: python, sqlType: PlanColumn.ddlType(pythonType: python, sqlType: c.sqlType), nullable: c.nullable,
-            serverDefault: c.serverDefault, autoincrement: false)
+            name: c.name, pythonType: python, sqlType: PlanColumn.ddlType(pythonType: python, sqlType: c.sqlType), nullable: serial ? false : c.nullable,
+            serverDefault: serial ? nil : c.serverDefault, autoincrement: serial, identity: c.identity)
     }
 
     /// A history type as the generated file can name it (it imports `sa` and `postgresql`), or nil
@@ -228,10 +243,9 @@ extension PlanTable {
     /// A table as the history has it, with all its constraints and indexes.
     init(_ t: SchemaTable) {
         var columns = t.columns.map(PlanColumn.init)
-        let intKeys = ["integer", "bigint", "smallint"]
-        for i in columns.indices where t.columns[i].autoincrement && t.primaryKey == [columns[i].name] && intKeys.contains(t.columns[i].sqlType) {
-            columns[i].autoincrement = true
-            columns[i].serverDefault = nil
+        // A serial column of a composite key cannot be written with Alembic's create_table: it comes back a plain integer.
+        for i in columns.indices where columns[i].autoincrement && t.primaryKey.count > 1 && t.primaryKey.contains(columns[i].name) {
+            columns[i].autoincrement = false
         }
         self.init(
             name: t.name, columns: columns, primaryKey: t.primaryKey,
@@ -269,7 +283,7 @@ extension PlanIndex {
 
 extension PlanColumn {
     var schemaColumn: SchemaColumn {
-        SchemaColumn(name: name, type: pythonType, nullable: nullable, serverDefault: serverDefault, autoincrement: autoincrement)
+        SchemaColumn(name: name, type: pythonType, nullable: nullable, serverDefault: serverDefault, autoincrement: autoincrement, identity: identity)
     }
 }
 

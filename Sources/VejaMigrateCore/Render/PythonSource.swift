@@ -10,6 +10,8 @@ indirect enum PyExpr: Equatable {
     case atom(String)
     case call(String, [PyArg], magicTrailingComma: Bool = false)
     case list([PyExpr])
+    /// Adjacent string literals Python joins into one (each piece on a line of its own).
+    case concatenation([String])
 
     static let lineLength = 120
 
@@ -19,6 +21,8 @@ indirect enum PyExpr: Equatable {
         case .atom(let s): return s
         case .call(let callee, let args, _): return callee + "(" + args.map(\.flat).joined(separator: ", ") + ")"
         case .list(let items): return "[" + items.map(\.flat).joined(separator: ", ") + "]"
+        // What fits on one line ruff joins into one literal.
+        case .concatenation(let pieces): return PyExpr.pythonString(pieces.joined())
         }
     }
 
@@ -28,6 +32,13 @@ indirect enum PyExpr: Equatable {
         let open: String, close: String, args: [PyArg], magic: Bool
         switch self {
         case .atom(let s): return [pad + prefix + s + suffix]
+        case .concatenation(let pieces):
+            // ruff keeps implicitly joined strings that do not fit on one line as they are, a piece a line.
+            let one = pad + prefix + flat + suffix
+            if PyExpr.width(one) <= PyExpr.lineLength { return [one] }
+            return pieces.enumerated().map { i, piece in
+                pad + (i == 0 ? prefix : "") + PyExpr.pythonString(piece) + (i == pieces.count - 1 ? suffix : "")
+            }
         case .call(let callee, let a, let m): (open, close, args, magic) = (callee + "(", ")", a, m)
         case .list(let items): (open, close, args, magic) = ("[", "]", items.map { PyArg(nil, $0) }, false)
         }
@@ -39,6 +50,10 @@ indirect enum PyExpr: Equatable {
             return [pad + prefix + open, body, pad + close + suffix]
         }
         var out = [pad + prefix + open]
+        if args.count == 1, args[0].keyword == nil, case .concatenation = args[0].value {
+            // A sole implicit concatenation stands in the brackets without a trailing comma.
+            return out + args[0].value.lines(indent: indent + 4) + [pad + close + suffix]
+        }
         for arg in args {
             out += arg.value.lines(indent: indent + 4, prefix: arg.keyword.map { $0 + "=" } ?? "", suffix: ",")
         }

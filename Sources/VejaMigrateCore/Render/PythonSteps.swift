@@ -17,6 +17,8 @@ enum PythonSteps {
         case postgresAutocommit
         /// The other databases' form of what the `.postgres` block before it does: `else:` with a batch.
         case otherwiseBatch(String)
+        /// The same, as plain statements: `else:`.
+        case otherwise
     }
 
     struct Statement {
@@ -55,6 +57,9 @@ enum PythonSteps {
                 out.append("    else:")
                 out += PyExpr.call("with op.batch_alter_table", [PyArg(nil, .string(table))]).lines(indent: 8, suffix: " as batch_op:")
                 for s in group { out += s.expr.lines(indent: 12) }
+            case .otherwise:
+                out.append("    else:")
+                for s in group { out += s.expr.lines(indent: 8) }
             }
             i = j
         }
@@ -71,6 +76,7 @@ enum PythonSteps {
 
     static func column(_ c: PlanColumn) -> PyExpr {
         var args = [PyArg(nil, .string(c.name)), PyArg(nil, .atom(c.pythonType))]
+        if let identity = c.identity { args.append(PyArg(nil, .call("sa.Identity", identity == "always" ? [PyArg("always", .atom("True"))] : []))) }
         if let d = c.serverDefault { args.append(PyArg("server_default", text(d))) }
         args.append(PyArg("nullable", .atom(c.nullable ? "True" : "False")))
         return .call("sa.Column", args)
@@ -82,7 +88,10 @@ enum PythonSteps {
         let plain: Block = postgresOnly ? .postgres : .plain
         switch step {
         case .createTable(let t):
-            return createTable(t).map { Statement(block: plain, expr: $0) }
+            // The table, the serial columns it cannot list (PlanTable.serialsAddedAfter), then its indexes.
+            let exprs = createTable(t)
+            return [Statement(block: plain, expr: exprs[0])] + t.serialsAddedAfter.flatMap { statements(.addColumn(t.name, $0), postgresOnly: postgresOnly) }
+                + exprs.dropFirst().map { Statement(block: plain, expr: $0) }
         case .dropTable(let t):
             var out = t.indexes.reversed().map { Statement(block: plain, expr: dropIndex($0, concurrently: false)) }
             out.append(Statement(block: plain, expr: .call("op.drop_table", [PyArg(nil, .string(t.name))])))
@@ -100,15 +109,28 @@ enum PythonSteps {
                     Statement(block: .otherwiseBatch(t), expr: call("add_column", .batch(t), table: t, [PyArg(nil, column(there))])),
                 ]
             }
+            if !postgresOnly, c.autoincrement {
+                // SQLAlchemy makes SERIAL only of a table's sole integer key; PostgreSQL's own
+                // statement puts back the column numbered by a sequence of its own.
+                var there = c
+                there.autoincrement = false
+                return [
+                    Statement(block: .postgres, expr: .call("op.execute", [PyArg(nil, .string(SQLRenderer.addColumn(t, c)))])),
+                    Statement(block: .otherwiseBatch(t), expr: call("add_column", .batch(t), table: t, [PyArg(nil, column(there))])),
+                ]
+            }
             return [Statement(block: alter, expr: call("add_column", alter, table: t, [PyArg(nil, column(c))]))]
         case .dropColumn(let t, let c):
             return [Statement(block: alter, expr: call("drop_column", alter, table: t, [PyArg(nil, .string(c.name))]))]
         case .renameColumn(let t, let a, let b):
             // SQLite renames a column in place (and in its CHECKs); batch mode would copy the table.
             return [Statement(block: plain, expr: .call("op.alter_column", [PyArg(nil, .string(t)), PyArg(nil, .string(a)), PyArg("new_column_name", .string(b))]))]
-        case .alterColumn(let t, let from, let to):
+        case .alterColumn(let t, let from, let to, let cast):
             var args = [PyArg(nil, .string(from.name)), PyArg("existing_type", .atom(from.pythonType))]
-            if from.pythonType != to.pythonType { args.append(PyArg("type_", .atom(to.pythonType))) }
+            if from.pythonType != to.pythonType {
+                args.append(PyArg("type_", .atom(to.pythonType)))
+                if let using = cast.using { args.append(PyArg("postgresql_using", .string(using))) }
+            }
             if from.nullable != to.nullable {
                 args.append(PyArg("nullable", .atom(to.nullable ? "True" : "False")))
             } else {
@@ -146,6 +168,12 @@ enum PythonSteps {
             // op.create_check_constraint(name, table, condition); op.create_foreign_key(name, source, referent, ...).
             args.insert(PyArg(nil, .string(t)), at: 1)
             return [Statement(block: alter, expr: .call("op." + name, args))]
+        case .attachUniqueIndex(let t, let name, let columns):
+            let attach = "ALTER TABLE \(t) ADD CONSTRAINT \(name) UNIQUE USING INDEX \(name)"
+            return [
+                Statement(block: .postgres, expr: .call("op.execute", [PyArg(nil, .string(attach))])),
+                Statement(block: .otherwiseBatch(t), expr: .call("batch_op.create_unique_constraint", [PyArg(nil, .string(name)), PyArg(nil, .list(columns.map(PyExpr.string)))])),
+            ]
         case .dropConstraint(let t, let c, _):
             let args = [PyArg(nil, .string(c.name)), PyArg("type_", .string(c.alembicType))]
             if case .batch = alter { return [Statement(block: alter, expr: .call("batch_op.drop_constraint", args))] }
@@ -155,6 +183,13 @@ enum PythonSteps {
         case .update(let t, let column, let value, let condition):
             let sql = "UPDATE \(t) SET \(column) = \(value) WHERE \(condition)"
             return [Statement(block: plain, expr: .call("op.execute", [PyArg(nil, .string(SQL.escapingBindParameters(sql)))]))]
+        case .backfill(let t, let column, let value, let batchSize):
+            let batches = PyExpr.concatenation(SQLRenderer.backfillBatches(t, column: column, value: value, batchSize: batchSize).map(SQL.escapingBindParameters))
+            let once = "UPDATE \(t) SET \(column) = \(value) WHERE \(column) IS NULL"
+            return [
+                Statement(block: .postgresAutocommit, expr: .call("op.execute", [PyArg(nil, batches)])),
+                Statement(block: .otherwise, expr: .call("op.execute", [PyArg(nil, .string(SQL.escapingBindParameters(once)))])),
+            ]
         case .postgresOnly(let s):
             return statements(s, postgresOnly: true)
         case .autocommit(let s):
@@ -199,7 +234,7 @@ enum PythonSteps {
     /// `op.create_table(...)` and its indexes, in the form `create_table` has always had.
     static func createTable(_ t: PlanTable) -> [PyExpr] {
         var args: [PyArg] = [PyArg(nil, .string(t.name))]
-        for c in t.columns { args.append(PyArg(nil, column(c))) }
+        for c in t.createdColumns { args.append(PyArg(nil, column(c))) }
         if !t.primaryKey.isEmpty {
             var pk = t.primaryKey.map { PyArg(nil, .string($0)) }
             if let n = t.primaryKeyName { pk.append(PyArg("name", .string(n))) }

@@ -70,3 +70,30 @@ public enum CheckExpression {
         return nil
     }
 }
+
+/// The `USING` of a type change, read with PostgreSQL's grammar where it will stand.
+public enum UsingExpression {
+    /// Why `expression` cannot convert a column's values, or nil when it can.
+    public static func problem(_ expression: String) -> String? {
+        let text = expression.trimmed(" ")
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "contains a line break or control character"
+        }
+        let tree: JSONValue
+        do {
+            // A second command must follow, so a `--` comment or a `)` that ends the expression early
+            // cannot hide the rest of what the migration writes after it.
+            tree = try PostgresGrammar.parse("ALTER TABLE t ALTER COLUMN c TYPE text USING (\(text)), ALTER COLUMN c DROP DEFAULT")
+        } catch {
+            return "is not an SQL expression PostgreSQL reads (\(error.message))"
+        }
+        let statements = PostgresGrammar.statements(tree)
+        guard statements.count == 1, statements[0].node == "AlterTableStmt",
+              case .array(let commands)? = statements[0].fields["cmds"], commands.count == 2,
+              commands[0].objectValue?["AlterTableCmd"]?.objectValue?["subtype"]?.stringValue == "AT_AlterColumnType"
+        else { return "is not a single SQL expression (the text goes on past where the expression ends)" }
+        if PostgresGrammar.contains(tree, node: ["SubLink"]) { return "holds a subquery, which PostgreSQL refuses in USING" }
+        if PostgresGrammar.contains(tree, node: ["ParamRef"]) { return "holds a parameter ($1), which USING cannot" }
+        return nil
+    }
+}

@@ -66,6 +66,7 @@ enum SQLStatements {
             case "DropStmt_never": break
             default:
                 if SQLStatements.shapeless.contains(node) { return }
+                if node == "DoStmt", let body = DoBlock.body(f), DoBlock.isDataOnly(body) { return }
                 // DO blocks, CREATE TABLE AS, and anything else: not followed.
                 let tables = RawSQL.tables(in: source)
                 changes.append(.opaque(Self.statementName(node), tables))

@@ -151,9 +151,12 @@ public struct AlterColumn: Equatable, Sendable {
     public var precision: Int?
     public var scale: Int?
     public var defaultValue: DefaultChange?
+    /// How PostgreSQL converts the values for a `type` change (`USING`, Alembic's `postgresql_using`),
+    /// needed where it has no automatic cast: `CAST(code AS INTEGER)`.
+    public var using: String?
     public var safe: Bool?
     public init(table: String, column: String, nullable: Bool? = nil, backfill: ColumnDefault? = nil, type: ColumnType? = nil, length: Int? = nil,
-                precision: Int? = nil, scale: Int? = nil, defaultValue: DefaultChange? = nil, safe: Bool? = nil) {
+                precision: Int? = nil, scale: Int? = nil, defaultValue: DefaultChange? = nil, using: String? = nil, safe: Bool? = nil) {
         self.table = table
         self.column = column
         self.nullable = nullable
@@ -163,6 +166,7 @@ public struct AlterColumn: Equatable, Sendable {
         self.precision = precision
         self.scale = scale
         self.defaultValue = defaultValue
+        self.using = using
         self.safe = safe
     }
 }

@@ -161,7 +161,7 @@ public enum SpecReader {
                 return .renameColumn(RenameColumn(table: string(o, "table", path, required: true) ?? "", column: string(o, "column", path, required: true) ?? "",
                                                   to: string(o, "to", path, required: true) ?? ""))
             case "alter_column":
-                guard let o = object(value, path, allowed: ["table", "column", "nullable", "backfill", "type", "length", "precision", "scale", "default", "safe"]) else { return nil }
+                guard let o = object(value, path, allowed: ["table", "column", "nullable", "backfill", "type", "length", "precision", "scale", "default", "using", "safe"]) else { return nil }
                 var op = AlterColumn(table: string(o, "table", path, required: true) ?? "", column: string(o, "column", path, required: true) ?? "")
                 op.nullable = bool(o, "nullable", path)
                 if let typeName = string(o, "type", path) {
@@ -181,6 +181,7 @@ public enum SpecReader {
                 if let d = o["default"] {
                     if d == .null { op.defaultValue = .drop } else { op.defaultValue = columnDefault(d, type: .datetime, join(path, "default")).map(DefaultChange.set) }
                 }
+                op.using = string(o, "using", path)
                 op.safe = bool(o, "safe", path)
                 return .alterColumn(op)
             case "alter_enum":
@@ -408,7 +409,7 @@ extension MigrationOperation {
             var fields: [(String, JSONValue?)] = [("table", .string(o.table)), ("column", .string(o.column)), ("nullable", bool(o.nullable))]
             fields.append(("backfill", o.backfill.map(Column.json)))
             fields += [("type", o.type.map { .string($0.rawValue) }), ("length", o.length.map(JSONValue.int)), ("precision", o.precision.map(JSONValue.int)),
-                       ("scale", o.scale.map(JSONValue.int)), ("safe", bool(o.safe))]
+                       ("scale", o.scale.map(JSONValue.int)), ("using", o.using.map(JSONValue.string)), ("safe", bool(o.safe))]
             switch o.defaultValue {
             case .set(let d)?: fields.append(("default", Column.json(d)))
             case .drop?: fields.append(("default", .null))

@@ -308,6 +308,15 @@ public enum SpecValidator {
                     typed.column(Column(name: "x", type: type, length: o.length, precision: o.precision, scale: o.scale), table: CreateTable(name: "t"), path)
                     issues += typed.issues
                 }
+                if let using = o.using {
+                    if o.type == nil {
+                        add(path + ".using", "applies only to a type change", "add \"type\", or remove \"using\"")
+                    } else if using.trimmed(" \t\r\n").isEmpty {
+                        add(path + ".using", "is empty", "write the SQL that converts the old value, e.g. \"CAST(\(o.column) AS INTEGER)\", or leave \"using\" out")
+                    } else if let problem = UsingExpression.problem(using) {
+                        add(path + ".using", problem, "write one SQL expression over the old value, e.g. \"CAST(\(o.column) AS INTEGER)\"")
+                    }
+                }
                 if case .set(let d)? = o.defaultValue, case .sql(let e) = d, let problem = DefaultExpression.problem(e) {
                     add(path + ".default.sql", problem, "write one SQL expression such as gen_random_uuid(), lower('X') or 0")
                 }

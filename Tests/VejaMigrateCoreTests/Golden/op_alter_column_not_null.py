@@ -22,7 +22,17 @@ def upgrade() -> None:
         op.create_check_constraint(
             "chk_tasks_due_date_not_null", "tasks", "due_date IS NOT NULL", postgresql_not_valid=True
         )
-    with op.get_context().autocommit_block():
+    if op.get_context().dialect.name == "postgresql":
+        with op.get_context().autocommit_block():
+            op.execute(
+                "DO $backfill$ DECLARE remaining bigint; BEGIN "
+                "SELECT count(*) INTO remaining FROM tasks WHERE due_date IS NULL; "
+                "WHILE remaining > 0 LOOP "
+                "UPDATE tasks SET due_date = '2026-01-01' WHERE ctid IN (SELECT ctid FROM tasks WHERE due_date IS NULL LIMIT 10000); "
+                "EXIT WHEN NOT FOUND; remaining = remaining - 10000; COMMIT; "
+                "END LOOP; END $backfill$"
+            )
+    else:
         op.execute("UPDATE tasks SET due_date = '2026-01-01' WHERE due_date IS NULL")
     if op.get_context().dialect.name == "postgresql":
         with op.get_context().autocommit_block():
