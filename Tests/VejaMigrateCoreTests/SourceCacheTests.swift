@@ -90,6 +90,7 @@ final class SourceCacheTests: XCTestCase {
         header.revision = "20260101_000001"
         header.downRevisions = ["a", "b"]
         header.declaresDownRevision = true
+        header.dependsOn = ["c"]
         header.docDescription = "Pridėti sąskaitų lentelę"
         header.docRevisionID = "20260101_000001"
         header.docRevises = ["a", "b"]
@@ -115,7 +116,7 @@ final class SourceCacheTests: XCTestCase {
             ("SchemaIndex", Mirror(reflecting: SchemaIndex(name: "i", columns: [], unique: false)).children.count, 6),
             ("SchemaForeignKey", Mirror(reflecting: SchemaForeignKey(name: "f", columns: [], referencedTable: "", referencedColumns: [])).children.count, 9),
             ("ColumnAlteration", Mirror(reflecting: ColumnAlteration()).children.count, 6),
-            ("MigrationHeader", Mirror(reflecting: MigrationHeader()).children.count, 7),
+            ("MigrationHeader", Mirror(reflecting: MigrationHeader()).children.count, 8),
             ("MigrationFile", Mirror(reflecting: MigrationFile(fileName: "x", header: .failure(.noRevision))).children.count, 4),
             ("LocatedChange", Mirror(reflecting: LocatedChange(line: 1, change: .dropTable("t"))).children.count, 2),
             ("RawSQL.Mention", Mirror(reflecting: RawSQL.Mention(table: "t", kind: .data)).children.count, 2),

@@ -176,6 +176,7 @@ extension MigrationHeader {
         e.optionalString(revision)
         e.strings(downRevisions)
         e.bool(declaresDownRevision)
+        e.strings(dependsOn)
         e.optionalString(docDescription)
         e.optionalString(docRevisionID)
         e.optional(docRevises) { $0.strings($1) }
@@ -187,6 +188,7 @@ extension MigrationHeader {
         h.revision = try d.optionalString()
         h.downRevisions = try d.strings()
         h.declaresDownRevision = try d.bool()
+        h.dependsOn = try d.strings()
         h.docDescription = try d.optionalString()
         h.docRevisionID = try d.optionalString()
         h.docRevises = try d.optional { d throws(SourceDecodingError) in try d.strings() }
