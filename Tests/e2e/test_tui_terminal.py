@@ -121,7 +121,10 @@ def test_resizing_in_the_middle_does_not_crash(tui, tui_binary, project, version
     before = listing(project)
     session = tui(80, 24)
     session.start(start_args(tui_binary, versions), cwd=project)
-    first = session.wait_for_content()
+    session.wait_for_content()
+    # The first frame may come before the history is read (it is read in the background); the
+    # screen to come back to is the one after, or a slow machine compares two different screens.
+    first = session.wait_until(lambda s: "reading the history" not in s, what="the history read")
     for width, height in [(200, 50), (30, 10), (10, 3), (1, 1), (120, 40), (81, 25)]:
         session.resize(width, height)
         # tmux keeps the old cells on a resize, so the screen cannot tell whether the program repainted;
