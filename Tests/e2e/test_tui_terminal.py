@@ -10,6 +10,7 @@ import os
 import pty
 import signal
 import subprocess
+import re
 import time
 
 import pytest
@@ -209,7 +210,9 @@ def test_ctrl_z_suspends_and_fg_resumes(tui, tui_binary, project, versions, tmp_
     session.send_keys("Enter")
     session.send_text("echo zzqq typed at the shell")
     session.send_keys("Enter")
-    session.wait_until(lambda s: "\nzzqq typed at the shell" in s, what="the shell's echo")
+    # The output's line, not the command's: typed ahead of the prompt, it may follow `vm$ `.
+    echoed = re.compile(r"^(vm\$ )?zzqq typed at the shell", re.M)
+    session.wait_until(lambda s: echoed.search(s) is not None, what="the shell's echo")
     assert (state / "stopped").read_text() == (state / "before").read_text(), "the terminal is restored while stopped"
     session.send_text("fg")
     session.send_keys("Enter")
