@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import pty
 import signal
-import subprocess
 import re
+import subprocess
 import time
 
 import pytest
@@ -211,7 +211,7 @@ def test_ctrl_z_suspends_and_fg_resumes(tui, tui_binary, project, versions, tmp_
     session.send_text("echo zzqq typed at the shell")
     session.send_keys("Enter")
     # The output's line, not the command's: typed ahead of the prompt, it may follow `vm$ `.
-    echoed = re.compile(r"^(vm\$ )?zzqq typed at the shell", re.M)
+    echoed = re.compile(r"^(vm\$ )?zzqq typed at the shell", re.MULTILINE)
     session.wait_until(lambda s: echoed.search(s) is not None, what="the shell's echo")
     assert (state / "stopped").read_text() == (state / "before").read_text(), "the terminal is restored while stopped"
     session.send_text("fg")
