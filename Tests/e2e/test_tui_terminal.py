@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import pty
-import signal
 import re
+import signal
 import subprocess
 import time
 
