@@ -7,6 +7,7 @@ then applies with real Alembic on PostgreSQL (upgrade, downgrade, upgrade) and o
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -44,13 +45,20 @@ def wait_text(session, text: str, timeout: float = 15) -> str:
     return session.wait_until(lambda s: text in s, timeout=timeout, what=repr(text))
 
 
+def shown_operation(screen: str) -> str | None:
+    match = re.search(r"‹ (.+?) ›", screen)  # the choice (its label may wrap onto a line above)
+    return match.group(1) if match else None
+
+
 def choose_operation(s, title: str) -> None:
-    """On the operation step: → until the operation shows, then Enter."""
+    """On the operation step: → until the operation shows, then Enter. Each → waits for the
+    choice to change, so a slow repaint never makes it press again and pass the operation."""
     for _ in range(12):
-        if f"‹ {title} ›" in s.screen():
+        shown = shown_operation(s.screen())
+        if shown == title:
             break
         s.send_keys("Right")
-        s.wait_for_content()
+        s.wait_until(lambda screen, shown=shown: shown_operation(screen) != shown, what="the next operation")
     wait_text(s, f"‹ {title} ›")
     s.send_keys("Enter")
 
