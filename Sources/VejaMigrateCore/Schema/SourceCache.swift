@@ -78,7 +78,7 @@ struct SourceCache: Sendable {
     static let settledAge: Int64 = 3_000_000_000
     /// Cache files kept in the folder; the least recently written beyond that are removed.
     static let keptFiles = 64
-    static let magic: [UInt8] = Array("vejamigrate source cache 1\n".utf8)
+    static let magic: [UInt8] = Array("history cache of vejamigrate, format 1\n".utf8)
 
     /// The cache of `directory`, loaded when there is a usable one; nil when caching is off or no
     /// cache folder can be named.
