@@ -274,17 +274,17 @@ struct PlanBuilder {
             error(path + ".backfill", "is needed: \(o.table).\(o.column) becomes NOT NULL, and rows holding NULL would stop the migration",
                   "add \"backfill\" with the value those rows get (\(hint))")
         }
-        var cast = TypeCast()
-        if o.type != nil, to.pythonType != from.pythonType {
-            cast = typeCast(o, from: from, to: to, c, path, safe: safe)
-        }
+        // Whether PostgreSQL needs a USING to convert the values, each way (TypeConversion).
+        let changesType = o.type != nil && to.pythonType != from.pythonType
+        let up = changesType && TypeConversion.needsUsing(from: from.sqlType, to: to.sqlType)
+        let down = changesType && TypeConversion.needsUsing(from: to.sqlType, to: from.sqlType)
+        let cast = changesType ? typeCast(o, from: from, to: to, c, path, safe: safe, up: up, down: down) : TypeCast()
         // Type and default first (the backfill is of the new type), then nullability.
         var steps: [PlanStep] = []
         var typed = to
         typed.nullable = from.nullable
         if typed != from {
-            let up = TypeConversion.needsUsing(from: from.sqlType, to: to.sqlType), down = TypeConversion.needsUsing(from: to.sqlType, to: from.sqlType)
-            if o.type != nil, up || down, from.serverDefault != nil {
+            if up || down, from.serverDefault != nil {
                 // PostgreSQL converts a default only by an automatic cast: around a USING the default
                 // is dropped, and set again once the values are converted.
                 if up, o.defaultValue == nil {
@@ -344,10 +344,10 @@ struct PlanBuilder {
     /// The `USING` of a type change both ways, after checking that PostgreSQL can convert the
     /// values: a change it has no automatic cast for needs `using` (an error names the field and
     /// the cast to write); a change that rewrites an existing table is a warning in safe mode.
-    mutating func typeCast(_ o: AlterColumn, from: PlanColumn, to: PlanColumn, _ c: SchemaColumn, _ path: String, safe: Bool) -> TypeCast {
+    mutating func typeCast(_ o: AlterColumn, from: PlanColumn, to: PlanColumn, _ c: SchemaColumn, _ path: String, safe: Bool, up: Bool, down: Bool) -> TypeCast {
         let name = "\(o.table).\(o.column)"
         let oldType = c.sqlType.isEmpty ? from.sqlType : c.sqlType
-        if o.using == nil, TypeConversion.needsUsing(from: from.sqlType, to: to.sqlType) {
+        if o.using == nil, up {
             error(path + ".type", "PostgreSQL has no automatic cast from \(oldType) to \(to.sqlType), so it cannot change \(name) without USING",
                   "add \"using\" with the SQL that converts each value, e.g. \"using\": \"\(TypeConversion.cast(o.column, from: from.sqlType, to: to.sqlType))\"")
         }
@@ -356,7 +356,7 @@ struct PlanBuilder {
                     "on a large table, add a new column, backfill it and switch to it instead, or run this while the table is quiet; \"safe\": false writes it without this warning")
         }
         // The way back converts with a cast to the old type where PostgreSQL has no automatic one.
-        let back = TypeConversion.needsUsing(from: to.sqlType, to: from.sqlType) ? TypeConversion.cast(o.column, from: to.sqlType, to: from.sqlType) : nil
+        let back = down ? TypeConversion.cast(o.column, from: to.sqlType, to: from.sqlType) : nil
         return TypeCast(using: o.using, reverseUsing: back)
     }
 
