@@ -24,7 +24,7 @@ struct Merge: ParsableCommand {
     @Flag(help: "Print {\"path\", \"revision\", \"down_revision\", \"written\"} as JSON.")
     var json = false
 
-    struct Result: Encodable {
+    struct Result: DeliveredFile {
         var path: String?
         var revision: String?
         var down_revision: [String]?
@@ -63,25 +63,8 @@ struct Merge: ParsableCommand {
         }
         warnIfBeforeParents(planned.downRevisions, graph: graph, date: common.today)
         let shownPath = dir.displayPath(of: planned.fileName, cwd: common.cwd)
-        var result = Result(path: shownPath, revision: planned.revision, down_revision: planned.downRevisions, heads: graph.heads, written: !dryRun)
-        if dryRun {
-            if json {
-                result.content = planned.python
-                printJSON(result)
-            } else {
-                print(planned.python, terminator: "")
-            }
-            return
-        }
-        try MigrationWriter.write(planned.python, to: dir.url, fileName: planned.fileName)
-        if json {
-            printJSON(result)
-            return
-        }
-        print(shownPath)
-        for line in MigrationPlanner.reminders(repositoryPath: dir.repositoryPath(of: planned.fileName, cwd: common.cwd)) {
-            print(line)
-        }
+        let result = Result(path: shownPath, revision: planned.revision, down_revision: planned.downRevisions, heads: graph.heads, written: !dryRun)
+        try deliver(planned.python, fileName: planned.fileName, in: dir, common: common, dryRun: dryRun, json: json, result: result)
     }
 }
 

@@ -33,7 +33,7 @@ struct New: ParsableCommand {
     @Flag(help: "Print {\"path\", \"revision\", \"down_revision\"} as JSON.")
     var json = false
 
-    struct Result: Encodable {
+    struct Result: DeliveredFile {
         var path: String
         var revision: String
         var down_revision: DownRevision
@@ -103,24 +103,37 @@ struct New: ParsableCommand {
             print(planned.sql, terminator: "")
             return
         }
-        if dryRun {
-            if json {
-                var r = result
-                r.content = planned.python
-                printJSON(r)
-            } else {
-                print(planned.python, terminator: "")
-            }
-            return
-        }
-        try MigrationWriter.write(planned.python, to: dir.url, fileName: planned.fileName)
+        try deliver(planned.python, fileName: planned.fileName, in: dir, common: common, dryRun: dryRun, json: json, result: result)
+    }
+}
+
+/// The `--json` of a command that writes one migration: `content` holds the file under `--dry-run`.
+protocol DeliveredFile: Encodable {
+    var content: String? { get set }
+}
+
+/// What `new` and `merge` do with the file they planned: print it (`--dry-run`), or write it
+/// atomically and print its path and the seed's reminders; `--json` prints `result` instead.
+func deliver<R: DeliveredFile>(
+    _ python: String, fileName: String, in dir: VersionsDirectory, common: CommonOptions, dryRun: Bool, json: Bool, result: R
+) throws {
+    if dryRun {
         if json {
-            printJSON(result)
-            return
+            var r = result
+            r.content = python
+            printJSON(r)
+        } else {
+            print(python, terminator: "")
         }
-        print(shownPath)
-        for line in MigrationPlanner.reminders(repositoryPath: dir.repositoryPath(of: planned.fileName, cwd: common.cwd)) {
-            print(line)
-        }
+        return
+    }
+    try MigrationWriter.write(python, to: dir.url, fileName: fileName)
+    if json {
+        printJSON(result)
+        return
+    }
+    print(dir.displayPath(of: fileName, cwd: common.cwd))
+    for line in MigrationPlanner.reminders(repositoryPath: dir.repositoryPath(of: fileName, cwd: common.cwd)) {
+        print(line)
     }
 }

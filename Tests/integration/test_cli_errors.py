@@ -7,7 +7,6 @@ import copy
 import datetime
 import json
 import os
-import pwd
 import re
 import shutil
 import tempfile
@@ -15,12 +14,12 @@ from pathlib import Path
 
 import pytest
 from vmcli import (
+    unprivileged_runner,
     DATE,
     DATE_COMPACT,
     EXAMPLE_COUNT,
     EXAMPLE_HEAD,
     VERSIONS_SUBPATH,
-    cli_binary,
     copy_project,
     created_files,
     listing,
@@ -375,20 +374,7 @@ def test_unwritable_directory_is_an_io_error(tmp_path):
     base = Path(tempfile.mkdtemp(prefix="vm-ro-"))
     try:
         versions = copy_project(base / "proj")
-        user, binary = None, None
-        if os.geteuid() == 0:
-            user = pwd.getpwnam("nobody").pw_uid
-            # a copy of the binary, so that the clone's own folders need not be open to `nobody`
-            binary = base / "vejamigrate"
-            shutil.copy(cli_binary(), binary)
-            for path in [base, *base.rglob("*")]:
-                path.chmod(0o755 if path.is_dir() or path == binary else 0o644)
-            try:
-                run(["--help"], cwd=base, user=user, binary=binary)
-            except PermissionError as error:
-                pytest.skip(f"`nobody` cannot run the binary here: {error}")
-        else:
-            versions.chmod(0o555)
+        user, binary = unprivileged_runner(base, versions)
         before = listing(versions)
         args = ["new", "add widgets table", "--versions-dir", str(versions), "--date", DATE]
         result = run(args, cwd=base, user=user, binary=binary)

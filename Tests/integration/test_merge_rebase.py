@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import pwd
 import shlex
 import shutil
 import tempfile
@@ -22,10 +21,10 @@ from alembic_run import AlembicRunner
 from dbschema import pg_snapshot, pg_tables, sqlite_snapshot, sqlite_tables
 from test_cli_errors import BROKEN
 from vmcli import (
+    unprivileged_runner,
     DATE,
     DATE_COMPACT,
     EXAMPLE_HEAD,
-    cli_binary,
     copy_project,
     listing,
     ruff_format_check,
@@ -376,19 +375,7 @@ def test_the_old_file_stays_when_the_new_one_cannot_be_written(tmp_path):
     base = Path(tempfile.mkdtemp(prefix="vm-rebase-ro-"))
     try:
         versions = two_branches(base)
-        user, binary = None, None
-        if os.geteuid() == 0:
-            user = pwd.getpwnam("nobody").pw_uid
-            binary = base / "vejamigrate"
-            shutil.copy(cli_binary(), binary)
-            for path in [base, *base.rglob("*")]:
-                path.chmod(0o755 if path.is_dir() or path == binary else 0o644)
-            try:
-                run(["--help"], cwd=base, user=user, binary=binary)
-            except PermissionError as error:
-                pytest.skip(f"`nobody` cannot run the binary here: {error}")
-        else:
-            versions.chmod(0o555)
+        user, binary = unprivileged_runner(base, versions)
         before = listing(versions)
         for command in (["rebase", INVOICES], ["merge"]):
             result = run(

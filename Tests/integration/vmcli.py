@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -118,3 +119,25 @@ def ruff_format_check(*paths: Path) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
     )
+
+
+def unprivileged_runner(base: Path, versions: Path) -> tuple[int | None, Path | None]:
+    """`(user, binary)` for `run` so that `versions` cannot be written. Root writes anywhere, so under
+    root the tool runs as `nobody` from a copy of the binary in `base` (the clone's own folders need
+    not be open to `nobody`) with everything under `base` read-only to it; otherwise `versions` is
+    made read-only. Skips the test when `nobody` cannot run the binary here."""
+    import pytest
+
+    if os.geteuid() != 0:
+        versions.chmod(0o555)
+        return None, None
+    user = pwd.getpwnam("nobody").pw_uid
+    binary = base / "vejamigrate"
+    shutil.copy(cli_binary(), binary)
+    for path in [base, *base.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() or path == binary else 0o644)
+    try:
+        run(["--help"], cwd=base, user=user, binary=binary)
+    except PermissionError as error:
+        pytest.skip(f"`nobody` cannot run the binary here: {error}")
+    return user, binary

@@ -9,15 +9,10 @@ public enum DefaultExpression {
     public static func problem(_ expression: String) -> String? {
         let text = expression.trimmed(" ")
         if text.isEmpty { return "is an empty SQL expression" }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            return "contains a line break or control character"
-        }
-        let probe = "CREATE TABLE t (c text DEFAULT \(text) NOT NULL)"
         let tree: JSONValue
-        do {
-            tree = try PostgresGrammar.parse(probe)
-        } catch {
-            return "is not an SQL expression PostgreSQL reads (\(error.message))"
+        switch EmbeddedSQL.parse(text, as: "an SQL expression", in: { "CREATE TABLE t (c text DEFAULT \($0) NOT NULL)" }) {
+        case .success(let t): tree = t
+        case .failure(let problem): return problem.text
         }
         let statements = PostgresGrammar.statements(tree)
         guard statements.count == 1, statements[0].node == "CreateStmt",
@@ -29,11 +24,11 @@ public enum DefaultExpression {
         else {
             return "is not a single SQL expression (the text goes on past where a default ends)"
         }
-        let expr = defaultNode["raw_expr"] ?? .null
-        if PostgresGrammar.contains(expr, node: ["SubLink"]) { return "holds a subquery, which a default cannot" }
-        if PostgresGrammar.contains(expr, node: ["ColumnRef"]) { return "names a column, which a default cannot" }
-        if PostgresGrammar.contains(expr, node: ["ParamRef"]) { return "holds a parameter ($1), which a default cannot" }
-        return nil
+        return EmbeddedSQL.forbidden(in: defaultNode["raw_expr"] ?? .null, [
+            ("SubLink", "holds a subquery, which a default cannot"),
+            ("ColumnRef", "names a column, which a default cannot"),
+            ("ParamRef", "holds a parameter ($1), which a default cannot"),
+        ])
     }
 
     private static func constraint(_ node: JSONValue, type: String) -> [String: JSONValue]? {
@@ -47,17 +42,12 @@ public enum DefaultExpression {
 public enum CheckExpression {
     /// Why `expression` cannot be a condition, or nil when it can.
     public static func problem(_ expression: String) -> String? {
-        let text = expression.trimmed(" ")
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            return "contains a line break or control character"
-        }
         let tree: JSONValue
-        do {
-            // Something must follow the condition (`NOT VALID`), so a `--` comment or a `)` that ends
-            // the CHECK early cannot hide the rest of the line the migration writes after it.
-            tree = try PostgresGrammar.parse("ALTER TABLE t ADD CONSTRAINT c CHECK (\(text)) NOT VALID")
-        } catch {
-            return "is not an SQL condition PostgreSQL reads (\(error.message))"
+        // Something must follow the condition (`NOT VALID`), so a `--` comment or a `)` that ends
+        // the CHECK early cannot hide the rest of the line the migration writes after it.
+        switch EmbeddedSQL.parse(expression.trimmed(" "), as: "an SQL condition", in: { "ALTER TABLE t ADD CONSTRAINT c CHECK (\($0)) NOT VALID" }) {
+        case .success(let t): tree = t
+        case .failure(let problem): return problem.text
         }
         let statements = PostgresGrammar.statements(tree)
         guard statements.count == 1, statements[0].node == "AlterTableStmt",
@@ -65,9 +55,10 @@ public enum CheckExpression {
               let constraint = commands[0].objectValue?["AlterTableCmd"]?.objectValue?["def"]?.objectValue?["Constraint"]?.objectValue,
               constraint["skip_validation"] == .bool(true), constraint["is_no_inherit"] != .bool(true)
         else { return "is not a single SQL condition (the text goes on past where the condition ends)" }
-        if PostgresGrammar.contains(tree, node: ["SubLink"]) { return "holds a subquery, which a CHECK cannot" }
-        if PostgresGrammar.contains(tree, node: ["ParamRef"]) { return "holds a parameter ($1), which a CHECK cannot" }
-        return nil
+        return EmbeddedSQL.forbidden(in: tree, [
+            ("SubLink", "holds a subquery, which a CHECK cannot"),
+            ("ParamRef", "holds a parameter ($1), which a CHECK cannot"),
+        ])
     }
 }
 
@@ -75,25 +66,47 @@ public enum CheckExpression {
 public enum UsingExpression {
     /// Why `expression` cannot convert a column's values, or nil when it can.
     public static func problem(_ expression: String) -> String? {
-        let text = expression.trimmed(" ")
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            return "contains a line break or control character"
-        }
         let tree: JSONValue
-        do {
-            // A second command must follow, so a `--` comment or a `)` that ends the expression early
-            // cannot hide the rest of what the migration writes after it.
-            tree = try PostgresGrammar.parse("ALTER TABLE t ALTER COLUMN c TYPE text USING (\(text)), ALTER COLUMN c DROP DEFAULT")
-        } catch {
-            return "is not an SQL expression PostgreSQL reads (\(error.message))"
+        // A second command must follow, so a `--` comment or a `)` that ends the expression early
+        // cannot hide the rest of what the migration writes after it.
+        let probe = { (text: String) in "ALTER TABLE t ALTER COLUMN c TYPE text USING (\(text)), ALTER COLUMN c DROP DEFAULT" }
+        switch EmbeddedSQL.parse(expression.trimmed(" "), as: "an SQL expression", in: probe) {
+        case .success(let t): tree = t
+        case .failure(let problem): return problem.text
         }
         let statements = PostgresGrammar.statements(tree)
         guard statements.count == 1, statements[0].node == "AlterTableStmt",
               case .array(let commands)? = statements[0].fields["cmds"], commands.count == 2,
               commands[0].objectValue?["AlterTableCmd"]?.objectValue?["subtype"]?.stringValue == "AT_AlterColumnType"
         else { return "is not a single SQL expression (the text goes on past where the expression ends)" }
-        if PostgresGrammar.contains(tree, node: ["SubLink"]) { return "holds a subquery, which PostgreSQL refuses in USING" }
-        if PostgresGrammar.contains(tree, node: ["ParamRef"]) { return "holds a parameter ($1), which USING cannot" }
-        return nil
+        return EmbeddedSQL.forbidden(in: tree, [
+            ("SubLink", "holds a subquery, which PostgreSQL refuses in USING"),
+            ("ParamRef", "holds a parameter ($1), which USING cannot"),
+        ])
+    }
+}
+
+/// What the three checks above share: a fragment of SQL parsed exactly where the migration will
+/// put it, and the kinds of node that may not appear in it.
+enum EmbeddedSQL {
+    struct Problem: Error {
+        var text: String
+    }
+
+    /// The parse tree of `probe(text)`, or why `text` (called `kind` in the message) cannot stand there.
+    static func parse(_ text: String, as kind: String, in probe: (String) -> String) -> Result<JSONValue, Problem> {
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return .failure(Problem(text: "contains a line break or control character"))
+        }
+        do {
+            return .success(try PostgresGrammar.parse(probe(text)))
+        } catch {
+            return .failure(Problem(text: "is not \(kind) PostgreSQL reads (\(error.message))"))
+        }
+    }
+
+    /// The message of the first forbidden node kind found in `tree`, or nil.
+    static func forbidden(in tree: JSONValue, _ rules: [(node: String, problem: String)]) -> String? {
+        rules.first { PostgresGrammar.contains(tree, node: [$0.node]) }?.problem
     }
 }

@@ -146,7 +146,8 @@ extension MigrationSource {
         }
     }
 
-    /// Whether an encoded source holds its downgrade, read without decoding the rest.
+    /// The source `encode(to:)` wrote; its downgrade only with `downgrade` (else skipped), and an
+    /// error when it was asked for and not stored.
     static func decode(fileName: String, from d: inout SourceDecoder, downgrade: Bool) throws(SourceDecodingError) -> MigrationSource {
         let header: Result<MigrationHeader, HeaderReadError>
         switch try d.byte() {

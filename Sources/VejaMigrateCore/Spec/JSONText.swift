@@ -43,10 +43,7 @@ extension JSONValue {
         }
     }
 
-    private static func newline(_ out: inout [UInt8], _ indent: Int) {
-        out.append(UInt8(ascii: "\n"))
-        for _ in 0..<indent { out.append(UInt8(ascii: " ")) }
-    }
+    private static func newline(_ out: inout [UInt8], _ indent: Int) { JSONObjectWriter.newline(indent, &out) }
 
     private static let hex = Array("0123456789abcdef".utf8)
 
