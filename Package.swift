@@ -11,9 +11,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // pyproject.toml, ruff.toml: [tool.alembic], [tool.ruff], [tool.vejamigrate] (docs/configuration.md).
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
-        .target(name: "VejaMigrateCore", dependencies: ["CPgQuery"]),
+        .target(name: "VejaMigrateCore", dependencies: ["CPgQuery", .product(name: "TOMLKit", package: "TOMLKit")]),
         // Debian's libpg-query-dev: the PostgreSQL grammar (docs/architecture.md).
         .systemLibrary(name: "CPgQuery", path: "Sources/CPgQuery"),
         .target(name: "VejaMigrateWizard", dependencies: ["VejaMigrateCore"]),

@@ -13,7 +13,9 @@ public enum MergePlanner {
     /// let planned = try MergePlanner.plan(description: nil, date: today, graph: graph)
     /// planned?.downRevisions   // the heads, in file order
     /// ```
-    public static func plan(description: String?, date: MigrationDate, graph: RevisionGraph) throws(VejaMigrateError) -> PlannedMigration? {
+    public static func plan(
+        description: String?, date: MigrationDate, graph: RevisionGraph, lineLength: Int = MigrationRenderer.defaultLineLength
+    ) throws(VejaMigrateError) -> PlannedMigration? {
         let text = (description ?? defaultDescription).trimmed(" \t\r\n")
         if text.isEmpty {
             throw .invalidInput([SpecIssue(field: "description", problem: "is empty", fix: "leave it out for \"\(defaultDescription)\", or describe the merge in words")])
@@ -32,7 +34,7 @@ public enum MergePlanner {
             fileName: MigrationNaming.fileName(date: date, sequence: graph.nextSequence, slug: slug),
             revision: revision,
             downRevisions: graph.heads,
-            python: MigrationRenderer.mergePython(header: header),
+            python: MigrationRenderer.mergePython(header: header, lineLength: lineLength),
             sql: "")
     }
 }

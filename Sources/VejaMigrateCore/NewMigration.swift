@@ -10,12 +10,29 @@ public struct MigrationRequest: Equatable, Sendable {
     public var date: MigrationDate
     /// The parent to use when the history has several heads.
     public var head: String?
+    /// The project's line length (`ProjectSettings.lineLength`): the width the file is laid out in.
+    public var lineLength: Int
+    /// Whether changes are lock-safe when neither the spec nor the operation says (`[tool.vejamigrate] safe`).
+    public var safeByDefault: Bool
 
-    public init(description: String? = nil, spec: MigrationSpec? = nil, date: MigrationDate, head: String? = nil) {
+    public init(
+        description: String? = nil, spec: MigrationSpec? = nil, date: MigrationDate, head: String? = nil,
+        lineLength: Int = MigrationRenderer.defaultLineLength, safeByDefault: Bool = true
+    ) {
         self.description = description
         self.spec = spec
         self.date = date
         self.head = head
+        self.lineLength = lineLength
+        self.safeByDefault = safeByDefault
+    }
+
+    /// The request with the project's settings: its line length, and its default for `safe`.
+    public func following(_ settings: ProjectSettings) -> MigrationRequest {
+        var r = self
+        r.lineLength = settings.lineLength
+        r.safeByDefault = settings.safe
+        return r
     }
 }
 
@@ -64,7 +81,7 @@ public enum MigrationPlanner {
         var issues = SpecValidator.issues(in: spec, description: description ?? "")
         var warnings: [SpecIssue] = []
         // Each operation lowered into steps against the schema the earlier ones leave.
-        let plan = MigrationPlan(spec, schema: schema)
+        let plan = MigrationPlan(spec, schema: schema, safeByDefault: request.safeByDefault)
         if schema != nil, !spec.operations.isEmpty {
             issues += plan.errors
             warnings = plan.warnings
@@ -86,7 +103,7 @@ public enum MigrationPlanner {
             fileName: MigrationNaming.fileName(date: request.date, sequence: sequence, slug: slug),
             revision: revision,
             downRevisions: parents,
-            python: MigrationRenderer.python(header: header, plan: plan),
+            python: MigrationRenderer.python(header: header, plan: plan, lineLength: request.lineLength),
             sql: SQLRenderer.sql(plan: plan, revision: revision),
             warnings: warnings)
     }

@@ -6,6 +6,9 @@ public enum VejaMigrateError: Error, Equatable, Sendable {
     case history(String)
     /// An I/O error (file exists, permission denied, disk full): exit 4.
     case io(String)
+    /// The project's configuration cannot be honoured (a package resource, a wrong type, a file
+    /// `-c` names that is not there): exit 2, as a usage error.
+    case config(ConfigIssue)
 
     /// The process exit code for this error.
     public var exitCode: Int32 {
@@ -13,6 +16,7 @@ public enum VejaMigrateError: Error, Equatable, Sendable {
         case .invalidInput: return 1
         case .history: return 3
         case .io: return 4
+        case .config: return 2
         }
     }
 
@@ -22,6 +26,7 @@ public enum VejaMigrateError: Error, Equatable, Sendable {
         case .invalidInput(let issues): return issues.map(\.description).joined(separator: "\n")
         case .history(let text): return text
         case .io(let text): return text
+        case .config(let issue): return "error: " + issue.description
         }
     }
 }

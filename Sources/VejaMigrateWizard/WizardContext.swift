@@ -1,41 +1,65 @@
 import Foundation
 import VejaMigrateCore
 
-/// Where the wizard runs: the versions directory, its history at start, and "today".
+/// Where the wizard runs: the history's folders, its history at start, the project's settings and "today".
 public struct WizardContext: Sendable {
-    public let directory: VersionsDirectory
+    /// The folders found as `vejamigrate` finds them (`VersionLocations.discover`).
+    public let locations: VersionLocations
     /// The history read whole: the graph, and the schema that tells which tables exist.
     public let history: MigrationHistory
     public var graph: RevisionGraph { history.graph }
+    /// The project's line length and `safe` default, read once.
+    public let settings: ProjectSettings
     public let date: MigrationDate
     public let cwd: URL
     /// True when `history` is still empty because the history is being read in the background
     /// (`locate`): the model shows that it is reading and waits for `.historyRead`.
     public var historyPending = false
 
-    /// The versions directory as the user sees it.
-    public var directoryLabel: String { directory.displayPath(cwd: cwd) }
-
-    /// Finds the versions directory (as `vejamigrate` does) and reads the history.
-    public static func load(versionsDirectory: String?, date: MigrationDate, cwd: URL) throws(VejaMigrateError) -> WizardContext {
-        let dir = try directory(versionsDirectory, cwd: cwd)
-        return WizardContext(directory: dir, history: try dir.readHistory(), date: date, cwd: cwd)
+    /// The versions directory as the user sees it, after the configuration file it was read from:
+    /// `backend/alembic.ini: backend/app/migrations/versions`.
+    public var directoryLabel: String {
+        let dirs = locations.displayPaths(cwd: cwd).joined(separator: ", ")
+        return locations.configLabel(cwd: cwd).map { "\($0): \(dirs)" } ?? dirs
     }
 
-    /// `--versions-dir` relative to `cwd`, or the one `vejamigrate` would find.
-    static func directory(_ versionsDirectory: String?, cwd: URL) throws(VejaMigrateError) -> VersionsDirectory {
-        if let versionsDirectory { return VersionsDirectory(url: URL(fileURLWithPath: versionsDirectory, relativeTo: cwd)) }
-        return try VersionsDirectory.discover(from: cwd)
+    public init(locations: VersionLocations, history: MigrationHistory, settings: ProjectSettings = ProjectSettings(), date: MigrationDate, cwd: URL) {
+        self.locations = locations
+        self.history = history
+        self.settings = settings
+        self.date = date
+        self.cwd = cwd
     }
 
-    /// Finds the versions directory and checks that it can be listed, without reading the files:
-    /// the driver draws the first frame at once and reads the history in the background.
-    public static func locate(versionsDirectory: String?, date: MigrationDate, cwd: URL) throws(VejaMigrateError) -> WizardContext {
-        let dir = try directory(versionsDirectory, cwd: cwd)
-        _ = try dir.migrationFileNames()
-        var context = WizardContext(directory: dir, history: MigrationHistory(graph: RevisionGraph(files: []), schema: HistorySchema()), date: date, cwd: cwd)
+    /// Finds the folders and settings (as `vejamigrate` does) and reads the history.
+    public static func load(_ request: DiscoveryRequest, date: MigrationDate) throws(VejaMigrateError) -> WizardContext {
+        let (locations, settings) = try find(request)
+        return WizardContext(locations: locations, history: try locations.readHistory(), settings: settings, date: date, cwd: request.cwd)
+    }
+
+    static func find(_ request: DiscoveryRequest) throws(VejaMigrateError) -> (VersionLocations, ProjectSettings) {
+        let locations = try VersionLocations.discover(request)
+        do {
+            return (locations, try ProjectSettings.load(for: locations))
+        } catch {
+            throw .config(error.relative(to: request.cwd))
+        }
+    }
+
+    /// Finds the folders and checks that they can be listed, without reading the files: the
+    /// driver draws the first frame at once and reads the history in the background.
+    public static func locate(_ request: DiscoveryRequest, date: MigrationDate) throws(VejaMigrateError) -> WizardContext {
+        let (locations, settings) = try find(request)
+        try locations.checkReadable()
+        var context = WizardContext(
+            locations: locations, history: MigrationHistory(graph: RevisionGraph(files: []), schema: HistorySchema()), settings: settings, date: date, cwd: request.cwd)
         context.historyPending = true
         return context
+    }
+
+    /// `locate` with `--versions-dir` alone (nil: discovered from `cwd`).
+    public static func locate(versionsDirectory: String?, date: MigrationDate, cwd: URL) throws(VejaMigrateError) -> WizardContext {
+        try locate(DiscoveryRequest(versionsDir: versionsDirectory, cwd: cwd), date: date)
     }
 }
 
@@ -47,7 +71,7 @@ public enum WizardRuntime {
         case .saveSpec(let path, let text): return saveSpec(path: path, text: text, context: context)
         case .startOver:
             do throws(VejaMigrateError) {
-                return .historyRead(try context.directory.readHistory())
+                return .historyRead(try context.locations.readHistory())
             } catch {
                 return .failed(error.message)
             }
@@ -71,7 +95,7 @@ public enum WizardRuntime {
     /// Otherwise plans with the core (exactly as `vejamigrate new --spec`) and writes atomically.
     static func write(model: WizardModel, context: WizardContext) -> EffectResult {
         do throws(VejaMigrateError) {
-            let history = try context.directory.readHistory()
+            let history = try context.locations.readHistory()
             let fresh = history.graph
             if fresh.heads != model.graph.heads || fresh.nextSequence != model.graph.nextSequence {
                 let next = MigrationNaming.revisionID(date: model.date, sequence: fresh.nextSequence)
@@ -80,10 +104,12 @@ public enum WizardRuntime {
             }
             let parents = try MigrationPlanner.parents(in: fresh, head: model.request.head)
             let planned = try MigrationPlanner.plan(model.request, graph: fresh, schema: history.schema(at: parents))
-            try MigrationWriter.write(planned.python, to: context.directory.url, fileName: planned.fileName)
+            // Next to the parent's file, as `vejamigrate new` writes it.
+            let directory = context.locations.directory(forParents: planned.downRevisions, in: fresh)
+            try MigrationWriter.write(planned.python, to: directory.url, fileName: planned.fileName)
             return .written(
-                path: context.directory.displayPath(of: planned.fileName, cwd: context.cwd),
-                repositoryPath: context.directory.repositoryPath(of: planned.fileName, cwd: context.cwd),
+                path: directory.displayPath(of: planned.fileName, cwd: context.cwd),
+                repositoryPath: directory.repositoryPath(of: planned.fileName, cwd: context.cwd),
                 text: planned.python)
         } catch {
             return .failed(error.message)

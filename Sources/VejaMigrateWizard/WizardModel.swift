@@ -16,8 +16,12 @@ public struct WizardModel: Sendable {
     /// What the history cannot confirm (tables touched by raw SQL): shown, but the write goes ahead.
     public private(set) var warnings: [SpecIssue] = []
     public let date: MigrationDate
-    /// The versions directory as shown to the user.
+    /// The versions directory as shown to the user (with the configuration file it came from, if any).
     public let directoryLabel: String
+    /// The project's line length (`ProjectSettings`): the preview is the file as written.
+    public let lineLength: Int
+    /// Whether changes are lock-safe unless turned off (`[tool.vejamigrate] safe`): Review's toggle starts there.
+    public let safeByDefault: Bool
     public private(set) var size = Size(width: 80, height: 24)
 
     /// Derived on every change, so rendering only paints.
@@ -46,20 +50,27 @@ public struct WizardModel: Sendable {
     /// The smallest terminal the wizard draws in.
     public static let minimumSize = Size(width: 80, height: 24)
 
-    public init(graph: RevisionGraph, schema: HistorySchema? = nil, date: MigrationDate, directoryLabel: String, readingHistory: Bool = false) {
+    public init(
+        graph: RevisionGraph, schema: HistorySchema? = nil, date: MigrationDate, directoryLabel: String, readingHistory: Bool = false,
+        lineLength: Int = MigrationRenderer.defaultLineLength, safeByDefault: Bool = true
+    ) {
         self.graph = graph
         self.historyFixes = WizardModel.fixes(graph)
         self.schema = schema
         self.date = date
         self.directoryLabel = directoryLabel
         self.isReadingHistory = readingHistory
+        self.lineLength = lineLength
+        self.safeByDefault = safeByDefault
+        state.safe = safeByDefault
         refresh()
     }
 
     public init(context: WizardContext) {
         self.init(
             graph: context.graph, schema: context.historyPending ? nil : context.history.schema, date: context.date,
-            directoryLabel: context.directoryLabel, readingHistory: context.historyPending)
+            directoryLabel: context.directoryLabel, readingHistory: context.historyPending,
+            lineLength: context.settings.lineLength, safeByDefault: context.settings.safe)
     }
 
     private static func fixes(_ graph: RevisionGraph) -> [HistoryFix] { graph.problems.map(graph.fix(for:)) }
@@ -72,7 +83,7 @@ public struct WizardModel: Sendable {
     /// Whether the user has typed anything worth asking about before quitting.
     public var hasUnsavedWork: Bool {
         writtenPath == nil && (state.description != "" || state.details != "" || state.table != TableDraft() || state.operation != .createTable
-            || state.change != ChangeDraft() || !state.earlier.isEmpty || !state.later.isEmpty || !state.safe)
+            || state.change != ChangeDraft() || !state.earlier.isEmpty || !state.later.isEmpty || state.safe != safeByDefault)
     }
 
     /// The parent the new migration will revise, or nil for a first migration.
@@ -83,7 +94,9 @@ public struct WizardModel: Sendable {
 
     /// The request the runtime hands to the core's planner: the same path as `vejamigrate new --spec`.
     public var request: MigrationRequest {
-        MigrationRequest(description: nil, spec: spec, date: date, head: graph.heads.count > 1 ? chosenHead : nil)
+        MigrationRequest(
+            description: nil, spec: spec, date: date, head: graph.heads.count > 1 ? chosenHead : nil,
+            lineLength: lineLength, safeByDefault: safeByDefault)
     }
 
     // MARK: Update
@@ -485,6 +498,7 @@ public struct WizardModel: Sendable {
         case .writeAnother:
             let keep = (state.previewTab, size)
             state = WizardState()
+            state.safe = safeByDefault
             state.previewTab = keep.0
             writtenPath = nil
             writtenText = nil
@@ -805,12 +819,13 @@ public struct WizardModel: Sendable {
             spec.operations.append(operation)
             issues += typed.map { SpecIssue(field: $0.field.isEmpty ? path : path + "." + $0.field, problem: $0.problem, fix: $0.fix) }
         }
-        if !state.safe, spec.operations.contains(where: { $0.withoutSafeForms != nil }) { spec.safe = false }
+        // The whole migration's choice, written when it is not the project's default.
+        if state.safe != safeByDefault, spec.operations.contains(where: { $0.withoutSafeForms != nil }) { spec.safe = state.safe }
         // A typed value that could not be read already has its own message; skip the validator's echo.
         let typedFields = Set(issues.map(\.field))
         issues += SpecValidator.issues(in: spec).filter { !typedFields.contains($0.field) }
         // The same plan as `vejamigrate new --spec`: checked against the history, downgrades rebuilt from it.
-        plan = MigrationPlan(spec, schema: schema)
+        plan = MigrationPlan(spec, schema: schema, safeByDefault: safeByDefault)
         var warnings: [SpecIssue] = []
         if schema != nil, !spec.operations.isEmpty {
             issues += plan.errors.filter { e in !issues.contains(e) && !typedFields.contains(e.field) }
@@ -824,7 +839,7 @@ public struct WizardModel: Sendable {
         self.issues = issues
         preview = isReadingHistory
             ? Preview.reading(directoryLabel)
-            : Preview.make(spec: spec, plan: plan, graph: graph, head: chosenHead, date: date, tab: state.previewTab)
+            : Preview.make(spec: spec, plan: plan, graph: graph, head: chosenHead, date: date, tab: state.previewTab, lineLength: lineLength)
         // After the write the pane shows the file as written, for review.
         if let writtenText, state.previewTab == .python { preview.python = Highlighter.python(writtenText) }
         statusText = makeStatusText()
@@ -995,13 +1010,13 @@ public struct Preview: Equatable, Sendable {
 
     /// Renders what the core would write, even while the spec still has problems.
     /// Only the tab on screen is highlighted; switching tabs is a change that makes the other.
-    static func make(spec: MigrationSpec, plan: MigrationPlan, graph: RevisionGraph, head: String?, date: MigrationDate, tab: PreviewTab) -> Preview {
+    static func make(spec: MigrationSpec, plan: MigrationPlan, graph: RevisionGraph, head: String?, date: MigrationDate, tab: PreviewTab, lineLength: Int) -> Preview {
         let description = spec.description ?? ""
         let slug = (try? MigrationNaming.slug(description)) ?? "<description>"
         let revision = MigrationNaming.revisionID(date: date, sequence: graph.nextSequence)
         let parents = head.map { [$0] } ?? []
         let header = MigrationHeaderFields(description: description.isEmpty ? "<description>" : description, details: spec.details, revision: revision, downRevisions: parents, date: date)
-        let python = tab == .python ? Highlighter.python(MigrationRenderer.python(header: header, plan: plan)) : []
+        let python = tab == .python ? Highlighter.python(MigrationRenderer.python(header: header, plan: plan, lineLength: lineLength)) : []
         let sql = tab == .sql ? Highlighter.sql(SQLRenderer.sql(plan: plan, revision: revision)) : []
         return Preview(
             fileName: MigrationNaming.fileName(date: date, sequence: graph.nextSequence, slug: slug),

@@ -78,7 +78,7 @@ func firstFrame(dir: String) {
     let t3 = now()
     let history: MigrationHistory
     do {
-        history = try context.directory.readHistory()
+        history = try context.locations.readHistory()
     } catch {
         fail(error.message)
     }

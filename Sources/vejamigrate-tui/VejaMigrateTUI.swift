@@ -18,8 +18,11 @@ struct VejaMigrateTUI: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The Alembic versions directory (default: backend/app/migrations/versions under the current directory or the git work tree).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("The Alembic versions directory (default: found from -c, ALEMBIC_CONFIG, alembic.ini or pyproject.toml, or backend/app/migrations/versions; docs/cli.md).", valueName: "dir"))
     var versionsDir: String?
+
+    @Option(name: [.customShort("c"), .long], help: ArgumentHelp("The project's alembic.ini or pyproject.toml ([tool.alembic]), as alembic -c takes it; once each.", valueName: "file"))
+    var config: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Pin \"today\" for the file name and Create Date.", valueName: "YYYY-MM-DD"))
     var date: String?
@@ -47,7 +50,8 @@ struct VejaMigrateTUI: ParsableCommand {
         let today = date.flatMap(MigrationDate.init) ?? MigrationDate.today()
         // Before the terminal is taken over, so a missing directory prints as plain text. The files
         // themselves are read in the background (WizardLoop), so the first frame does not wait for them.
-        let context = try WizardContext.locate(versionsDirectory: versionsDir, date: today, cwd: cwd)
+        let context = try WizardContext.locate(DiscoveryRequest(versionsDir: versionsDir, configFiles: config, cwd: cwd), date: today)
+        for w in context.settings.warnings { FileHandle.standardError.write(Data(("warning: " + w.shown(cwd: cwd.path) + "\n").utf8)) }
         let terminal: Terminal
         do {
             terminal = try Terminal.start(colors: wantsColor)

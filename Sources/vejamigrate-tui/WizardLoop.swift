@@ -13,7 +13,7 @@ struct WizardLoop {
         var model = WizardModel(context: context)
         perform(model.update(.resize(terminal.size)), on: &model)
         var changed = true
-        let reading = context.historyPending ? BackgroundRead.start(context.directory) : nil
+        let reading = context.historyPending ? BackgroundRead.start(context.locations) : nil
         var delivered = reading == nil
         while true {
             // Paint only after a change: idle timeouts cost nothing, and queued keys (a paste,
@@ -97,7 +97,7 @@ final class BackgroundRead: @unchecked Sendable {
         return finished
     }
 
-    static func start(_ directory: VersionsDirectory) -> BackgroundRead {
+    static func start(_ directory: VersionLocations) -> BackgroundRead {
         let read = BackgroundRead()
         let thread = Thread {
             let result: EffectResult

@@ -47,9 +47,10 @@ struct Merge: ParsableCommand {
     }
 
     func run() throws {
-        let dir = try common.versionsDirectory()
-        let graph = RevisionGraph(files: try dir.readMigrations())
-        guard let planned = try MergePlanner.plan(description: description, date: common.today, graph: graph) else {
+        let locations = try common.locations()
+        let graph = RevisionGraph(files: try locations.readMigrations())
+        let settings = try common.settings(for: locations)
+        guard let planned = try MergePlanner.plan(description: description, date: common.today, graph: graph, lineLength: settings.lineLength) else {
             if json {
                 printJSON(Result(heads: graph.heads, written: false))
             } else {
@@ -62,6 +63,7 @@ struct Merge: ParsableCommand {
             printError("warning: \(p.kind.rawValue): \(p.message)")
         }
         warnIfBeforeParents(planned.downRevisions, graph: graph, date: common.today)
+        let dir = locations.directory(forParents: planned.downRevisions, in: graph)
         let shownPath = dir.displayPath(of: planned.fileName, cwd: common.cwd)
         let result = Result(path: shownPath, revision: planned.revision, down_revision: planned.downRevisions, heads: graph.heads, written: !dryRun)
         try deliver(planned.python, fileName: planned.fileName, in: dir, common: common, dryRun: dryRun, json: json, result: result)

@@ -72,13 +72,13 @@ struct New: ParsableCommand {
         if description == nil && spec?.description == nil {
             throw VejaMigrateError.invalidInput([SpecIssue(field: "description", problem: "is missing", fix: "pass it as an argument, e.g. vejamigrate new \"add invoices table\", or set \"description\" in the spec")])
         }
-        let dir = try common.versionsDirectory()
+        let locations = try common.locations()
         // The whole history (upgrade() bodies too) is read only when the spec changes tables;
         // otherwise the headers are enough.
         let graph: RevisionGraph
         var schema: HistorySchema?
         if let spec, !spec.operations.isEmpty {
-            let history = try dir.readHistory()
+            let history = try locations.readHistory()
             graph = history.graph
             // The schema at the parent: a branch that --head leaves out does not count. When the
             // parent is uncertain, the planner reports that (after the spec's own errors).
@@ -86,9 +86,10 @@ struct New: ParsableCommand {
                 schema = history.schema(at: parents)
             }
         } else {
-            graph = RevisionGraph(files: try dir.readMigrations())
+            graph = RevisionGraph(files: try locations.readMigrations())
         }
-        let request = MigrationRequest(description: description, spec: spec, date: common.today, head: head)
+        let settings = try common.settings(for: locations)
+        let request = MigrationRequest(description: description, spec: spec, date: common.today, head: head).following(settings)
         let planned = try MigrationPlanner.plan(request, graph: graph, schema: schema)
         for p in graph.problems where !graph.chainProblems.contains(p) {
             printError("warning: \(p.kind.rawValue): \(p.message)")
@@ -97,6 +98,8 @@ struct New: ParsableCommand {
             printError(w.warningDescription)
         }
         warnIfBeforeParents(planned.downRevisions, graph: graph, date: common.today)
+        // Next to the parent's file: with several version locations, the head's folder.
+        let dir = locations.directory(forParents: planned.downRevisions, in: graph)
         let shownPath = dir.displayPath(of: planned.fileName, cwd: common.cwd)
         let result = Result(path: shownPath, revision: planned.revision, down_revision: .revisions(planned.downRevisions))
         if sql {

@@ -37,26 +37,27 @@ struct Rebase: ParsableCommand {
         var content: String?
     }
 
-    /// The file name in the versions directory that FILE names.
-    func fileName(in dir: VersionsDirectory, graph: RevisionGraph) throws(VejaMigrateError) -> String {
-        // A bare name is the versions directory's first, whatever the current directory holds.
-        if !file.contains("/"), graph.files.contains(where: { $0.fileName == file }) { return file }
+    /// The migration FILE names: its folder (one of the history's) and its file name.
+    func migration(in locations: VersionLocations, graph: RevisionGraph) throws(VejaMigrateError) -> (VersionsDirectory, String) {
+        let shown = locations.displayPaths(cwd: common.cwd).joined(separator: ", ")
+        // A bare name is the history's first, whatever the current directory holds.
+        if !file.contains("/"), let found = graph.files.first(where: { $0.fileName == file }) { return (locations.directory(of: found), file) }
         let url = URL(fileURLWithPath: file, relativeTo: common.cwd).standardizedFileURL
         if FileManager.default.fileExists(atPath: url.path) {
-            let parent = url.deletingLastPathComponent().resolvingSymlinksInPath().path
-            guard parent == dir.url.resolvingSymlinksInPath().path else {
-                throw .invalidInput([SpecIssue(field: "FILE", problem: "\(file) is not in the versions directory \(dir.displayPath(cwd: common.cwd))", fix: "name a migration of that directory, or pass --versions-dir DIR")])
+            guard let dir = locations.directory(containing: url) else {
+                throw .invalidInput([SpecIssue(field: "FILE", problem: "\(file) is not in the versions directory \(shown)", fix: "name a migration of that directory, or pass --versions-dir DIR")])
             }
-            return url.lastPathComponent
+            return (dir, url.lastPathComponent)
         }
-        if let byRevision = graph.file(for: file) { return byRevision.fileName }
-        throw .invalidInput([SpecIssue(field: "FILE", problem: "\(file) is neither a file nor a revision in \(dir.displayPath(cwd: common.cwd))", fix: "name a migration's path, file name or revision (`vejamigrate status` lists the heads)")])
+        if let byRevision = graph.file(for: file) { return (locations.directory(of: byRevision), byRevision.fileName) }
+        throw .invalidInput([SpecIssue(field: "FILE", problem: "\(file) is neither a file nor a revision in \(shown)", fix: "name a migration's path, file name or revision (`vejamigrate status` lists the heads)")])
     }
 
     func run() throws {
-        let dir = try common.versionsDirectory()
-        let graph = RevisionGraph(files: try dir.readMigrations())
-        let name = try fileName(in: dir, graph: graph)
+        let locations = try common.locations()
+        let graph = RevisionGraph(files: try locations.readMigrations())
+        // The moved file stays in its own folder (with several version locations, its branch's).
+        let (dir, name) = try migration(in: locations, graph: graph)
         guard let data = FileManager.default.contents(atPath: dir.url.appendingPathComponent(name).path) else {
             throw VejaMigrateError.io("cannot read \(dir.displayPath(of: name, cwd: common.cwd))")
         }

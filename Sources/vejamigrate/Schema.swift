@@ -23,8 +23,7 @@ struct SchemaCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let dir = try common.versionsDirectory()
-        let history = try dir.readHistory()
+        let history = try common.locations().readHistory()
         for p in history.graph.problems {
             printError("warning: \(p.kind.rawValue): \(p.message)")
         }

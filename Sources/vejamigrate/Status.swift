@@ -15,11 +15,30 @@ struct Status: ParsableCommand {
 
     struct Report: Encodable {
         var versions_dir: String
+        /// Every folder of the history (Alembic's version_locations), the first being versions_dir.
+        var versions_dirs: [String]
+        /// The alembic.ini or pyproject.toml the folders came from; null for --versions-dir and the seed location.
+        var config: String?
         var migrations: Int
         var heads: [String]
         var next_sequence: Int
         var next_revision: String
         var problems: [Problem]
+
+        enum CodingKeys: String, CodingKey { case versions_dir, versions_dirs, config, migrations, heads, next_sequence, next_revision, problems }
+
+        // config is null, not absent, when no configuration file was read.
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(versions_dir, forKey: .versions_dir)
+            try c.encode(versions_dirs, forKey: .versions_dirs)
+            try c.encode(config, forKey: .config)
+            try c.encode(migrations, forKey: .migrations)
+            try c.encode(heads, forKey: .heads)
+            try c.encode(next_sequence, forKey: .next_sequence)
+            try c.encode(next_revision, forKey: .next_revision)
+            try c.encode(problems, forKey: .problems)
+        }
     }
 
     /// A history problem as `status` prints it: the graph's fields, and how to fix it.
@@ -36,9 +55,9 @@ struct Status: ParsableCommand {
         var text: String
     }
 
-    /// A fix's commands as lines to paste: shell-quoted, with the --versions-dir this run was given.
-    static func commandLine(_ words: [String], versionsDir: String?) -> String {
-        let all = words + (versionsDir.map { ["--versions-dir", $0] } ?? [])
+    /// A fix's commands as lines to paste: shell-quoted, with the --versions-dir and -c this run was given.
+    static func commandLine(_ words: [String], location: [String]) -> String {
+        let all = words + location
         return all.map(shellQuoted).joined(separator: " ")
     }
 
@@ -50,10 +69,12 @@ struct Status: ParsableCommand {
     }
 
     func run() throws {
-        let dir = try common.versionsDirectory()
-        let graph = RevisionGraph(files: try dir.readMigrations())
+        let locations = try common.locations()
+        let graph = RevisionGraph(files: try locations.readMigrations())
         let report = Report(
-            versions_dir: dir.displayPath(cwd: common.cwd),
+            versions_dir: locations.primary.displayPath(cwd: common.cwd),
+            versions_dirs: locations.displayPaths(cwd: common.cwd),
+            config: locations.configLabel(cwd: common.cwd),
             migrations: graph.files.count,
             heads: graph.heads,
             next_sequence: graph.nextSequence,
@@ -62,12 +83,17 @@ struct Status: ParsableCommand {
                 let fix = graph.fix(for: p)
                 return Problem(
                     kind: p.kind, message: p.message, files: p.files,
-                    fix: Fix(commands: fix.commands.map { Status.commandLine($0, versionsDir: common.versionsDir) }, text: fix.text))
+                    fix: Fix(commands: fix.commands.map { Status.commandLine($0, location: common.locationArguments) }, text: fix.text))
             })
         if json {
             printJSON(report)
         } else {
-            print("versions directory: \(report.versions_dir)")
+            if let config = report.config { print("config: \(config)") }
+            if report.versions_dirs.count > 1 {
+                print("versions directories: \(report.versions_dirs.joined(separator: ", "))")
+            } else {
+                print("versions directory: \(report.versions_dir)")
+            }
             print("migrations: \(report.migrations)")
             if graph.heads.isEmpty {
                 print("head: none")

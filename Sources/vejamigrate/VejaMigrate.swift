@@ -17,8 +17,11 @@ struct VejaMigrate: ParsableCommand {
 
 /// Options every command shares.
 struct CommonOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The Alembic versions directory (default: backend/app/migrations/versions under the current directory or the git work tree).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("The Alembic versions directory (default: found from -c, ALEMBIC_CONFIG, alembic.ini or pyproject.toml, or backend/app/migrations/versions; docs/cli.md).", valueName: "dir"))
     var versionsDir: String?
+
+    @Option(name: [.customShort("c"), .long], help: ArgumentHelp("The project's alembic.ini or pyproject.toml ([tool.alembic]), as alembic -c takes it; once each.", valueName: "file"))
+    var config: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Pin \"today\" for the file name and Create Date.", valueName: "YYYY-MM-DD"))
     var date: String?
@@ -31,11 +34,22 @@ struct CommonOptions: ParsableArguments {
 
     var cwd: URL { URL(fileURLWithPath: FileManager.default.currentDirectoryPath) }
 
-    func versionsDirectory() throws(VejaMigrateError) -> VersionsDirectory {
-        if let versionsDir {
-            return VersionsDirectory(url: URL(fileURLWithPath: versionsDir, relativeTo: cwd))
-        }
-        return try VersionsDirectory.discover(from: cwd)
+    /// The history's folders, found once (`VersionLocations.discover`).
+    func locations() throws(VejaMigrateError) -> VersionLocations {
+        try VersionLocations.discover(DiscoveryRequest(versionsDir: versionsDir, configFiles: config, cwd: cwd))
+    }
+
+    /// The project's settings for `locations`, read once; unknown keys are printed as warnings.
+    func settings(for locations: VersionLocations) throws(VejaMigrateError) -> ProjectSettings {
+        let settings: ProjectSettings
+        do { settings = try ProjectSettings.load(for: locations) } catch { throw .config(error.relative(to: cwd)) }
+        for w in settings.warnings { printError("warning: " + w.shown(cwd: cwd.path)) }
+        return settings
+    }
+
+    /// The options that say where the history is, for command lines printed as fixes.
+    var locationArguments: [String] {
+        (versionsDir.map { ["--versions-dir", $0] } ?? []) + config.flatMap { ["-c", $0] }
     }
 
     var today: MigrationDate { date.flatMap(MigrationDate.init) ?? MigrationDate.today() }

@@ -10,10 +10,15 @@ public struct MigrationFile: Equatable, Sendable {
     public var nameSequence: Int?
     /// The header, or why it could not be read.
     public var header: Result<MigrationHeader, HeaderReadError>
+    /// The folder that holds the file, when it was read from one (a history may span several,
+    /// `VersionLocations`); nil for a file built in memory. Like `fileName`, it is where the history
+    /// cache keeps the entry (one cache per folder), so it is given back on decoding, not stored in it.
+    public var directory: URL?
 
-    public init(fileName: String, header: Result<MigrationHeader, HeaderReadError>) {
+    public init(fileName: String, header: Result<MigrationHeader, HeaderReadError>, directory: URL? = nil) {
         self.fileName = fileName
         self.header = header
+        self.directory = directory
         (nameDate, nameSequence) = MigrationFileName.parse(fileName)
     }
 
@@ -61,25 +66,6 @@ public struct VersionsDirectory: Sendable {
     /// The conventional location inside a repository.
     public static let conventionalPath = "backend/app/migrations/versions"
 
-    /// Finds the versions directory the way a user expects: under the current
-    /// directory, then under the enclosing git work tree.
-    public static func discover(from cwd: URL) throws(VejaMigrateError) -> VersionsDirectory {
-        var tried: [String] = []
-        let here = cwd.appendingPathComponent(conventionalPath)
-        tried.append(here.path)
-        if isDirectory(here) { return VersionsDirectory(url: here) }
-        if let top = gitWorkTree(containing: cwd) {
-            let there = top.appendingPathComponent(conventionalPath)
-            if there.standardizedFileURL != here.standardizedFileURL {
-                tried.append(there.path)
-                if isDirectory(there) { return VersionsDirectory(url: there) }
-            }
-        }
-        throw .io(
-            "no versions directory found (looked for \(tried.joined(separator: " and "))); "
-                + "run from your repository or pass --versions-dir DIR")
-    }
-
     /// The nearest enclosing directory that holds `.git`.
     public static func gitWorkTree(containing start: URL) -> URL? {
         var dir = start.standardizedFileURL
@@ -112,9 +98,10 @@ public struct VersionsDirectory: Sendable {
 
     /// Reads every migration's header, using all cores for large histories.
     public func readMigrations() throws(VejaMigrateError) -> [MigrationFile] {
-        try mapMigrationFiles { name, bytes in
-            guard let bytes else { return MigrationFile(fileName: name, header: .failure(.cannotOpen)) }
-            return MigrationFile(fileName: name, header: Result { () throws(HeaderReadError) in try MigrationHeaderReader.read(bytes: bytes) })
+        let folder = url
+        return try mapMigrationFiles { name, bytes in
+            guard let bytes else { return MigrationFile(fileName: name, header: .failure(.cannotOpen), directory: folder) }
+            return MigrationFile(fileName: name, header: Result { () throws(HeaderReadError) in try MigrationHeaderReader.read(bytes: bytes) }, directory: folder)
         }
     }
 

@@ -25,12 +25,13 @@ public struct MigrationPlan: Equatable, Sendable {
     }
 
     /// Plans `spec` on top of `schema` (nil: no history is known, and nothing is checked against it).
-    public init(_ spec: MigrationSpec, schema: HistorySchema?) {
+    /// `safeByDefault` is what an operation is when neither it nor the spec says (`[tool.vejamigrate] safe`).
+    public init(_ spec: MigrationSpec, schema: HistorySchema?, safeByDefault: Bool = true) {
         var builder = PlanBuilder(schema: schema ?? HistorySchema(), known: schema != nil)
         let single = spec.operations.count == 1 && !spec.operationsListed
         for (i, op) in spec.operations.enumerated() {
             let path = single ? op.key : "operations[\(i)].\(op.key)"
-            builder.lower(op, path: path, safe: op.safe ?? spec.safe ?? true)
+            builder.lower(op, path: path, safe: op.safe ?? spec.safe ?? safeByDefault)
         }
         operations = builder.operations
         createdTables = builder.created

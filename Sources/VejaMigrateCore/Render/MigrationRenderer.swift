@@ -18,27 +18,31 @@ public struct MigrationHeaderFields: Equatable, Sendable {
 /// Renders a migration file in the seed's template, already in ruff's format.
 public enum MigrationRenderer {
     /// The whole Python file. With no operations, the body is the seed's `# TODO` / `pass`.
-    public static func python(header: MigrationHeaderFields, operations: [MigrationOperation]) -> String {
-        python(header: header, plan: MigrationPlan(operations: operations))
+    public static func python(header: MigrationHeaderFields, operations: [MigrationOperation], lineLength: Int = defaultLineLength) -> String {
+        python(header: header, plan: MigrationPlan(operations: operations), lineLength: lineLength)
     }
 
-    /// The whole Python file of a plan: its upgrade steps, and their inverses in reverse order.
-    public static func python(header: MigrationHeaderFields, plan: MigrationPlan) -> String {
-        let up = PythonSteps.lines(plan.upgrade)
-        let down = PythonSteps.lines(plan.downgrade)
+    /// The line length of generated files when the project's ruff settings name none (`ProjectSettings`).
+    public static let defaultLineLength = PyExpr.defaultLineLength
+
+    /// The whole Python file of a plan: its upgrade steps, and their inverses in reverse order,
+    /// laid out as `ruff format --line-length <lineLength>` would.
+    public static func python(header: MigrationHeaderFields, plan: MigrationPlan, lineLength: Int = defaultLineLength) -> String {
+        let up = PythonSteps.lines(plan.upgrade, width: lineLength)
+        let down = PythonSteps.lines(plan.downgrade, width: lineLength)
         return python(
-            header: header,
+            header: header, lineLength: lineLength,
             upgrade: up.isEmpty ? ["    # TODO: implement upgrade", "    pass"] : up,
             downgrade: down.isEmpty ? ["    # TODO: implement downgrade", "    pass"] : down)
     }
 
     /// A merge migration: the seed's template with the bodies Alembic's `merge` writes, `pass`
     /// alone (there is nothing to do; no `# TODO` is left to finish).
-    public static func mergePython(header: MigrationHeaderFields) -> String {
-        python(header: header, upgrade: ["    pass"], downgrade: ["    pass"])
+    public static func mergePython(header: MigrationHeaderFields, lineLength: Int = defaultLineLength) -> String {
+        python(header: header, lineLength: lineLength, upgrade: ["    pass"], downgrade: ["    pass"])
     }
 
-    private static func python(header: MigrationHeaderFields, upgrade: [String], downgrade: [String]) -> String {
+    private static func python(header: MigrationHeaderFields, lineLength: Int, upgrade: [String], downgrade: [String]) -> String {
         var out = "\"\"\"" + docstringLine(header.description) + "\n\n"
         out += "Revision ID: \(header.revision)\n"
         out += "Revises:" + (header.downRevisions.isEmpty ? "" : " " + header.downRevisions.joined(separator: ", ")) + "\n"
@@ -50,7 +54,7 @@ public enum MigrationRenderer {
         out += "from alembic import op\n"
         out += "from sqlalchemy.dialects import postgresql\n\n"
         out += "revision = \(PyExpr.pythonString(header.revision))\n"
-        out += downRevisionAssignment(header.downRevisions) + "\n"
+        out += downRevisionAssignment(header.downRevisions, lineLength: lineLength) + "\n"
         out += "branch_labels = None\n"
         out += "depends_on = None\n\n\n"
         out += "def upgrade() -> None:\n"
@@ -62,9 +66,9 @@ public enum MigrationRenderer {
 
     /// `down_revision = ...`, laid out as ruff does: a merge of many heads that does not fit on
     /// one line gets one revision a line, with a trailing comma.
-    static func downRevisionAssignment(_ parents: [String]) -> String {
+    static func downRevisionAssignment(_ parents: [String], lineLength: Int) -> String {
         let one = "down_revision = " + downRevisionLiteral(parents)
-        if parents.count < 2 || PyExpr.width(one) <= PyExpr.lineLength { return one }
+        if parents.count < 2 || PyExpr.width(one) <= lineLength { return one }
         return "down_revision = (\n" + parents.map { "    " + PyExpr.pythonString($0) + ",\n" }.joined() + ")"
     }
 

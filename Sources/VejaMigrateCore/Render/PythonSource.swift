@@ -1,4 +1,5 @@
-/// A Python expression, laid out the way `ruff format --line-length 120` lays it out.
+/// A Python expression, laid out the way `ruff format --line-length N` lays it out (`width`: the
+/// project's line length, 120 unless its ruff settings say otherwise).
 ///
 /// Only the shapes migrations need: atoms (names, literals), calls with
 /// positional and keyword arguments, and lists. `lines(...)` follows ruff's
@@ -13,7 +14,8 @@ indirect enum PyExpr: Equatable {
     /// Adjacent string literals Python joins into one (each piece on a line of its own).
     case concatenation([String])
 
-    static let lineLength = 120
+    /// The line length when the project sets none (VejaPRO's CI runs ruff with 120).
+    static let defaultLineLength = 120
 
     /// The expression on a single line.
     var flat: String {
@@ -27,7 +29,7 @@ indirect enum PyExpr: Equatable {
     }
 
     /// The lines of `prefix + expression + suffix` at `indent` spaces.
-    func lines(indent: Int, prefix: String = "", suffix: String = "") -> [String] {
+    func lines(indent: Int, prefix: String = "", suffix: String = "", width: Int) -> [String] {
         let pad = String(repeating: " ", count: indent)
         let open: String, close: String, args: [PyArg], magic: Bool
         switch self {
@@ -35,7 +37,7 @@ indirect enum PyExpr: Equatable {
         case .concatenation(let pieces):
             // ruff keeps implicitly joined strings that do not fit on one line as they are, a piece a line.
             let one = pad + prefix + flat + suffix
-            if PyExpr.width(one) <= PyExpr.lineLength { return [one] }
+            if PyExpr.width(one) <= width { return [one] }
             return pieces.enumerated().map { i, piece in
                 pad + (i == 0 ? prefix : "") + PyExpr.pythonString(piece) + (i == pieces.count - 1 ? suffix : "")
             }
@@ -43,19 +45,19 @@ indirect enum PyExpr: Equatable {
         case .list(let items): (open, close, args, magic) = ("[", "]", items.map { PyArg(nil, $0) }, false)
         }
         let one = pad + prefix + flat + suffix
-        if !magic && (PyExpr.width(one) <= PyExpr.lineLength || args.isEmpty) { return [one] }
+        if !magic && (PyExpr.width(one) <= width || args.isEmpty) { return [one] }
         let inner = String(repeating: " ", count: indent + 4)
         let body = inner + args.map(\.flat).joined(separator: ", ")
-        if !magic && PyExpr.width(body) <= PyExpr.lineLength {
+        if !magic && PyExpr.width(body) <= width {
             return [pad + prefix + open, body, pad + close + suffix]
         }
         var out = [pad + prefix + open]
         if args.count == 1, args[0].keyword == nil, case .concatenation = args[0].value {
             // A sole implicit concatenation stands in the brackets without a trailing comma.
-            return out + args[0].value.lines(indent: indent + 4) + [pad + close + suffix]
+            return out + args[0].value.lines(indent: indent + 4, width: width) + [pad + close + suffix]
         }
         for arg in args {
-            out += arg.value.lines(indent: indent + 4, prefix: arg.keyword.map { $0 + "=" } ?? "", suffix: ",")
+            out += arg.value.lines(indent: indent + 4, prefix: arg.keyword.map { $0 + "=" } ?? "", suffix: ",", width: width)
         }
         out.append(pad + close + suffix)
         return out

@@ -26,8 +26,8 @@ enum PythonSteps {
         var expr: PyExpr
     }
 
-    /// The lines of `steps`, indented for a function body.
-    static func lines(_ steps: [PlanStep]) -> [String] {
+    /// The lines of `steps`, indented for a function body, within `width` columns where ruff would.
+    static func lines(_ steps: [PlanStep], width: Int) -> [String] {
         var statements: [Statement] = []
         for step in steps { statements += self.statements(step) }
         var out: [String] = []
@@ -39,27 +39,27 @@ enum PythonSteps {
             let group = statements[i..<j]
             switch block {
             case .plain:
-                for s in group { out += s.expr.lines(indent: 4) }
+                for s in group { out += s.expr.lines(indent: 4, width: width) }
             case .batch(let table):
-                out += PyExpr.call("with op.batch_alter_table", [PyArg(nil, .string(table))]).lines(indent: 4, suffix: " as batch_op:")
-                for s in group { out += s.expr.lines(indent: 8) }
+                out += PyExpr.call("with op.batch_alter_table", [PyArg(nil, .string(table))]).lines(indent: 4, suffix: " as batch_op:", width: width)
+                for s in group { out += s.expr.lines(indent: 8, width: width) }
             case .postgres:
                 out.append("    if op.get_context().dialect.name == \"postgresql\":")
-                for s in group { out += s.expr.lines(indent: 8) }
+                for s in group { out += s.expr.lines(indent: 8, width: width) }
             case .autocommit:
                 out.append("    with op.get_context().autocommit_block():")
-                for s in group { out += s.expr.lines(indent: 8) }
+                for s in group { out += s.expr.lines(indent: 8, width: width) }
             case .postgresAutocommit:
                 out.append("    if op.get_context().dialect.name == \"postgresql\":")
                 out.append("        with op.get_context().autocommit_block():")
-                for s in group { out += s.expr.lines(indent: 12) }
+                for s in group { out += s.expr.lines(indent: 12, width: width) }
             case .otherwiseBatch(let table):
                 out.append("    else:")
-                out += PyExpr.call("with op.batch_alter_table", [PyArg(nil, .string(table))]).lines(indent: 8, suffix: " as batch_op:")
-                for s in group { out += s.expr.lines(indent: 12) }
+                out += PyExpr.call("with op.batch_alter_table", [PyArg(nil, .string(table))]).lines(indent: 8, suffix: " as batch_op:", width: width)
+                for s in group { out += s.expr.lines(indent: 12, width: width) }
             case .otherwise:
                 out.append("    else:")
-                for s in group { out += s.expr.lines(indent: 8) }
+                for s in group { out += s.expr.lines(indent: 8, width: width) }
             }
             i = j
         }

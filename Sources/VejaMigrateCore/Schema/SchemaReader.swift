@@ -163,18 +163,20 @@ extension VersionsDirectory {
     /// `readSources` with the cache given (nil: none) and the clock's reading; `cached` counts the
     /// files that came from the cache.
     func readSources(downgrades: Bool, cache: SourceCache?, now: Int64) throws(VejaMigrateError) -> (sources: [MigrationSource], cached: Int) {
+        // Each source gets its folder (`MigrationFile.directory`), as the cache gets it: from where it is read.
+        let folder = url
         guard let cache else {
-            return (try mapMigrationFiles { name, bytes in SchemaReader.source(fileName: name, bytes: bytes, downgrade: downgrades) }, 0)
+            return (try mapMigrationFiles { name, bytes in SchemaReader.source(fileName: name, bytes: bytes, downgrade: downgrades, directory: folder) }, 0)
         }
         let settled = now - SourceCache.settledAge
         let read = try mapMigrationFiles(
             unchanged: { name, identity -> (MigrationSource, SourceCache.Update)? in
                 guard let entry = cache.entry(name, identity: identity, downgrade: downgrades),
-                      let source = cache.decode(entry, fileName: name, downgrade: downgrades) else { return nil }
+                      let source = cache.decode(entry, fileName: name, directory: folder, downgrade: downgrades) else { return nil }
                 return (source, .kept(entry))
             },
             { name, bytes, identity -> (MigrationSource, SourceCache.Update) in
-                let source = SchemaReader.source(fileName: name, bytes: bytes, downgrade: downgrades)
+                let source = SchemaReader.source(fileName: name, bytes: bytes, downgrade: downgrades, directory: folder)
                 guard let identity, let bytes, identity.size == bytes.count, max(identity.mtime, identity.ctime) < settled else {
                     return (source, .none)
                 }
@@ -190,10 +192,12 @@ extension VersionsDirectory {
 
 extension SchemaReader {
     /// `source(fileName:bytes:)` for a file that may not have been readable.
-    static func source(fileName: String, bytes: [UInt8]?, downgrade: Bool) -> MigrationSource {
+    static func source(fileName: String, bytes: [UInt8]?, downgrade: Bool, directory: URL? = nil) -> MigrationSource {
         guard let bytes else {
-            return MigrationSource(file: MigrationFile(fileName: fileName, header: .failure(.cannotOpen)), changes: [])
+            return MigrationSource(file: MigrationFile(fileName: fileName, header: .failure(.cannotOpen), directory: directory), changes: [])
         }
-        return source(fileName: fileName, bytes: bytes, downgrade: downgrade)
+        var read = source(fileName: fileName, bytes: bytes, downgrade: downgrade)
+        read.file.directory = directory
+        return read
     }
 }

@@ -105,11 +105,11 @@ struct SourceCache: Sendable {
         return entry
     }
 
-    func decode(_ entry: Entry, fileName: String, downgrade: Bool) -> MigrationSource? {
+    func decode(_ entry: Entry, fileName: String, directory: URL? = nil, downgrade: Bool) -> MigrationSource? {
         bytes.withUnsafeBytes { raw -> MigrationSource? in
             let slice = UnsafeRawBufferPointer(rebasing: raw[entry.range])
             var d = SourceDecoder(slice)
-            guard let source = try? MigrationSource.decode(fileName: fileName, from: &d, downgrade: downgrade), d.atEnd else { return nil }
+            guard let source = try? MigrationSource.decode(fileName: fileName, directory: directory, from: &d, downgrade: downgrade), d.atEnd else { return nil }
             return source
         }
     }

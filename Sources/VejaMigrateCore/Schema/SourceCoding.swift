@@ -1,3 +1,5 @@
+import Foundation
+
 /// A compact binary form of `MigrationSource`, for `SourceCache`: what reading one file gave
 /// (its header and the schema changes of its `upgrade()` and `downgrade()`), so an unchanged file
 /// is decoded instead of lexed and parsed again.
@@ -147,8 +149,9 @@ extension MigrationSource {
     }
 
     /// The source `encode(to:)` wrote; its downgrade only with `downgrade` (else skipped), and an
-    /// error when it was asked for and not stored.
-    static func decode(fileName: String, from d: inout SourceDecoder, downgrade: Bool) throws(SourceDecodingError) -> MigrationSource {
+    /// error when it was asked for and not stored. The file's name and folder are the cache's keys
+    /// (one cache file per folder, one entry per name), given here rather than stored in the entry.
+    static func decode(fileName: String, directory: URL? = nil, from d: inout SourceDecoder, downgrade: Bool) throws(SourceDecodingError) -> MigrationSource {
         let header: Result<MigrationHeader, HeaderReadError>
         switch try d.byte() {
         case 0: header = .success(try MigrationHeader.decode(from: &d))
@@ -168,7 +171,7 @@ extension MigrationSource {
         } else if downgrade {
             throw SourceDecodingError()
         }
-        return MigrationSource(file: MigrationFile(fileName: fileName, header: header), changes: changes, downgradeChanges: downgradeChanges)
+        return MigrationSource(file: MigrationFile(fileName: fileName, header: header, directory: directory), changes: changes, downgradeChanges: downgradeChanges)
     }
 }
 
