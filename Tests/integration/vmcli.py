@@ -45,13 +45,22 @@ def run(
     timeout: float = 60,
     user: int | None = None,
     binary: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> Result:
+    """`env` adds to (or, with a None value, removes from) the environment the binary gets."""
     binary = binary or cli_binary()
     if not binary.exists():
         raise AssertionError(f"{binary} is missing: build it with `swift build` (or set VEJAMIGRATE_BIN)")
+    extra = env or {}
     env = dict(os.environ)
     env.pop("NO_COLOR", None)
     env["NO_COLOR"] = "1"  # plain text, whatever the terminal
+    env.pop("ALEMBIC_CONFIG", None)  # discovery is the test's to set up
+    for key, value in extra.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     proc = subprocess.run(
         [str(binary), *args],
         cwd=cwd,
