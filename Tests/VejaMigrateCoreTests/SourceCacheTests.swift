@@ -27,7 +27,8 @@ final class SourceCacheTests: XCTestCase {
         source.encode(to: &e)
         return e.bytes.withUnsafeBytes { raw in
             var d = SourceDecoder(raw)
-            let decoded = try? MigrationSource.decode(fileName: source.file.fileName, from: &d, downgrade: downgrade)
+            // The name and folder are the cache's keys, given back as SourceCache.decode gives them.
+            let decoded = try? MigrationSource.decode(fileName: source.file.fileName, directory: source.file.directory, from: &d, downgrade: downgrade)
             return d.atEnd ? decoded : nil
         }
     }
