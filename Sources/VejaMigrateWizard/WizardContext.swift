@@ -16,11 +16,12 @@ public struct WizardContext: Sendable {
     /// (`locate`): the model shows that it is reading and waits for `.historyRead`.
     public var historyPending = false
 
-    /// The versions directory as the user sees it, after the configuration file it was read from:
-    /// `backend/alembic.ini: backend/app/migrations/versions`.
+    /// The versions directory as the user sees it, with the configuration file it was read from:
+    /// `backend/app/migrations/versions (backend/alembic.ini)`. The header shortens it from the
+    /// left, so the file followed stays in sight.
     public var directoryLabel: String {
         let dirs = locations.displayPaths(cwd: cwd).joined(separator: ", ")
-        return locations.configLabel(cwd: cwd).map { "\($0): \(dirs)" } ?? dirs
+        return locations.configLabel(cwd: cwd).map { "\(dirs) (\($0))" } ?? dirs
     }
 
     public init(locations: VersionLocations, history: MigrationHistory, settings: ProjectSettings = ProjectSettings(), date: MigrationDate, cwd: URL) {

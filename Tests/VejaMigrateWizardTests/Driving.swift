@@ -7,8 +7,13 @@ struct Driver {
     var model: WizardModel
     var effects: [Effect] = []
 
-    init(graph: RevisionGraph = Fixtures.linearGraph(), schema: HistorySchema? = nil, size: Size = Size(width: 80, height: 24)) {
-        model = WizardModel(graph: graph, schema: schema, date: MigrationDate("2026-11-25")!, directoryLabel: "backend/app/migrations/versions")
+    init(
+        graph: RevisionGraph = Fixtures.linearGraph(), schema: HistorySchema? = nil, size: Size = Size(width: 80, height: 24),
+        lineLength: Int = MigrationRenderer.defaultLineLength, safeByDefault: Bool = true
+    ) {
+        model = WizardModel(
+            graph: graph, schema: schema, date: MigrationDate("2026-11-25")!, directoryLabel: "backend/app/migrations/versions",
+            lineLength: lineLength, safeByDefault: safeByDefault)
         _ = model.update(.resize(size))
     }
 
@@ -195,9 +200,9 @@ extension WizardModel {
 
 extension Driver {
     /// A driver on the bundled example project's history, at 80x24.
-    static func example() throws -> Driver {
+    static func example(lineLength: Int = MigrationRenderer.defaultLineLength, safeByDefault: Bool = true) throws -> Driver {
         let history = try Fixtures.exampleHistory()
-        return Driver(graph: history.graph, schema: history.schema, size: Size(width: 80, height: 24))
+        return Driver(graph: history.graph, schema: history.schema, size: Size(width: 80, height: 24), lineLength: lineLength, safeByDefault: safeByDefault)
     }
 
     /// Description, then the operation titled `title` (→ until it shows), then Enter.
