@@ -39,17 +39,18 @@ public struct ProjectSettings: Equatable, Sendable {
     /// The settings for a history in `directory`: searched from there upwards.
     public static func load(for directory: URL) throws(ConfigIssue) -> ProjectSettings {
         var settings = ProjectSettings()
+        var files = TOMLFiles()
         var ruffDone = false, ownDone = false
         var folder = directory.standardizedFileURL
         while !(ruffDone && ownDone) {
-            if !ruffDone, let (file, length) = try ruffLineLength(in: folder) {
+            if !ruffDone, let (file, length) = try ruffLineLength(in: folder, &files) {
                 settings.ruffConfig = file
                 settings.lineLength = length
                 ruffDone = true
             }
             if !ownDone {
                 let pyproject = folder.appendingPathComponent("pyproject.toml")
-                if AlembicConfig.exists(pyproject), let table = try table(["tool", "vejamigrate"], in: pyproject) {
+                if AlembicConfig.exists(pyproject), let table = try files.table(["tool", "vejamigrate"], in: pyproject) {
                     try settings.read(table, file: pyproject)
                     ownDone = true
                 }
@@ -69,23 +70,23 @@ public struct ProjectSettings: Equatable, Sendable {
     // MARK: ruff
 
     /// ruff's file in `folder`, in ruff's order of precedence, and the line length it gives.
-    static func ruffLineLength(in folder: URL) throws(ConfigIssue) -> (URL, Int)? {
+    static func ruffLineLength(in folder: URL, _ files: inout TOMLFiles) throws(ConfigIssue) -> (URL, Int)? {
         for name in [".ruff.toml", "ruff.toml"] {
             let file = folder.appendingPathComponent(name)
-            if AlembicConfig.exists(file) { return (file, try lineLength(of: file, path: [], depth: 0)) }
+            if AlembicConfig.exists(file) { return (file, try lineLength(of: file, path: [], depth: 0, &files)) }
         }
         let pyproject = folder.appendingPathComponent("pyproject.toml")
-        if AlembicConfig.exists(pyproject), try table(["tool", "ruff"], in: pyproject) != nil {
-            return (pyproject, try lineLength(of: pyproject, path: ["tool", "ruff"], depth: 0))
+        if AlembicConfig.exists(pyproject), try files.table(["tool", "ruff"], in: pyproject) != nil {
+            return (pyproject, try lineLength(of: pyproject, path: ["tool", "ruff"], depth: 0, &files))
         }
         return nil
     }
 
     /// `line-length` of a ruff configuration (at `path` inside the file), else of the file it
     /// `extend`s (relative to it, `~` expanded), else ruff's default.
-    static func lineLength(of file: URL, path: [String], depth: Int) throws(ConfigIssue) -> Int {
+    static func lineLength(of file: URL, path: [String], depth: Int, _ files: inout TOMLFiles) throws(ConfigIssue) -> Int {
         let prefix = path.isEmpty ? "" : path.joined(separator: ".") + "."
-        guard let root = try table(path, in: file) else { return ruffDefaultLineLength }
+        guard let root = try files.table(path, in: file) else { return ruffDefaultLineLength }
         if let node = root["line-length"] {
             guard case .integer(let n) = node, ruffLineLengthRange.contains(n) else {
                 let shown: String
@@ -106,20 +107,9 @@ public struct ProjectSettings: Equatable, Sendable {
             guard AlembicConfig.exists(next) else {
                 throw ConfigIssue(file: file.path, key: prefix + "extend", problem: "names \(next.path), which does not exist", fix: "correct the path (it is relative to this file)")
             }
-            return try lineLength(of: next, path: next.lastPathComponent == "pyproject.toml" ? ["tool", "ruff"] : [], depth: depth + 1)
+            return try lineLength(of: next, path: next.lastPathComponent == "pyproject.toml" ? ["tool", "ruff"] : [], depth: depth + 1, &files)
         }
         return ruffDefaultLineLength
-    }
-
-    /// The table at `path` of a TOML file (the root for `[]`), nil when it is not there.
-    static func table(_ path: [String], in file: URL) throws(ConfigIssue) -> [String: TOMLNode]? {
-        let root = try TOMLDocument.parse(try AlembicConfig.text(of: file), file: file.path)
-        switch root[path] {
-        case .table(let t)?: return t
-        case nil: return nil
-        case let other?:
-            throw ConfigIssue(file: file.path, key: path.joined(separator: "."), problem: "is \(other.typeName), not a table", fix: "write it as a [\(path.joined(separator: "."))] table")
-        }
     }
 
     // MARK: [tool.vejamigrate]
@@ -166,6 +156,29 @@ public struct ProjectSettings: Equatable, Sendable {
                 }
                 checkSeverity[rule] = s
             }
+        }
+    }
+}
+
+/// The TOML files one `ProjectSettings.load` reads, each parsed once (a pyproject.toml is asked
+/// for `[tool.ruff]` and for `[tool.vejamigrate]`).
+struct TOMLFiles {
+    private var roots: [String: TOMLNode] = [:]
+
+    /// The table at `path` of a TOML file (the root for `[]`), nil when it is not there.
+    mutating func table(_ path: [String], in file: URL) throws(ConfigIssue) -> [String: TOMLNode]? {
+        let root: TOMLNode
+        if let known = roots[file.path] {
+            root = known
+        } else {
+            root = try TOMLDocument.parse(try AlembicConfig.text(of: file), file: file.path)
+            roots[file.path] = root
+        }
+        switch root[path] {
+        case .table(let t)?: return t
+        case nil: return nil
+        case let other?:
+            throw ConfigIssue(file: file.path, key: path.joined(separator: "."), problem: "is \(other.typeName), not a table", fix: "write it as a [\(path.joined(separator: "."))] table")
         }
     }
 }
