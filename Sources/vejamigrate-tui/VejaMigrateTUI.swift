@@ -15,7 +15,8 @@ struct VejaMigrateTUI: ParsableCommand {
             Exit codes: 0 written; 2 usage error or no terminal; \
             4 I/O error (no versions directory); 130 quit with Ctrl-C; 128+N stopped by signal N. \
             Nothing is written unless you confirm on the Review step.
-            """
+            """,
+        version: VejaMigrateVersion.current
     )
 
     @Option(name: .long, help: ArgumentHelp("The Alembic versions directory (default: backend/app/migrations/versions under the current directory or the git work tree).", valueName: "dir"))
