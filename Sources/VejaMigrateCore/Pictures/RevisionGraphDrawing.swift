@@ -37,10 +37,11 @@ public enum RevisionGraphDrawing {
                 mine = [lanes.count - 1]
             }
             let col = mine[0]
-            // Lanes that waited for the same revision join its lane, the rightmost first, one per line.
-            for j in mine.dropFirst().reversed() {
-                rows.append(Row(graph: joining(lane: j, into: col, count: lanes.count), file: nil))
-                lanes.remove(at: j)
+            // Lanes that waited for the same revision join it, one per line, the rightmost first, each
+            // into the next such lane to its left (`| |/` then `|/`, as git draws a branch point).
+            for k in mine.indices.dropFirst().reversed() {
+                rows.append(Row(graph: joining(lane: mine[k], into: mine[k - 1], count: lanes.count), file: nil))
+                lanes.remove(at: mine[k])
             }
             let parents = Array(graph.parents(ofFile: node))
             var line = (0..<lanes.count).map { $0 == col ? "*" : "|" }.joined(separator: " ")
