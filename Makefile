@@ -212,6 +212,9 @@ man: release
 		[ -n "$$pages" ] || { echo "man: the generate-manual plugin wrote no page for $$exe" >&2; exit 1; }; \
 		cp $$pages "$(MAN_OUT)/"; \
 	done
+	# A blank line in a command's discussion (a paragraph break in --help) comes out as an empty
+	# mdoc line, which man warns about: .Pp is mdoc's paragraph break.
+	sed -i 's/^$$/.Pp/' "$(MAN_OUT)"/*.1
 	@ls "$(MAN_OUT)"
 
 install: release man
