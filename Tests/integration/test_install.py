@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -93,9 +94,11 @@ def test_the_bash_completions_load_and_complete(prefix):
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed (make deps installs it)")
 def test_the_zsh_completions_load(prefix):
     functions = prefix / "share/zsh/site-functions"
-    out = subprocess.run(["zsh", "-fc", f"fpath=({functions} $fpath); autoload -Uz compinit; compinit -u -d /dev/null; "
+    out = subprocess.run(["zsh", "-fc", f"fpath=({functions} $fpath); autoload -Uz compinit; compinit -u -D; "
                           "print -r -- ${_comps[vejamigrate]} ${_comps[vejamigrate-tui]}"], capture_output=True, text=True, check=False)
     assert out.stdout.split() == ["_vejamigrate", "_vejamigrate-tui"], out.stdout + out.stderr
+    # compinit moves its dump file into place: `-d /dev/null` once replaced the device with a file.
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
 @pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed (make deps installs it)")
