@@ -19,6 +19,11 @@
 #   make deps     the Debian packages the build and the tests need (deps-build: the build's alone;
 #                 deps-bench: the build's and the benchmark's; deps-bench-locks: the build's and PostgreSQL)
 #   make venv     .venv/ with Alembic, SQLAlchemy, psycopg, ruff, pytest (Tests/integration/requirements.txt)
+#   make install  release build, then vejamigrate and vejamigrate-tui into $(DESTDIR)$(PREFIX)/bin
+#                 (PREFIX=/usr/local by default), their man pages into share/man/man1 and the bash,
+#                 zsh and fish completions into share/; the same packages as make build
+#   make uninstall  removes what make install put there (the same PREFIX and DESTDIR)
+#   make man      the man pages alone, in $(SCRATCH)/man (swift-argument-parser's generate-manual plugin)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -39,7 +44,7 @@ PIP_FLAGS := --disable-pip-version-check --no-input --quiet
 
 DEBUG_BIN := $(SCRATCH)/debug
 
-.PHONY: fuzz-specs run-reset all deps deps-build deps-bench deps-bench-locks venv venv-sa20 build release test test-unit test-integration test-sa20 test-e2e run bench bench-locks clean distclean
+.PHONY: install uninstall man fuzz-specs run-reset all deps deps-build deps-bench deps-bench-locks venv venv-sa20 build release test test-unit test-integration test-sa20 test-e2e run bench bench-locks clean distclean
 
 all: build
 
@@ -49,7 +54,9 @@ all: build
 # (Simple `:=` assignments expand at once: PG_NEEDS must come before TEST_NEEDS uses it.)
 BUILD_NEEDS := /usr/include/ncursesw/curses.h=libncurses-dev /usr/include/pg_query.h=libpg-query-dev
 PG_NEEDS := /usr/lib/postgresql/*/bin/initdb=postgresql
-TEST_NEEDS := cmd:tmux=tmux $(PG_NEEDS)
+# man, dot, zsh and fish: the install and picture tests render the man pages (man -l), the dot
+# output (dot -Tsvg) and load the completion scripts in each shell.
+TEST_NEEDS := cmd:tmux=tmux $(PG_NEEDS) cmd:man=man-db cmd:dot=graphviz cmd:zsh=zsh cmd:fish=fish
 BENCH_NEEDS := cmd:hyperfine=hyperfine /usr/bin/time=time
 
 # $(call apt_install,NEEDS): installs the packages whose check fails, in one apt-get call
@@ -177,6 +184,58 @@ bench: venv release
 BENCH_LOCK_VARIANTS ?= scripts/bench_locks_variants
 bench-locks: deps-bench-locks venv release
 	BENCH_LOCK_VARIANTS="$(BENCH_LOCK_VARIANTS)" $(VENV)/bin/python scripts/bench_locks.py --bin $(SCRATCH)/release/vejamigrate
+
+# Installing (docs/setup.md). Recursive variables, so that PREFIX given on the command line moves everything.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+MAN1DIR = $(PREFIX)/share/man/man1
+BASH_COMPLETION_DIR = $(PREFIX)/share/bash-completion/completions
+ZSH_COMPLETION_DIR = $(PREFIX)/share/zsh/site-functions
+FISH_COMPLETION_DIR = $(PREFIX)/share/fish/vendor_completions.d
+EXECUTABLES := vejamigrate vejamigrate-tui
+RELEASE_BIN := $(SCRATCH)/release
+MAN_OUT := $(SCRATCH)/man
+# The date in the pages' footers: the last commit's, so the pages do not change from day to day.
+MAN_DATE ?= $(shell git -C "$(CURDIR)" log -1 --format=%cs 2>/dev/null || date +%Y-%m-%d)
+
+# The plugin builds every product in release mode (the same $(SCRATCH)), runs each executable with
+# --experimental-dump-help and writes one page per command (--multi-page: vejamigrate.1,
+# vejamigrate.status.1, ...) under the plugin's own work folder (emptied first, so a page of a
+# command that is gone is not installed), found there by name and collected.
+MAN_PLUGIN_OUT = $(SCRATCH)/plugins/GenerateManual/outputs
+man: release
+	rm -rf "$(MAN_OUT)" "$(MAN_PLUGIN_OUT)" && mkdir -p "$(MAN_OUT)"
+	$(SWIFT) package --scratch-path $(SCRATCH) plugin generate-manual --multi-page --date $(MAN_DATE)
+	for exe in $(EXECUTABLES); do \
+		pages=$$(find "$(MAN_PLUGIN_OUT)" -path "*/$$exe/*.1" 2>/dev/null || true); \
+		[ -n "$$pages" ] || { echo "man: the generate-manual plugin wrote no page for $$exe" >&2; exit 1; }; \
+		cp $$pages "$(MAN_OUT)/"; \
+	done
+	# A blank line in a command's discussion (a paragraph break in --help) comes out as an empty
+	# mdoc line, which man warns about: .Pp is mdoc's paragraph break.
+	sed -i 's/^$$/.Pp/' "$(MAN_OUT)"/*.1
+	@ls "$(MAN_OUT)"
+
+install: release man
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MAN1DIR)" "$(DESTDIR)$(BASH_COMPLETION_DIR)" \
+		"$(DESTDIR)$(ZSH_COMPLETION_DIR)" "$(DESTDIR)$(FISH_COMPLETION_DIR)"
+	for exe in $(EXECUTABLES); do \
+		install -m 755 "$(RELEASE_BIN)/$$exe" "$(DESTDIR)$(BINDIR)/$$exe"; \
+		"$(RELEASE_BIN)/$$exe" --generate-completion-script bash > "$(DESTDIR)$(BASH_COMPLETION_DIR)/$$exe"; \
+		"$(RELEASE_BIN)/$$exe" --generate-completion-script zsh > "$(DESTDIR)$(ZSH_COMPLETION_DIR)/_$$exe"; \
+		"$(RELEASE_BIN)/$$exe" --generate-completion-script fish > "$(DESTDIR)$(FISH_COMPLETION_DIR)/$$exe.fish"; \
+	done
+	install -m 644 "$(MAN_OUT)"/*.1 "$(DESTDIR)$(MAN1DIR)/"
+	@echo "installed vejamigrate $$("$(DESTDIR)$(BINDIR)/vejamigrate" --version) in $(DESTDIR)$(PREFIX)"
+
+# Only the files make install writes: the pages by their names (vejamigrate.1, vejamigrate.*.1, vejamigrate-tui*.1).
+uninstall:
+	for exe in $(EXECUTABLES); do \
+		rm -f "$(DESTDIR)$(BINDIR)/$$exe" "$(DESTDIR)$(BASH_COMPLETION_DIR)/$$exe" \
+			"$(DESTDIR)$(ZSH_COMPLETION_DIR)/_$$exe" "$(DESTDIR)$(FISH_COMPLETION_DIR)/$$exe.fish" \
+			"$(DESTDIR)$(MAN1DIR)/$$exe.1" "$(DESTDIR)$(MAN1DIR)/$$exe".*.1; \
+	done
 
 clean:
 	rm -rf .build $(SCRATCH) .tmp

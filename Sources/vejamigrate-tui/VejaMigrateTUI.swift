@@ -15,7 +15,8 @@ struct VejaMigrateTUI: ParsableCommand {
             Exit codes: 0 written; 2 usage error or no terminal; \
             4 I/O error (no versions directory); 130 quit with Ctrl-C; 128+N stopped by signal N. \
             Nothing is written unless you confirm on the Review step.
-            """
+            """,
+        version: VejaMigrateVersion.current
     )
 
     @Option(name: .long, help: ArgumentHelp("The Alembic versions directory (default: found from -c, ALEMBIC_CONFIG, alembic.ini or pyproject.toml, or backend/app/migrations/versions; docs/cli.md).", valueName: "dir"))

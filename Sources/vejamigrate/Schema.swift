@@ -19,8 +19,21 @@ struct SchemaCommand: ParsableCommand {
     @Argument(help: "Show only this table.")
     var table: String?
 
-    @Flag(help: "Print {\"tables\": {...}, \"opaque\": [...], ...} as JSON.")
+    @Flag(help: "Print {\"tables\": {...}, \"opaque\": [...], ...} as JSON (the same as --format json).")
     var json = false
+
+    @Option(help: ArgumentHelp("text, json, mermaid (an erDiagram GitHub renders) or dot (Graphviz: | dot -Tsvg).", valueName: "format"))
+    var format: SchemaFormat?
+
+    enum SchemaFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json, mermaid, dot
+    }
+
+    func validate() throws {
+        if json, let format, format != .json {
+            throw ValidationError("--json and --format \(format.rawValue) ask for two formats; use one of them")
+        }
+    }
 
     func run() throws {
         let history = try common.locations().readHistory()
@@ -43,11 +56,16 @@ struct SchemaCommand: ParsableCommand {
             }
         }
         let touched = table.map { t in schema.rawSQL.filter { $0.key == t } } ?? schema.rawSQL
-        if json {
+        switch json ? .json : format ?? .text {
+        case .json:
             SchemaJSON.write(schema, tables: names, touched: touched)
-            return
+        case .mermaid:
+            print(MermaidDiagram.render(schema, tables: table == nil ? nil : names), terminator: "")
+        case .dot:
+            print(DotDiagram.render(schema, tables: table == nil ? nil : names), terminator: "")
+        case .text:
+            SchemaText.write(schema, tables: names, touched: touched, only: table)
         }
-        SchemaText.write(schema, tables: names, touched: touched, only: table)
     }
 }
 

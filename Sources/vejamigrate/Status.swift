@@ -13,6 +13,13 @@ struct Status: ParsableCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    @Flag(help: "Draw the revision graph as git log --graph does: newest first, branches, merges and heads.")
+    var graph = false
+
+    func validate() throws {
+        if json && graph { throw ValidationError("--json and --graph ask for two outputs; use one of them") }
+    }
+
     struct Report: Encodable {
         var versions_dir: String
         /// Every folder of the history (Alembic's version_locations), the first being versions_dir.
@@ -87,6 +94,11 @@ struct Status: ParsableCommand {
             })
         if json {
             printJSON(report)
+        } else if self.graph {
+            print(Status.drawing(graph, color: OutputColor()), terminator: "")
+            if !graph.problems.isEmpty {
+                print("problems: \(graph.problems.count) (vejamigrate status lists them)")
+            }
         } else {
             if let config = report.config { print("config: \(config)") }
             if report.versions_dirs.count > 1 {
@@ -113,5 +125,26 @@ struct Status: ParsableCommand {
             }
         }
         if !graph.isHealthy { throw ExitCode(3) }
+    }
+
+    /// `--graph`: the drawing, each `*` followed by its revision and file, heads and merges marked.
+    static func drawing(_ graph: RevisionGraph, color: OutputColor) -> String {
+        let heads = Set(graph.heads)
+        var out = ""
+        for row in RevisionGraphDrawing.rows(graph) {
+            guard let i = row.file else {
+                out += row.graph + "\n"
+                continue
+            }
+            let file = graph.files[i]
+            let star: String = color.paint("*", OutputColor.Style.bold)
+            let revision: String = file.revision ?? "?"
+            var line: String = row.graph.replacingOccurrences(of: "*", with: star)
+            line += " \(revision)  \(file.fileName)"
+            if heads.contains(revision) { line += " " + color.paint("(head)", OutputColor.Style.yellow) }
+            if graph.parents(ofFile: i).count > 1 { line += " " + color.paint("(merge)", OutputColor.Style.green) }
+            out += line + "\n"
+        }
+        return out.isEmpty ? "(no migrations)\n" : out
     }
 }
