@@ -12,7 +12,7 @@ struct VejaMigrateTUI: ParsableCommand {
             Needs a terminal; for scripts use `vejamigrate new --spec FILE`. Colour is off with --no-color or a \
             non-empty NO_COLOR. Keys: F1 in the wizard.
 
-            Exit codes: 0 written; 2 usage error or no terminal; \
+            Exit codes: 0 written; 2 usage error, no terminal, or a configuration that cannot be honoured; \
             4 I/O error (no versions directory); 130 quit with Ctrl-C; 128+N stopped by signal N. \
             Nothing is written unless you confirm on the Review step.
             """,

@@ -8,8 +8,9 @@ struct VejaMigrate: ParsableCommand {
         commandName: "vejamigrate",
         abstract: "Create Alembic migrations that follow the VejaPRO conventions exactly.",
         discussion: """
-            Exit codes: 0 done; 1 invalid input (nothing written); 2 usage error; \
-            3 the history has problems that stop the command; 4 I/O error.
+            Exit codes: 0 done; 1 invalid input (nothing written); 2 usage error, or a configuration \
+            that cannot be honoured (alembic.ini, pyproject.toml); 3 the history has problems that stop \
+            the command; 4 I/O error (no versions directory found).
             """,
         version: VejaMigrateVersion.current,
         subcommands: [Status.self, New.self, SchemaCommand.self, Merge.self, Rebase.self]

@@ -370,3 +370,37 @@ def test_the_wizard_takes_config_too(tmp_path):
     help_text = subprocess.run([str(tui), "--help"], capture_output=True, text=True, check=False).stdout
     assert "-c, --config <file>" in help_text
     assert "-c, --config <file>" in run(["new", "--help"]).stdout
+
+
+def write_body(folder: Path, sequence: int, down: int | None, upgrade: str) -> None:
+    """A migration as write_migration makes it, with `upgrade` as its upgrade() body."""
+    write_migration(folder, sequence, down)
+    path = next(folder.glob(f"20260101_{sequence:06d}_*.py"))
+    path.write_text(path.read_text().replace("def upgrade() -> None:\n    pass\n", f"def upgrade() -> None:\n    {upgrade}\n", 1))
+
+
+def test_several_locations_make_one_schema_and_the_cache_serves_each(tmp_path):
+    """The union history through the whole-history read: `schema` sees the tables of both folders,
+    the second read comes from the per-folder caches and prints the same, and `new --spec` (which
+    reads the whole history) still writes next to the head after a cached read."""
+    import time
+
+    project = tmp_path / "proj"
+    write_body(project / "a", 1, None, 'op.create_table("projects", sa.Column("id", sa.Integer(), primary_key=True))')
+    write_body(project / "b", 2, 1, 'op.add_column("projects", sa.Column("title", sa.Text(), nullable=True))')
+    (project / "mig").mkdir()
+    (project / "alembic.ini").write_text("[alembic]\nscript_location = mig\npath_separator = space\nversion_locations = a b\n")
+    time.sleep(3.2)  # old enough to be stored (SourceCache.settledAge)
+    cache = tmp_path / "cache"
+    env = {"VEJAMIGRATE_CACHE_DIR": str(cache), "VEJAMIGRATE_NO_CACHE": None}
+    first = run(["schema", "projects", "--json"], cwd=project, env=env)
+    assert first.code == 0, str(first)
+    assert set(json.loads(first.stdout)["tables"]["projects"]["columns"]) == {"id", "title"}
+    assert len(list(cache.glob("history-*.bin"))) == 2, "one cache per folder"
+    second = run(["schema", "projects", "--json"], cwd=project, env=env)
+    assert second.stdout == first.stdout
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"description": "add done", "add_columns": {"table": "projects", "columns": [{"name": "done", "type": "boolean"}]}}))
+    written = run(["new", "--spec", str(spec), "--date", DATE, "--json"], cwd=project, env=env)
+    assert written.code == 0, str(written)
+    assert json.loads(written.stdout)["path"] == f"b/{DATE_COMPACT}_000003_add_done.py"
