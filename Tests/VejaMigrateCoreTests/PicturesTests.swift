@@ -67,5 +67,6 @@ final class PicturesTests: XCTestCase {
         XCTAssertEqual(MermaidDiagram.word("PK", avoidingKeys: true), "PK_")
         XCTAssertEqual(MermaidDiagram.word("9lives", avoidingKeys: true), "_9lives")
         XCTAssertEqual(MermaidDiagram.quoted("a \"b\" ~c~"), "\"a 'b' -c-\"")
+        XCTAssertEqual(MermaidDiagram.entityName("go direction  LR"), "\"go direction_LR\"")
     }
 }

@@ -92,20 +92,23 @@ def test_the_bash_completions_load_and_complete(prefix):
 
 
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed (make deps installs it)")
-def test_the_zsh_completions_load(prefix):
+def test_the_zsh_completions_load(prefix, tmp_path):
     functions = prefix / "share/zsh/site-functions"
     out = subprocess.run(["zsh", "-fc", f"fpath=({functions} $fpath); autoload -Uz compinit; compinit -u -D; "
-                          "print -r -- ${_comps[vejamigrate]} ${_comps[vejamigrate-tui]}"], capture_output=True, text=True, check=False)
+                          "print -r -- ${_comps[vejamigrate]} ${_comps[vejamigrate-tui]}"], capture_output=True, text=True, check=False,
+                         env={**os.environ, "HOME": str(tmp_path)})
     assert out.stdout.split() == ["_vejamigrate", "_vejamigrate-tui"], out.stdout + out.stderr
     # compinit moves its dump file into place: `-d /dev/null` once replaced the device with a file.
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
 @pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed (make deps installs it)")
-def test_the_fish_completions_load(prefix):
+def test_the_fish_completions_load(prefix, tmp_path):
     script = prefix / "share/fish/vendor_completions.d/vejamigrate.fish"
+    # fish makes its config and data folders on start: in a home of the test's, not the user's.
+    home = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
     out = subprocess.run(["fish", "--no-config", "-c", f"source {script}; complete -C'vejamigrate schema --format '"],
-                         capture_output=True, text=True, check=False)
+                         capture_output=True, text=True, check=False, env={**os.environ, **home})
     assert out.returncode == 0, out.stderr
     assert {line.split("\t")[0] for line in out.stdout.splitlines()} == {"text", "json", "mermaid", "dot"}
 

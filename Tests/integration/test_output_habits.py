@@ -91,6 +91,13 @@ def test_data_goes_to_stdout_and_nothing_to_stderr(tmp_path):
     assert tui.returncode == 0 and tui.stdout.strip() and tui.stderr == ""
 
 
+def test_the_wizard_s_errors_go_to_stderr(tmp_path):
+    tui = str(cli_binary().with_name("vejamigrate-tui"))
+    for args, code in ((["--versions-dir", str(EXAMPLE_VERSIONS)], 2), (["--no-such-flag"], 2), (["--date", "2026-02-30"], 2)):
+        result = subprocess.run([tui, *args], stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False, cwd=tmp_path)
+        assert result.returncode == code and result.stdout == "" and result.stderr.strip(), (args, result)
+
+
 def on_a_terminal(args: list[str], env: dict[str, str]) -> str:
     """What the CLI writes to a pseudo-terminal."""
     leader, follower = pty.openpty()

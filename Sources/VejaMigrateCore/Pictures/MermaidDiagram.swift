@@ -14,7 +14,7 @@
 /// - its lexer is case-insensitive and takes the first rule that matches, so a bare name that
 ///   starts with a keyword (`to`, `one`, `many`, `class`, `style`, ...) or a digit would be cut
 ///   in two: such names are written in double quotes, which may not hold `"`, `%` or `\`
-///   (those become `_`);
+///   (those become `_`), nor `direction` followed by spaces and a direction (the spaces become `_`);
 /// - an attribute's type and name are words of letters, digits, `_`, `()` and `[]` that start
 ///   with a letter or `_`, so `numeric(12,2)` is written `numeric(12_2)` and the exact type goes
 ///   in the attribute's comment; a column named `pk`, `fk` or `uk` would read as a key and is
@@ -31,7 +31,8 @@ public enum MermaidDiagram {
             out += entity(t)
         }
         for r in SchemaRelationship.all(in: schema, tables: tables) {
-            out += "    \(entityName(r.parent)) \(cardinalities(r)) \(entityName(r.child)) : \(quoted(r.foreignKey.columns.joined(separator: ", ")))\n"
+            let label = joiningDirection(r.foreignKey.columns.joined(separator: ", "))
+            out += "    \(entityName(r.parent)) \(cardinalities(r)) \(entityName(r.child)) : \(quoted(label))\n"
         }
         return out
     }
@@ -69,7 +70,32 @@ public enum MermaidDiagram {
         let cleaned = String(name.map { c -> Character in
             "\"%\\".contains(c) || c.isNewline || (c.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) ? "_" : c
         })
-        return "\"" + (cleaned.isEmpty ? "_" : cleaned) + "\""
+        return "\"" + joiningDirection(cleaned.isEmpty ? "_" : cleaned) + "\""
+    }
+
+    /// Outside a block, a line holding `direction`, spaces and `TB`/`BT`/`RL`/`LR` anywhere is read
+    /// as a direction statement, even inside quotes: the spaces after `direction` become `_`.
+    static func joiningDirection(_ s: String) -> String {
+        let chars = Array(s)
+        let lower = Array(s.lowercased())
+        guard lower.count == chars.count else { return s }  // a case change that alters lengths: leave it
+        let word = Array("direction")
+        var out = ""
+        var i = 0
+        while i < chars.count {
+            if i + word.count <= lower.count, Array(lower[i..<i + word.count]) == word {
+                out += String(chars[i..<i + word.count])
+                i += word.count
+                var j = i
+                while j < chars.count, chars[j].isWhitespace { j += 1 }
+                if j > i { out += "_" }
+                i = j
+            } else {
+                out.append(chars[i])
+                i += 1
+            }
+        }
+        return out
     }
 
     static func isPlainIdentifier(_ s: String) -> Bool {
