@@ -11,7 +11,7 @@ struct VejaMigrate: ParsableCommand {
             Exit codes: 0 done; 1 invalid input (nothing written); 2 usage error; \
             3 the history has problems that stop the command; 4 I/O error.
             """,
-        subcommands: [Status.self, New.self, SchemaCommand.self, Merge.self, Rebase.self]
+        subcommands: [Status.self, New.self, SchemaCommand.self, Check.self, Merge.self, Rebase.self]
     )
 }
 
