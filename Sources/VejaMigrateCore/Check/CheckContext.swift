@@ -107,7 +107,7 @@ public struct ReviewedMigration: Sendable {
             if let table, before[table] == nil { before[table] = .some(found) }
             upgrade.append(ReviewedChange(
                 line: located.line, change: located.change, facts: located.facts, table: table, tableBefore: found,
-                tableIsNew: table.map(created.contains) ?? false))
+                tableIsNew: located.change.createsTable || (table.map(created.contains) ?? false)))
             schema.apply(located, file: file)
             switch located.change {
             case .createTable(let t): created.insert(t.name)
@@ -186,6 +186,8 @@ public struct ReviewedChange: Sendable {
 }
 
 extension SchemaChange {
+    var createsTable: Bool { if case .createTable = self { true } else { false } }
+
     /// The table a change acts on.
     func table(in schema: HistorySchema) -> String? {
         switch self {

@@ -140,6 +140,15 @@ struct UpgradeReader {
         changes.reduce(into: ChangeFacts()) { $0.formUnion($1.facts) }
     }
 
+    /// `op.get_context().autocommit_block()`, `context.autocommit_block()`, `ctx.autocommit_block()`.
+    static func isAutocommitBlock(_ v: PyValue) -> Bool {
+        switch v {
+        case .call(.attribute(_, "autocommit_block"), _, _): return true
+        case .call(.name(let callee), _, _): return callee == "autocommit_block" || callee.hasSuffix(".autocommit_block")
+        default: return false
+        }
+    }
+
     /// A change read here, with how it runs.
     private func located(_ line: Int, change: SchemaChange, facts: ChangeFacts = []) -> LocatedChange {
         LocatedChange(line: line, change: change, facts: autocommit ? facts.union(.autocommit) : facts)
@@ -478,10 +487,7 @@ struct UpgradeReader {
                 parser.i += 2
             }
             let item = evaluate(raw)
-            if case .call(.attribute(_, "autocommit_block"), _, _) = item, !autocommit {
-                work.append(.restoreAutocommit(false))
-                autocommit = true
-            } else if case .call(.name(let callee), _, _) = item, callee.hasSuffix(".autocommit_block"), !autocommit {
+            if !autocommit, UpgradeReader.isAutocommitBlock(raw) || UpgradeReader.isAutocommitBlock(item) {
                 work.append(.restoreAutocommit(false))
                 autocommit = true
             }
