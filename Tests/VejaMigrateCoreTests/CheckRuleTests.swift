@@ -211,6 +211,13 @@ final class CheckRuleTests: XCTestCase {
         XCTAssertEqual(found.map(\.rule), [])
     }
 
+    /// Found on the generated drop_table: its indexes are dropped first, then the table (locked whole anyway).
+    func testIndexesDroppedWithTheirTableNeedNoConcurrently() {
+        let m = Mig(revision: Self.r2, down: Self.r1, up: ["op.drop_index(\"idx_projects_owner_id\", table_name=\"projects\")", "op.drop_table(\"projects\")"],
+                    downgrade: ["pass"])
+        XCTAssertEqual(Self.run([Self.base, m]).filter { $0.rule == "drop-index-not-concurrent" }.count, 0)
+    }
+
     func testTheContractsRulesAndTheHistoryRulesAllExist() {
         for id in ["filename-pattern", "revision-mismatch", "multiple-heads", "duplicate-sequence", "missing-down-revision", "empty-downgrade",
                    "unfinished-template", "check-constraint-name", "fk-without-index", "identifier-too-long", "not-null-without-default",

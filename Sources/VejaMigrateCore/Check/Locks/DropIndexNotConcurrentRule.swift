@@ -7,7 +7,9 @@ struct DropIndexNotConcurrentRule: CheckRule {
 
     func findings(in context: CheckContext) -> [CheckFinding] {
         context.upgradeChanges { m, c in
-            guard case .dropIndex(let name, _) = c.change, c.onExistingTable, !c.concurrently, c.tableBefore != nil else { return nil }
+            guard case .dropIndex(let name, _) = c.change, c.onExistingTable, !c.concurrently, c.tableBefore != nil,
+                  // Dropping the table later in the same migration locks it whole anyway.
+                  let table = c.table, case .some(.some) = m.tablesAfter[table] else { return nil }
             return finding(m, c.line, ["table": c.table ?? "", "name": name])
         }
     }
