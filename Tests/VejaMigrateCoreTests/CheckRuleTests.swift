@@ -218,6 +218,28 @@ final class CheckRuleTests: XCTestCase {
         XCTAssertEqual(Self.run([Self.base, m]).filter { $0.rule == "drop-index-not-concurrent" }.count, 0)
     }
 
+    /// Found on the realistic histories: the index on a foreign key often comes in a later migration.
+    func testAnIndexALaterMigrationAddsMendsTheForeignKey() {
+        let fk = Mig(revision: Self.r2, down: Self.r1, up: [
+            "op.create_table(\"tasks\", sa.Column(\"id\", sa.BigInteger(), nullable=False), sa.Column(\"project_id\", postgresql.UUID(as_uuid=True), nullable=True), sa.ForeignKeyConstraint([\"project_id\"], [\"projects.id\"], name=\"fk_tasks_project_id\"), sa.PrimaryKeyConstraint(\"id\"))",
+        ], downgrade: ["op.drop_table(\"tasks\")"])
+        let index = Mig(revision: Self.r3, down: Self.r2, up: [Self.ac, "    op.create_index(\"idx_tasks_project_id\", \"tasks\", [\"project_id\"], postgresql_concurrently=True)"],
+                        downgrade: ["op.drop_index(\"idx_tasks_project_id\", table_name=\"tasks\")"])
+        XCTAssertEqual(Self.run([Self.base, fk]).filter { $0.rule == "fk-without-index" }.count, 1)
+        XCTAssertEqual(Self.run([Self.base, fk, index]).filter { $0.rule == "fk-without-index" }.count, 0)
+    }
+
+    /// Found on the realistic histories: the key columns of a join table are references.
+    func testPreferBigintIsAboutSoleKeys() {
+        let join = Mig(revision: Self.r2, down: Self.r1, up: [
+            "op.create_table(\"tags\", sa.Column(\"note_id\", sa.Integer(), nullable=False), sa.Column(\"line\", sa.SmallInteger(), nullable=False), sa.PrimaryKeyConstraint(\"note_id\", \"line\"))",
+        ], downgrade: ["op.drop_table(\"tags\")"])
+        XCTAssertEqual(Self.run([Self.base, join]).filter { $0.rule == "prefer-bigint" }.count, 0)
+        let small = Mig(revision: Self.r2, down: Self.r1, up: ["op.create_table(\"tags\", sa.Column(\"id\", sa.SmallInteger(), nullable=False), sa.PrimaryKeyConstraint(\"id\"))"],
+                        downgrade: ["op.drop_table(\"tags\")"])
+        XCTAssertEqual(Self.run([Self.base, small]).filter { $0.rule == "prefer-bigint" }.first?.message.contains("32,767"), true)
+    }
+
     func testTheContractsRulesAndTheHistoryRulesAllExist() {
         for id in ["filename-pattern", "revision-mismatch", "multiple-heads", "duplicate-sequence", "missing-down-revision", "empty-downgrade",
                    "unfinished-template", "check-constraint-name", "fk-without-index", "identifier-too-long", "not-null-without-default",

@@ -11,11 +11,14 @@ public struct CheckContext: Sendable {
     public let scope: Set<String>
     /// Every file read, in `graph.files` order.
     let sources: [MigrationSource]
+    /// The schema the whole history builds: a problem a later migration mends is no finding.
+    let finalSchema: HistorySchema
 
     /// Builds the context of `history` (read with downgrades, for `downgrade-mismatch`).
     public init(history: MigrationHistory, scope: Set<String>? = nil) {
         graph = history.graph
         sources = history.sources
+        finalSchema = history.schema
         self.scope = scope ?? Set(history.graph.files.map(\.fileName))
         var schema = HistorySchema()
         var reviewed: [ReviewedMigration] = []

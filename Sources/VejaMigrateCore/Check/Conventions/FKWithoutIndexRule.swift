@@ -18,6 +18,9 @@ struct FKWithoutIndexRule: CheckRule {
                 // The table as the migration leaves it: an index made later in the same file counts.
                 guard case .some(.some(let after)) = m.tablesAfter[table], after.foreignKeys.contains(where: { $0.name == fk.name }),
                       !Self.isIndexed(fk.columns, in: after) else { return nil }
+                // An index a later migration adds mends it.
+                if let last = context.finalSchema.tables[table], last.foreignKeys.contains(where: { $0.name == fk.name }),
+                   Self.isIndexed(fk.columns, in: last) { return nil }
                 return finding(m, c.line, ["table": table, "columns": fk.columns.joined(separator: ", "), "name": fk.name,
                                            "index": "idx_\(table)_" + fk.columns.joined(separator: "_")])
             }

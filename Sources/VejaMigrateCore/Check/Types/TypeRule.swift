@@ -16,4 +16,13 @@ enum ColumnTypes {
             return []
         }
     }
+
+    /// Whether `column` is the whole primary key (a key column of a join table is a reference, not an id).
+    static func isSolePrimaryKey(_ c: ReviewedChange, _ column: String) -> Bool {
+        switch c.change {
+        case .createTable(let t): return t.primaryKey == [column]
+        case .addColumns(_, let f): return f.primaryKey == [column]
+        default: return c.tableBefore?.primaryKey == [column]
+        }
+    }
 }
