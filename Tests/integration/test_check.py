@@ -296,3 +296,16 @@ def test_pre_commit_hook_runs_check_on_the_files_named(tmp_path):
     assert words[:2] == ["vejamigrate", "check"]
     result = run([*words[1:], staged], cwd=tmp_path / "repo")
     assert result.code == 1 and "concurrently-in-transaction" in result.stdout, str(result)
+
+
+def test_docs_have_a_section_for_every_rule(project):
+    """docs/check.md: each rule the executable knows has its section (the SARIF helpUri anchors)."""
+    doc = (REPO / "docs" / "check.md").read_text()
+    sections = re.findall(r'<a id="([a-z-]+)"></a>\n#### `([a-z-]+)` \((CRITICAL|WARNING|INFO)\)', doc)
+    rules = json.loads(check(project, "--format", "sarif").stdout)["runs"][0]["tool"]["driver"]["rules"]
+    levels = {"error": "CRITICAL", "warning": "WARNING", "note": "INFO"}
+    assert [(a, b, c) for a, b, c in sections if a == b] == sections
+    assert {(s[0], s[2]) for s in sections} == {(r["id"], levels[r["defaultConfiguration"]["level"]]) for r in rules}
+    for rule_id, _, _ in sections:
+        section = doc.split(f'<a id="{rule_id}"></a>')[1].split("<a id=")[0]
+        assert "Bad:" in section and "Good:" in section and "Fix:" in section, rule_id
