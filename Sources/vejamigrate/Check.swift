@@ -28,15 +28,15 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let dir: VersionsDirectory
-        let history: MigrationHistory
+        let context: CheckContext
         do {
             dir = try common.versionsDirectory()
-            history = try dir.readHistory(downgrades: true)
+            context = CheckContext(sources: try dir.readSources(downgrades: true))
         } catch {
             printError("error: " + error.message)
             throw ExitCode(3)
         }
-        let graph = history.graph
+        let graph = context.graph
         // What the user named each file, for the output.
         var shown: [String: String] = [:]
         var scope: Set<String>?
@@ -65,8 +65,10 @@ struct Check: ParsableCommand {
         // and prints each settings.unknownRules message as a warning).
         let settings = CheckSettings.default
         for unknown in settings.unknownRules { printError("warning: " + unknown.message) }
-        let run = CheckRun(history: history, settings: settings, scope: scope)
-        let path = { (name: String) in shown[name] ?? dir.displayPath(of: name, cwd: common.cwd) }
+        let run = CheckRun(context: context.scoped(to: scope), settings: settings)
+        // The directory as the user sees it, worked out once (not per finding).
+        let base = dir.displayPath(cwd: common.cwd)
+        let path = { (name: String) in shown[name] ?? (base == "." ? name : base.hasSuffix("/") ? base + name : base + "/" + name) }
         let out: String
         switch format {
         case .text: out = CheckOutput.text(run.findings, path: path, colour: CheckOutput.wantsColour())

@@ -8,7 +8,7 @@ public struct CheckContext: Sendable {
     /// Every readable migration, parents before children.
     public let migrations: [ReviewedMigration]
     /// The files the run reports on (all, `--since`, or the files named).
-    public let scope: Set<String>
+    public private(set) var scope: Set<String>
     /// Every file read, in `graph.files` order.
     let sources: [MigrationSource]
     /// The schema the whole history builds: a problem a later migration mends is no finding.
@@ -16,17 +16,35 @@ public struct CheckContext: Sendable {
 
     /// Builds the context of `history` (read with downgrades, for `downgrade-mismatch`).
     public init(history: MigrationHistory, scope: Set<String>? = nil) {
-        graph = history.graph
-        sources = history.sources
-        finalSchema = history.schema
-        self.scope = scope ?? Set(history.graph.files.map(\.fileName))
+        self.init(sources: history.sources, graph: history.graph, scope: scope)
+    }
+
+    /// Builds the context of sources read whole (`VersionsDirectory.readSources(downgrades: true)`):
+    /// the graph and the one replay the rules read (the history's schema is its last state, so
+    /// nothing is replayed twice).
+    public init(sources: [MigrationSource], scope: Set<String>? = nil) {
+        self.init(sources: sources, graph: RevisionGraph(files: sources.map(\.file)), scope: scope)
+    }
+
+    init(sources: [MigrationSource], graph: RevisionGraph, scope: Set<String>?) {
+        self.graph = graph
+        self.sources = sources
+        self.scope = scope ?? Set(graph.files.map(\.fileName))
         var schema = HistorySchema()
         var reviewed: [ReviewedMigration] = []
-        reviewed.reserveCapacity(history.sources.count)
-        for i in graph.topologicalOrder() where i < history.sources.count {
-            reviewed.append(ReviewedMigration.replay(history.sources[i], fileIndex: i, onto: &schema))
+        reviewed.reserveCapacity(sources.count)
+        for i in graph.topologicalOrder() where i < sources.count {
+            reviewed.append(ReviewedMigration.replay(sources[i], fileIndex: i, onto: &schema))
         }
         migrations = reviewed
+        finalSchema = schema
+    }
+
+    /// The same context reporting only on `files` (nil: all).
+    public func scoped(to files: Set<String>?) -> CheckContext {
+        var copy = self
+        copy.scope = files ?? Set(graph.files.map(\.fileName))
+        return copy
     }
 
     /// The line of `revision =` (1 when unknown) and of `down_revision =` (else the revision's) in file `i`.
@@ -73,7 +91,9 @@ public struct CheckContext: Sendable {
 }
 
 /// One migration as `check` sees it.
-public struct ReviewedMigration: Sendable {
+///
+/// A class: every rule walks the migrations, and a walk should not copy each one.
+public final class ReviewedMigration: Sendable {
     public let fileName: String
     /// Its index in `RevisionGraph.files`.
     public let fileIndex: Int
@@ -89,6 +109,17 @@ public struct ReviewedMigration: Sendable {
     public let downgradeDifferences: [(table: String, difference: String)]?
 
     var header: MigrationHeader? { try? source.file.header.get() }
+
+    init(fileName: String, fileIndex: Int, source: MigrationSource, upgrade: [ReviewedChange], createdTables: Set<String>,
+         tablesAfter: [String: SchemaTable?], downgradeDifferences: [(table: String, difference: String)]?) {
+        self.fileName = fileName
+        self.fileIndex = fileIndex
+        self.source = source
+        self.upgrade = upgrade
+        self.createdTables = createdTables
+        self.tablesAfter = tablesAfter
+        self.downgradeDifferences = downgradeDifferences
+    }
 
     /// Replays `source`'s upgrade onto `schema`, noting what each change found.
     static func replay(_ source: MigrationSource, fileIndex: Int, onto schema: inout HistorySchema) -> ReviewedMigration {
@@ -169,8 +200,8 @@ public struct ReviewedMigration: Sendable {
     }
 }
 
-/// One change of an upgrade, with what it found.
-public struct ReviewedChange: Sendable {
+/// One change of an upgrade, with what it found. A class, like `ReviewedMigration`.
+public final class ReviewedChange: Sendable {
     public let line: Int
     let change: SchemaChange
     let facts: ChangeFacts
@@ -180,6 +211,18 @@ public struct ReviewedChange: Sendable {
     public let tableBefore: SchemaTable?
     /// Whether the same migration created that table (lock rules do not apply).
     public let tableIsNew: Bool
+    /// The columns it creates or retypes, with PostgreSQL's type, worked out once for the type rules.
+    let columnTypes: [ColumnTypes.Column]
+
+    init(line: Int, change: SchemaChange, facts: ChangeFacts, table: String?, tableBefore: SchemaTable?, tableIsNew: Bool) {
+        self.line = line
+        self.change = change
+        self.facts = facts
+        self.table = table
+        self.tableBefore = tableBefore
+        self.tableIsNew = tableIsNew
+        self.columnTypes = ColumnTypes.columns(change, tableBefore: tableBefore)
+    }
 
     /// A table that existed before this migration: what lock rules are about.
     var onExistingTable: Bool { table != nil && !tableIsNew }
@@ -231,8 +274,12 @@ enum TableComparison {
         case (nil, nil): return nil
         case (nil, .some): return "it is left in place, but the upgrade created it"
         case (.some, nil): return "it is gone, but the upgrade found it"
-        case (.some(let a), .some(let b)):
+        case (.some(var a), .some(var b)):
             if a.partial || b.partial { return nil }
+            // Most downgrades undo exactly: the same table, in the same order.
+            a.createdIn = nil
+            b.createdIn = nil
+            if a == b { return nil }
             var parts: [String] = []
             let ca = Dictionary(a.columns.map { ($0.name, $0) }, uniquingKeysWith: { x, _ in x })
             let cb = Dictionary(b.columns.map { ($0.name, $0) }, uniquingKeysWith: { x, _ in x })

@@ -6,7 +6,7 @@ struct PreferBigintRule: CheckRule {
 
     func findings(in context: CheckContext) -> [CheckFinding] {
         context.upgradeChanges(many: { m, c in
-            ColumnTypes.columns(c).filter { col in col.primaryKey && (col.type.kind == .int4 || col.type.kind == .int2) && ColumnTypes.isSolePrimaryKey(c, col.column) }.map { finding(m, c.line, ["table": $0.table, "column": $0.column, "type": $0.sql]) }
+            ColumnTypes.columns(c).filter { col in col.solePrimaryKey && (col.type.kind == .int4 || col.type.kind == .int2) }.map { finding(m, c.line, ["table": $0.table, "column": $0.column, "type": $0.sql]) }
         })
     }
 

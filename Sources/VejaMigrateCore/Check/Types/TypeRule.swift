@@ -1,28 +1,36 @@
 /// What the type rules share: every column a change creates (`create_table`, `add_column`) or
 /// retypes (`alter_column(type_=...)`), with PostgreSQL's name for its type.
 enum ColumnTypes {
-    static func columns(_ c: ReviewedChange) -> [(table: String, column: String, type: TypeConversion.PGType, sql: String, primaryKey: Bool)] {
+    struct Column: Sendable {
+        var table: String
+        var column: String
+        var type: TypeConversion.PGType
+        var sql: String
+        /// Part of the primary key; `solePrimaryKey`: the whole of it.
+        var primaryKey: Bool
+        var solePrimaryKey: Bool
+    }
+
+    /// Worked out once per change (`ReviewedChange.columnTypes`).
+    static func columns(_ change: SchemaChange, tableBefore: SchemaTable?) -> [Column] {
         func pg(_ col: SchemaColumn) -> String { col.sqlType.isEmpty ? SQLTypes.sqlType(ofSQLAlchemy: col.type) : col.sqlType }
-        switch c.change {
-        case .createTable(let t):
-            return t.columns.map { (t.name, $0.name, TypeConversion.PGType(ddl: pg($0)), pg($0), t.primaryKey.contains($0.name)) }
-        case .addColumns(let t, let f):
-            return f.columns.map { (t, $0.name, TypeConversion.PGType(ddl: pg($0)), pg($0), f.primaryKey.contains($0.name)) }
+        func make(_ table: String, _ col: SchemaColumn, _ key: [String]) -> Column {
+            let sql = pg(col)
+            return Column(table: table, column: col.name, type: TypeConversion.PGType(ddl: sql), sql: sql,
+                          primaryKey: key.contains(col.name), solePrimaryKey: key == [col.name])
+        }
+        switch change {
+        case .createTable(let t): return t.columns.map { make(t.name, $0, t.primaryKey) }
+        case .addColumns(let t, let f): return f.columns.map { make(t, $0, f.primaryKey) }
         case .alterColumn(let t, let col, let a):
             guard let type = a.type else { return [] }
             let sql = a.sqlType ?? SQLTypes.sqlType(ofSQLAlchemy: type)
-            return [(t, col, TypeConversion.PGType(ddl: sql), sql, c.tableBefore?.primaryKey.contains(col) ?? false)]
+            let key = tableBefore?.primaryKey ?? []
+            return [Column(table: t, column: col, type: TypeConversion.PGType(ddl: sql), sql: sql, primaryKey: key.contains(col), solePrimaryKey: key == [col])]
         default:
             return []
         }
     }
 
-    /// Whether `column` is the whole primary key (a key column of a join table is a reference, not an id).
-    static func isSolePrimaryKey(_ c: ReviewedChange, _ column: String) -> Bool {
-        switch c.change {
-        case .createTable(let t): return t.primaryKey == [column]
-        case .addColumns(_, let f): return f.primaryKey == [column]
-        default: return c.tableBefore?.primaryKey == [column]
-        }
-    }
+    static func columns(_ c: ReviewedChange) -> [Column] { c.columnTypes }
 }
