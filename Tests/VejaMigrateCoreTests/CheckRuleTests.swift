@@ -246,6 +246,31 @@ final class CheckRuleTests: XCTestCase {
         XCTAssertEqual(Self.run([Self.base, data]).filter { $0.rule == "empty-downgrade" }.count, 0)
     }
 
+    /// downgrade-mismatch compares only the tables a migration touches (a replay of the whole
+    /// history per migration would be quadratic); on real histories it must agree with the whole
+    /// comparison: `schema(afterDowngradeOf:)` against `schema(at:)` of the parents.
+    func testDowngradeMismatchAgreesWithTheWholeSchemaComparison() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("integration/histories")
+        let dirs = [SchemaFixtures.exampleVersions] + (try FileManager.default.contentsOfDirectory(at: root, includingPropertiesForKeys: nil))
+        var compared = 0
+        for dir in dirs {
+            let history = try VersionsDirectory(url: dir).readHistory(downgrades: true)
+            let context = CheckContext(history: history)
+            for m in context.migrations {
+                guard let differences = m.downgradeDifferences, let revision = history.graph.files[m.fileIndex].revision,
+                      let back = history.schema(afterDowngradeOf: revision) else { continue }
+                let parents = history.graph.parents(ofFile: m.fileIndex).compactMap { history.graph.files[$0].revision }
+                let before = parents.isEmpty ? HistorySchema() : history.schema(at: parents)
+                let names = Set(back.tables.keys).union(before.tables.keys)
+                let whole = names.sorted().compactMap { n in TableComparison.difference(was: before.tables[n], now: back.tables[n]).map { (n, $0) } }
+                XCTAssertEqual(differences.map(\.table), whole.map(\.0), "\(dir.lastPathComponent)/\(m.fileName)")
+                compared += 1
+            }
+        }
+        XCTAssertGreaterThan(compared, 30)
+    }
+
     func testTheContractsRulesAndTheHistoryRulesAllExist() {
         for id in ["filename-pattern", "revision-mismatch", "multiple-heads", "duplicate-sequence", "missing-down-revision", "empty-downgrade",
                    "unfinished-template", "check-constraint-name", "fk-without-index", "identifier-too-long", "not-null-without-default",
