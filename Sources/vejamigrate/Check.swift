@@ -11,6 +11,8 @@ struct Check: ParsableCommand {
             """
     )
 
+    nonisolated(unsafe) static var kept: Any?
+
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, github, sarif
     }
@@ -77,6 +79,8 @@ struct Check: ParsableCommand {
         case .sarif: out = CheckOutput.sarif(run.findings, path: path)
         }
         FileHandle.standardOutput.write(Data(out.utf8))
+        // Freeing the whole reviewed history costs more than the process's exit: keep it.
+        Check.kept = (context, run)
         if run.hasCritical { throw ExitCode(1) }
     }
 }

@@ -38,12 +38,15 @@ public struct CheckContext: Sendable {
         }
         migrations = reviewed
         finalSchema = schema
+        inScope = self.scope.count == graph.files.count ? reviewed : reviewed.filter { [scope = self.scope] in scope.contains($0.fileName) }
+        indexByFileName = Dictionary(graph.files.enumerated().map { ($1.fileName, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The same context reporting only on `files` (nil: all).
     public func scoped(to files: Set<String>?) -> CheckContext {
         var copy = self
         copy.scope = files ?? Set(graph.files.map(\.fileName))
+        copy.inScope = files == nil ? migrations : migrations.filter { [scope = copy.scope] in scope.contains($0.fileName) }
         return copy
     }
 
@@ -52,21 +55,22 @@ public struct CheckContext: Sendable {
     func downRevisionLine(_ i: Int) -> Int { i < sources.count && sources[i].downRevisionLine > 0 ? sources[i].downRevisionLine : revisionLine(i) }
 
     /// The index of the file named `name`.
-    func fileIndex(_ name: String) -> Int? { graph.files.firstIndex { $0.fileName == name } }
+    func fileIndex(_ name: String) -> Int? { indexByFileName[name] }
 
     /// Findings for every problem of `kind` the revision graph found (one implementation, shared
     /// with `status`), one per file it names.
     func graphProblems(_ kind: HistoryProblem.Kind, _ make: (HistoryProblem, String, Int) -> CheckFinding) -> [CheckFinding] {
         var out: [CheckFinding] = []
-        let index = Dictionary(graph.files.enumerated().map { ($1.fileName, $0) }, uniquingKeysWith: { a, _ in a })
         for p in graph.problems where p.kind == kind {
-            for name in p.files where scope.contains(name) { out.append(make(p, name, index[name] ?? -1)) }
+            for name in p.files where scope.contains(name) { out.append(make(p, name, indexByFileName[name] ?? -1)) }
         }
         return out
     }
 
-    /// The migrations in scope, in revision order.
-    public var inScope: [ReviewedMigration] { migrations.filter { scope.contains($0.fileName) } }
+    /// The migrations in scope, in revision order (worked out once per scope, not per rule).
+    public private(set) var inScope: [ReviewedMigration]
+    /// Each file's index in `graph.files`.
+    let indexByFileName: [String: Int]
 
     /// Whether findings on `file` are reported.
     public func reports(_ file: String) -> Bool { scope.contains(file) }
@@ -74,7 +78,7 @@ public struct CheckContext: Sendable {
     /// One finding (or none) per upgrade change of each migration in scope.
     func upgradeChanges(_ body: (ReviewedMigration, ReviewedChange) -> CheckFinding?) -> [CheckFinding] {
         var out: [CheckFinding] = []
-        for m in migrations where scope.contains(m.fileName) {
+        for m in inScope {
             for c in m.upgrade { if let f = body(m, c) { out.append(f) } }
         }
         return out
@@ -83,7 +87,7 @@ public struct CheckContext: Sendable {
     /// Several findings per upgrade change of each migration in scope.
     func upgradeChanges(many body: (ReviewedMigration, ReviewedChange) -> [CheckFinding]) -> [CheckFinding] {
         var out: [CheckFinding] = []
-        for m in migrations where scope.contains(m.fileName) {
+        for m in inScope {
             for c in m.upgrade { out += body(m, c) }
         }
         return out

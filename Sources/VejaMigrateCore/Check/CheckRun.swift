@@ -15,13 +15,14 @@ public struct CheckRun: Sendable {
     }
 
     public init(context: CheckContext, settings: CheckSettings = .default) {
-        var found: [CheckFinding] = []
-        for rule in CheckRules.all where !settings.disabled.contains(rule.id) {
-            found += rule.findings(in: context).filter { context.reports($0.file) }
-        }
+        // Rules are pure functions of the context: they run side by side.
+        let rules = CheckRules.all.filter { !settings.disabled.contains($0.id) }
+        let found = concurrentMap(count: rules.count, minimumForParallel: 2) { i in
+            rules[i].findings(in: context).filter { context.reports($0.file) }
+        }.flatMap { $0 }
         // Suppressions of the files in scope.
         var byFile: [String: [Suppression]] = [:]
-        for m in context.migrations where context.reports(m.fileName) {
+        for m in context.inScope {
             let s = m.source.comments.compactMap(Suppression.init)
             if !s.isEmpty { byFile[m.fileName] = s }
         }
