@@ -112,14 +112,29 @@ enum CheckOutput {
         return out
     }
 
+    /// `{"findings": [...]}`, each finding's keys sorted as `JSONValue.prettyText` writes them,
+    /// written straight into bytes (a large history has thousands of findings).
     static func json(_ findings: [CheckFinding], path: (String) -> String) -> String {
-        let items: [JSONValue] = findings.map { f in
-            .object([
-                "severity": .string(f.severity.rawValue), "file": .string(path(f.file)), "line": .int(f.line),
-                "rule": .string(f.rule), "message": .string(f.message), "fix": .string(f.fix),
-            ])
+        if findings.isEmpty { return "{\n  \"findings\": []\n}\n" }
+        var out: [UInt8] = []
+        out.reserveCapacity(findings.count * 400)
+        out += "{\n  \"findings\": [".utf8
+        for (k, f) in findings.enumerated() {
+            let words = CheckRules.rule(f.rule)?.words(f.data) ?? CheckWords(f.rule, fix: "")
+            out += (k > 0 ? ",\n    {\n      \"file\": " : "\n    {\n      \"file\": ").utf8
+            JSONValue.writeString(path(f.file), to: &out)
+            out += ",\n      \"fix\": ".utf8
+            JSONValue.writeString(words.fix, to: &out)
+            out += ",\n      \"line\": \(f.line),\n      \"message\": ".utf8
+            JSONValue.writeString(words.message, to: &out)
+            out += ",\n      \"rule\": ".utf8
+            JSONValue.writeString(f.rule, to: &out)
+            out += ",\n      \"severity\": ".utf8
+            JSONValue.writeString(f.severity.rawValue, to: &out)
+            out += "\n    }".utf8
         }
-        return text(of: .object(["findings": .array(items)]))
+        out += "\n  ]\n}\n".utf8
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// GitHub workflow commands: `::error file=F,line=N,title=RULE::message`.

@@ -33,8 +33,9 @@ public struct CheckContext: Sendable {
         var schema = HistorySchema()
         var reviewed: [ReviewedMigration] = []
         reviewed.reserveCapacity(sources.count)
+        let memo = ColumnTypes.Memo()
         for i in graph.topologicalOrder() where i < sources.count {
-            reviewed.append(ReviewedMigration.replay(sources[i], fileIndex: i, onto: &schema))
+            reviewed.append(ReviewedMigration.replay(sources[i], fileIndex: i, onto: &schema, memo: memo))
         }
         migrations = reviewed
         finalSchema = schema
@@ -126,7 +127,7 @@ public final class ReviewedMigration: Sendable {
     }
 
     /// Replays `source`'s upgrade onto `schema`, noting what each change found.
-    static func replay(_ source: MigrationSource, fileIndex: Int, onto schema: inout HistorySchema) -> ReviewedMigration {
+    static func replay(_ source: MigrationSource, fileIndex: Int, onto schema: inout HistorySchema, memo: ColumnTypes.Memo) -> ReviewedMigration {
         let file = source.file.fileName
         var created = Set<String>()
         var before: [String: SchemaTable?] = [:]
@@ -145,7 +146,7 @@ public final class ReviewedMigration: Sendable {
             if let table, before[table] == nil { before[table] = .some(found) }
             upgrade.append(ReviewedChange(
                 line: located.line, change: located.change, facts: located.facts, table: table, tableBefore: found,
-                tableIsNew: located.change.createsTable || (table.map(created.contains) ?? false)))
+                tableIsNew: located.change.createsTable || (table.map(created.contains) ?? false), memo: memo))
             schema.apply(located, file: file)
             switch located.change {
             case .createTable(let t): created.insert(t.name)
@@ -218,14 +219,14 @@ public final class ReviewedChange: Sendable {
     /// The columns it creates or retypes, with PostgreSQL's type, worked out once for the type rules.
     let columnTypes: [ColumnTypes.Column]
 
-    init(line: Int, change: SchemaChange, facts: ChangeFacts, table: String?, tableBefore: SchemaTable?, tableIsNew: Bool) {
+    init(line: Int, change: SchemaChange, facts: ChangeFacts, table: String?, tableBefore: SchemaTable?, tableIsNew: Bool, memo: ColumnTypes.Memo) {
         self.line = line
         self.change = change
         self.facts = facts
         self.table = table
         self.tableBefore = tableBefore
         self.tableIsNew = tableIsNew
-        self.columnTypes = ColumnTypes.columns(change, tableBefore: tableBefore)
+        self.columnTypes = ColumnTypes.columns(change, tableBefore: tableBefore, memo: memo)
     }
 
     /// A table that existed before this migration: what lock rules are about.
