@@ -9,6 +9,8 @@ measures side by side, as medians of several runs:
   vejamigrate new --dry-run "x"            the same plus planning and rendering one file
   vejamigrate schema --json                when that subcommand exists (the full read),
   vejamigrate schema                       and its text form (the read without the JSON encoder)
+  vejamigrate check --format json          the whole review: every file with its downgrade, one
+                                           replay, every rule (exit 1 on a CRITICAL is no failure)
   alembic heads                            Alembic on the same history, minimal env.py,
                                            bytecode caches warm
   vejamigrate-bench first-frame DIR        the wizard's start to first frame (whole process)
@@ -151,7 +153,7 @@ def peak_rss_kb(argv: list[str], env: dict | None, repeats: int) -> float:
             with tempfile.NamedTemporaryFile(mode="r", suffix=".txt") as f:
                 subprocess.run(
                     ["/usr/bin/time", "-o", f.name, "-f", "%M"] + argv,
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False,
                 )
                 values.append(float(f.read().strip().splitlines()[-1]))
         else:
@@ -275,6 +277,9 @@ def main() -> int:
             commands.append(Command("schema-text", [vm, "schema", "--versions-dir", str(versions)]))
             # Every file read and parsed again: the first run on a history, or after a rebuild.
             commands.append(Command("schema-uncached", ["env", "VEJAMIGRATE_NO_CACHE=1", vm, "schema", "--json", "--versions-dir", str(versions)]))
+        # `check` exits 1 when it finds a CRITICAL: that is its answer, not a failed run.
+        check_argv = [vm, "check", "--format", "json", "--versions-dir", str(versions)]
+        commands.append(Command("check", check_argv, shell=" ".join(map(quote, check_argv)) + " > /dev/null || [ $? -eq 1 ]"))
         commands.append(Command("wizard-first-frame", [vmbench, "first-frame", str(versions)]))
         commands.append(Command("alembic", [args.alembic, "-c", ini, "heads"], env=alembic_env))
         log(f"bench: {n:,} migrations: timing {', '.join(c.name for c in commands)} ({runs} runs each)")
@@ -362,6 +367,7 @@ def report(results: dict, sizes: list[int], markdown: bool) -> str:
              ("new", "`vejamigrate new --dry-run \"x\"`"), ("schema", "`vejamigrate schema --json`"),
              ("schema-text", "`vejamigrate schema` (text)"),
              ("schema-uncached", "`vejamigrate schema --json`, no cache (`VEJAMIGRATE_NO_CACHE=1`)"),
+             ("check", "`vejamigrate check --format json`"),
              ("wizard-first-frame", "wizard start to first frame (process)"), ("alembic", "`alembic heads`")]
     headers = ["command"]
     for n in sizes:
@@ -385,7 +391,7 @@ def report(results: dict, sizes: list[int], markdown: bool) -> str:
     ratio_names = [("alembic", "status", "alembic heads / status"), ("status", "cat", "status / cat"),
                    ("new", "status", "new --dry-run / status"), ("schema", "status", "schema / status"),
                    ("schema", "cat", "schema / cat"), ("schema-text", "cat", "schema (text) / cat"),
-                   ("schema-uncached", "cat", "schema, no cache / cat")]
+                   ("schema-uncached", "cat", "schema, no cache / cat"), ("check", "cat", "check / cat")]
     for a, b, label in ratio_names:
         if ratio(sizes[0], a, b) is None:
             continue
@@ -437,11 +443,14 @@ def report(results: dict, sizes: list[int], markdown: bool) -> str:
         r = ratio(large, form, "cat")
         if r is not None:
             add(f"`{'schema --json' if form == 'schema' else 'schema'}` within 2x of cat at {large:,}", r, r <= 2, fmt_x(r))
+    # Issue 10: the whole review.
+    rc = ratio(large, "check", "cat")
+    add(f"`check` within 3x of cat at {large:,}", rc, rc is not None and rc <= 3, fmt_x(rc))
     smem = results["sizes"][large]["peak_rss_kb"].get("schema")
     add(f"schema --json peak memory < 60 MB at {large:,}", smem, smem is not None and smem < 60 * 1024, fmt_mb(smem) if smem else "—")
     ffl = results["sizes"][large]["first_frame"].get("spawn_to_frame_ms")
     add(f"wizard first frame < 50 ms at {large:,} (from spawn)", ffl, ffl is not None and ffl < 50, fmt_ms(ffl))
-    parts.append(table(["target (issues 4 and 8)", "this run", "verdict"], t, markdown))
+    parts.append(table(["target (issues 4, 8 and 10)", "this run", "verdict"], t, markdown))
     return "\n\n".join(parts)
 
 

@@ -13,7 +13,7 @@ struct VejaMigrate: ParsableCommand {
             the command; 4 I/O error (no versions directory found).
             """,
         version: VejaMigrateVersion.current,
-        subcommands: [Status.self, New.self, SchemaCommand.self, Merge.self, Rebase.self]
+        subcommands: [Status.self, New.self, SchemaCommand.self, Check.self, Merge.self, Rebase.self]
     )
 }
 

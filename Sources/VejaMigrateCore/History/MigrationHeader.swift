@@ -131,9 +131,9 @@ public enum MigrationHeaderReader {
     /// header-only read never gets that far); its line is returned as `bodyError`.
     static func read(
         bytes: [UInt8], everyLine: ((PythonHeaderLexer.LogicalLine) -> Void)?
-    ) throws(HeaderReadError) -> (header: MigrationHeader, bodyError: Int?) {
+    ) throws(HeaderReadError) -> (header: MigrationHeader, bodyError: Int?, comments: [SourceComment]) {
         let read = try readHeader(bytes: bytes, everyLine: everyLine, recordSpans: false)
-        return (read.header, read.bodyError)
+        return (read.header, read.bodyError, read.comments)
     }
 
     /// The header and where its fields stand in `bytes`, so they can be rewritten in place
@@ -150,7 +150,7 @@ public enum MigrationHeaderReader {
 
     private static func readHeader(
         bytes original: [UInt8], everyLine: ((PythonHeaderLexer.LogicalLine) -> Void)?, recordSpans: Bool
-    ) throws(HeaderReadError) -> (header: MigrationHeader, bodyError: Int?, spans: MigrationHeaderSpans) {
+    ) throws(HeaderReadError) -> (header: MigrationHeader, bodyError: Int?, spans: MigrationHeaderSpans, comments: [SourceComment]) {
         if !isValidUTF8(original) { throw .notUTF8 }
         // Python skips a UTF-8 byte order mark; so must we, or it glues onto the first token.
         let bom = original.starts(with: [0xEF, 0xBB, 0xBF])
@@ -221,7 +221,7 @@ public enum MigrationHeaderReader {
             if header.revision == nil { throw .noRevision }
         }
         if bom { spans.shift(by: 3) }
-        return (header, bodyError, spans)
+        return (header, bodyError, spans, lexer.notes)
     }
 
     /// The tokens after the top-level `=` of `name [: annotation] = value`, or nil if not an assignment.

@@ -34,6 +34,10 @@ struct PythonHeaderLexer {
     private var line = 1
     /// Whether logical lines carry their tokens' byte spans (for rewriting a header in place).
     private let recordSpans: Bool
+    /// Comments that speak to vejamigrate (`# vejamigrate: ...`) or mark unfinished work
+    /// (`# TODO...`), with their 1-based line: found in the same pass that lexes the file, so
+    /// `check` reads suppressions without lexing anything twice.
+    private(set) var notes: [SourceComment] = []
 
     init(bytes: [UInt8], recordSpans: Bool = false) {
         self.bytes = bytes
@@ -73,7 +77,14 @@ struct PythonHeaderLexer {
                 index += 1
                 continue
             case UInt8(ascii: "#"):
+                let start = index
                 while index < count && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                var k = start + 1
+                while k < index, bytes[k] == UInt8(ascii: " ") { k += 1 }
+                // Most comments are neither: one byte decides.
+                if k < index, bytes[k] == UInt8(ascii: "v") || bytes[k] == UInt8(ascii: "T"), let comment = SourceComment(line: line, bytes[k..<index]) {
+                    notes.append(comment)
+                }
                 continue
             case UInt8(ascii: "\\"):
                 // Explicit line continuation: the logical line goes on.
@@ -199,5 +210,28 @@ struct PythonHeaderLexer {
             index += 1
         }
         throw LexError.unterminatedString(line: startLine)
+    }
+}
+
+/// A comment that `check` reads: a suppression (`# vejamigrate: ignore[rule-id, ...] reason`) or a
+/// `# TODO` the template left.
+struct SourceComment: Equatable, Sendable {
+    var line: Int
+    /// The text after `#` and the spaces that follow it, trailing spaces and `\r` dropped.
+    var text: String
+
+    init(line: Int, text: String) {
+        self.line = line
+        self.text = text
+    }
+
+    /// Only comments starting `vejamigrate:` or `TODO`.
+    init?(line: Int, _ bytes: ArraySlice<UInt8>) {
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        let body = bytes[bytes.startIndex..<end]
+        guard body.starts(with: Array("vejamigrate:".utf8)) || body.starts(with: Array("TODO".utf8)) else { return nil }
+        self.line = line
+        self.text = String(decoding: body, as: UTF8.self)
     }
 }

@@ -43,20 +43,9 @@ public struct RevisionGraph: Sendable {
         var fileByRevision: [String: Int] = [:]
         fileByRevision.reserveCapacity(files.count)
         var duplicates: [String: [String]] = [:]
-        // The first file of each sequence; lists only for sequences that are shared.
-        var firstBySequence: [Int: Int] = [:]
-        firstBySequence.reserveCapacity(files.count)
-        var sharedSequences: [Int: [String]] = [:]
         var maxSequence = 0
         for (i, file) in files.enumerated() {
-            if let seq = file.nameSequence {
-                maxSequence = max(maxSequence, seq)
-                if let first = firstBySequence[seq] {
-                    sharedSequences[seq, default: [files[first].fileName]].append(file.fileName)
-                } else {
-                    firstBySequence[seq] = i
-                }
-            }
+            if let seq = file.nameSequence { maxSequence = max(maxSequence, seq) }
             switch file.header {
             case .failure(let error):
                 problems.append(HistoryProblem(
@@ -70,23 +59,28 @@ public struct RevisionGraph: Sendable {
                 } else {
                     fileByRevision[revision] = i
                 }
-                if let implied = MigrationFileName.impliedRevision(file.fileName), implied != revision {
+                // The rule's own test (check's revision-mismatch); status reports the first of
+                // the file name's and the docstring's Revision ID's.
+                switch RevisionMismatchRule.mismatches(file).first {
+                case .fileName(let implied)?:
                     problems.append(HistoryProblem(
                         kind: .nameRevisionMismatch,
                         message: "\(file.fileName) is named for revision \(implied) but declares revision = \"\(revision)\"; make the file name and `revision` agree",
                         files: [file.fileName]))
-                } else if let doc = header.docRevisionID, doc != revision {
+                case .docRevisionID(let doc)?:
                     problems.append(HistoryProblem(
                         kind: .nameRevisionMismatch,
                         message: "\(file.fileName) declares revision = \"\(revision)\" but its docstring says Revision ID: \(doc); make them agree",
                         files: [file.fileName]))
+                default:
+                    break
                 }
             }
         }
         self.nextSequence = maxSequence + 1
         self.fileByRevision = fileByRevision
 
-        for (seq, names) in sharedSequences.sorted(by: { $0.key < $1.key }) {
+        for (seq, names) in DuplicateSequenceRule.sharedSequences(files) {
             problems.append(HistoryProblem(
                 kind: .duplicateSequence,
                 message: "sequence \(MigrationNaming.sequenceString(seq)) is used by \(names.count) files (\(names.joined(separator: ", "))); give the one that is not yet shared the next sequence number (its file name, revision, docstring and the down_revision of any migration after it)",

@@ -406,7 +406,10 @@ struct PlanBuilder {
         let condition = "\(o.column) IN (" + o.values.map(SQL.literal).joined(separator: ",") + ")"
         var steps: [PlanStep] = [.dropConstraint(o.table, .check(name: name, condition: old.condition), safe: safe)]
         for m in o.map where removed.contains(m.from) {
-            steps.append(.update(o.table, column: o.column, value: SQL.literal(m.to), condition: "\(o.column) = \(SQL.literal(m.from))"))
+            let update = PlanStep.update(o.table, column: o.column, value: SQL.literal(m.to), condition: "\(o.column) = \(SQL.literal(m.from))")
+            // Safe: the rows move after the DROP CONSTRAINT commits, so its ACCESS EXCLUSIVE lock is
+            // not held while they are updated (check's backfill-in-transaction).
+            steps.append(safe ? .autocommit(update) : update)
         }
         steps += constraint(o.table, .check(name: name, condition: condition), safe: safe)
         if let d = o.defaultValue, c.serverDefault != SQL.literal(d) {

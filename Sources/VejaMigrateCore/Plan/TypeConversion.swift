@@ -8,8 +8,8 @@
 /// are never refused, and count as rewriting.
 enum TypeConversion {
     /// A PostgreSQL type reduced to what the rules need.
-    struct PGType: Equatable {
-        enum Kind: Equatable {
+    struct PGType: Equatable, Sendable {
+        enum Kind: Equatable, Sendable {
             case varchar, text, char, int2, int4, int8, numeric, float4, float8, bool, date, timestamp, timestamptz, uuid, jsonb, json
             case other
         }

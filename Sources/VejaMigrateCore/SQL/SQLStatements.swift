@@ -8,12 +8,17 @@
 enum SQLStatements {
     /// The changes `sql` makes, in order.
     static func changes(_ sql: String, placeholders: ExecutedSQL.Placeholders) -> [SchemaChange] {
+        read(sql, placeholders: placeholders).map(\.change)
+    }
+
+    /// The changes `sql` makes, in order, each with how it runs (`CONCURRENTLY`).
+    static func read(_ sql: String, placeholders: ExecutedSQL.Placeholders) -> [(change: SchemaChange, facts: ChangeFacts)] {
         let text = ExecutedSQL.parsable(sql, placeholders)
         let tree: JSONValue
         do {
             tree = try PostgresGrammar.parse(text)
         } catch {
-            return [.opaque("SQL that does not parse", RawSQL.tables(in: sql), error: error.message)]
+            return [(.opaque("SQL that does not parse", RawSQL.tables(in: sql), error: error.message), [])]
         }
         var reader = Reader()
         for (node, fields) in PostgresGrammar.statements(tree) {
@@ -25,7 +30,7 @@ enum SQLStatements {
             }
             reader.statement(node, fields, source: text)
         }
-        return reader.changes
+        return reader.changes.enumerated().map { ($0.element, reader.concurrent.contains($0.offset) ? .concurrently : []) }
     }
 
     /// Statements that change no table's shape.
@@ -42,6 +47,8 @@ enum SQLStatements {
 
     private struct Reader {
         var changes: [SchemaChange] = []
+        /// The positions in `changes` of indexes built or dropped `CONCURRENTLY`.
+        var concurrent = Set<Int>()
         var deparser = SQLDeparser()
 
         mutating func statement(_ node: String, _ f: [String: JSONValue], source: String) {
@@ -64,9 +71,18 @@ enum SQLStatements {
                     changes.append(.addEnumValue(name, value: new, neighbor: f["newValNeighbor"]?.stringValue, after: f["newValIsAfter"] == .bool(true)))
                 }
             case "DropStmt_never": break
+            case "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt":
+                let verb = ["InsertStmt": "INSERT", "UpdateStmt": "UPDATE", "DeleteStmt": "DELETE", "MergeStmt": "MERGE"][node]!
+                changes.append(.data(verb, table: relationName(f["relation"])))
+            case "TransactionStmt":
+                let kind = f["kind"]?.stringValue ?? ""
+                changes.append(.transaction(kind.hasPrefix("TRANS_STMT_") ? String(kind.dropFirst("TRANS_STMT_".count)) : kind))
             default:
                 if SQLStatements.shapeless.contains(node) { return }
-                if node == "DoStmt", let body = DoBlock.body(f), DoBlock.isDataOnly(body) { return }
+                if node == "DoStmt", let body = DoBlock.body(f), DoBlock.isDataOnly(body) {
+                    changes.append(.data("DO", table: RawSQL.tables(in: source).first?.table))
+                    return
+                }
                 // DO blocks, CREATE TABLE AS, and anything else: not followed.
                 let tables = RawSQL.tables(in: source)
                 changes.append(.opaque(Self.statementName(node), tables))
@@ -317,6 +333,7 @@ enum SQLStatements {
             index.method = f["accessMethod"]?.stringValue ?? "btree"
             index.predicate = f["whereClause"].map { deparser.expression($0) }
             let change = SchemaChange.createIndex(table, index)
+            if f["concurrent"] == .bool(true) { concurrent.insert(changes.count) }
             changes.append(f["if_not_exists"] == .bool(true) ? .guarded(.indexExists(name), else: [change]) : change)
         }
 
@@ -346,6 +363,7 @@ enum SQLStatements {
                     break  // functions, triggers, views, sequences, extensions, policies
                 }
                 guard !change.isEmpty else { continue }
+                if f["concurrent"] == .bool(true) { concurrent.insert(changes.count) }
                 if missingOK, let condition { changes.append(.guarded(condition, then: change)) } else { changes += change }
             }
         }

@@ -39,6 +39,11 @@ enum SchemaChange: Equatable, Sendable {
     case cascade(CascadeTarget)
     /// Not read: what it is, the tables it names, and why (the parser's message for SQL that does not parse).
     case opaque(String, [RawSQL.Mention], error: String? = nil)
+    /// SQL that changes rows and no shape (`UPDATE`, `INSERT`, `DELETE`, `MERGE`, a `DO` block of
+    /// them): the verb and the table when it is known. The replay ignores it; `check` reads it.
+    case data(String, table: String?)
+    /// `BEGIN`, `COMMIT`, `ROLLBACK`... sent by the migration itself: the verb. The replay ignores it.
+    case transaction(String)
 }
 
 enum CascadeTarget: Equatable, Sendable {
@@ -85,6 +90,19 @@ struct ColumnAlteration: Equatable, Sendable {
 struct LocatedChange: Equatable, Sendable {
     var line: Int
     var change: SchemaChange
+    /// How the statement runs, as the file says: what lock rules need beyond the change itself.
+    var facts: ChangeFacts = []
+}
+
+/// How a change runs: facts the reader records where it reads the statement (and the cache stores).
+struct ChangeFacts: OptionSet, Equatable, Hashable, Sendable {
+    let rawValue: UInt8
+    /// `postgresql_concurrently=True`, `CREATE / DROP INDEX CONCURRENTLY`.
+    static let concurrently = ChangeFacts(rawValue: 1)
+    /// Inside `with op.get_context().autocommit_block():`, outside the migration's transaction.
+    static let autocommit = ChangeFacts(rawValue: 2)
+    /// Read from SQL the migration executes, not from an Alembic operation.
+    static let sql = ChangeFacts(rawValue: 4)
 }
 
 extension HistorySchema {
@@ -321,7 +339,7 @@ extension HistorySchema {
             }
         case .guarded(let condition, let then, let otherwise):
             for change in holds(condition) ? then : otherwise {
-                apply(LocatedChange(line: line, change: change), file: file)
+                apply(LocatedChange(line: line, change: change, facts: located.facts), file: file)
             }
         case .opaque(let what, let mentions, let error):
             var names: [String] = []
@@ -330,6 +348,8 @@ extension HistorySchema {
                 rawSQL[m.table, default: []].append(RawSQLTouch(file: file, line: line, kind: m.kind))
             }
             opaque.append(OpaqueOperation(file: file, line: line, what: what, tables: names, error: error))
+        case .data, .transaction:
+            break
         }
     }
 

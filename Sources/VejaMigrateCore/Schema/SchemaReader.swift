@@ -7,6 +7,24 @@ public struct MigrationSource: Sendable {
     /// What `downgrade()` changes, read the same way (replayed only on request); nil when the
     /// file was read without it (`readHistory(downgrades: false)`, the default).
     var downgradeChanges: [LocatedChange]?
+    /// The comments `check` reads (suppressions, `# TODO`), found while the file was lexed.
+    var comments: [SourceComment] = []
+    /// Where `upgrade()` and `downgrade()` stand and whether each is only `pass` (nil: not defined,
+    /// or not read: `downgradeOutline` needs `downgrade: true`).
+    var upgradeOutline: FunctionOutline?
+    var downgradeOutline: FunctionOutline?
+    /// The lines of the module-level `revision` and `down_revision` assignments (0: none), where
+    /// `check` reports what is wrong with them.
+    var revisionLine = 0
+    var downRevisionLine = 0
+}
+
+/// Where a function of a migration stands: its `def` line, its last line, and whether its body
+/// does nothing (`pass`, `...` and docstrings only).
+struct FunctionOutline: Equatable, Sendable {
+    var line: Int
+    var lastLine: Int
+    var passOnly: Bool
 }
 
 /// A history read whole: the revision graph and the schema it builds.
@@ -86,6 +104,7 @@ public enum SchemaReader {
         // (not `downgrade` unless asked). Keeping a line costs the lexer its reused buffer.
         var lines: [PythonHeaderLexer.LogicalLine] = []
         var inFunction = false
+        var revisionLine = 0, downRevisionLine = 0
         let read = Result { () throws(HeaderReadError) in
             try MigrationHeaderReader.read(bytes: bytes) { logical in
                 guard logical.column == 0 else {
@@ -102,6 +121,8 @@ public enum SchemaReader {
                 }
                 if t.first == .op(UInt8(ascii: "@")) { return }
                 inFunction = false
+                if t.first == .name("revision"), revisionLine == 0 { revisionLine = logical.line }
+                if t.first == .name("down_revision"), downRevisionLine == 0 { downRevisionLine = logical.line }
                 if t.count >= 3, case .name(let name) = t[0], !SchemaReader.headerNames.contains(name),
                    t[1] == .op(UInt8(ascii: "=")) || t[1] == .op(UInt8(ascii: ":")) || t[1] == .op(UInt8(ascii: ",")) {
                     lines.append(logical)
@@ -111,13 +132,16 @@ public enum SchemaReader {
         switch read {
         case .failure(let error):
             return MigrationSource(file: MigrationFile(fileName: fileName, header: .failure(error)), changes: [])
-        case .success(let (header, bodyError)):
+        case .success(let (header, bodyError, comments)):
             let functions = UpgradeReader.read(lines: lines, downgrade: downgrade)
             var changes = functions.upgrade
             if let line = bodyError, line >= (functions.upgradeLine ?? Int.max) {
                 changes.append(LocatedChange(line: line, change: .opaque("a string that never ends", [])))
             }
-            return MigrationSource(file: MigrationFile(fileName: fileName, header: .success(header)), changes: changes, downgradeChanges: functions.downgrade)
+            return MigrationSource(
+                file: MigrationFile(fileName: fileName, header: .success(header)), changes: changes, downgradeChanges: functions.downgrade,
+                comments: comments, upgradeOutline: functions.upgradeOutline, downgradeOutline: functions.downgradeOutline,
+                revisionLine: revisionLine, downRevisionLine: downRevisionLine)
         }
     }
 

@@ -137,6 +137,14 @@ extension MigrationSource {
             error.encode(to: &e)
         }
         e.array(changes) { $1.encode(to: &$0) }
+        e.array(comments) { e, c in
+            e.int(c.line)
+            e.string(c.text)
+        }
+        e.optional(upgradeOutline) { $1.encode(to: &$0) }
+        e.optional(downgradeOutline) { $1.encode(to: &$0) }
+        e.int(revisionLine)
+        e.int(downRevisionLine)
         if let downgradeChanges {
             var d = SourceEncoder()
             d.array(downgradeChanges) { $1.encode(to: &$0) }
@@ -159,6 +167,10 @@ extension MigrationSource {
         default: throw SourceDecodingError()
         }
         let changes = try d.array { d throws(SourceDecodingError) in try LocatedChange.decode(from: &d) }
+        let comments = try d.array { d throws(SourceDecodingError) in SourceComment(line: try d.int(), text: try d.string()) }
+        let upgradeOutline = try d.optional { d throws(SourceDecodingError) in try FunctionOutline.decode(from: &d) }
+        let downgradeOutline = try d.optional { d throws(SourceDecodingError) in try FunctionOutline.decode(from: &d) }
+        let revisionLine = try d.int(), downRevisionLine = try d.int()
         var downgradeChanges: [LocatedChange]?
         if try d.bool() {
             let length = try d.count()
@@ -171,7 +183,22 @@ extension MigrationSource {
         } else if downgrade {
             throw SourceDecodingError()
         }
-        return MigrationSource(file: MigrationFile(fileName: fileName, header: header, directory: directory), changes: changes, downgradeChanges: downgradeChanges)
+        return MigrationSource(
+            file: MigrationFile(fileName: fileName, header: header, directory: directory), changes: changes, downgradeChanges: downgradeChanges,
+            comments: comments, upgradeOutline: upgradeOutline, downgradeOutline: downgradeOutline,
+            revisionLine: revisionLine, downRevisionLine: downRevisionLine)
+    }
+}
+
+extension FunctionOutline {
+    func encode(to e: inout SourceEncoder) {
+        e.int(line)
+        e.int(lastLine)
+        e.bool(passOnly)
+    }
+
+    static func decode(from d: inout SourceDecoder) throws(SourceDecodingError) -> FunctionOutline {
+        FunctionOutline(line: try d.int(), lastLine: try d.int(), passOnly: try d.bool())
     }
 }
 
@@ -235,10 +262,11 @@ extension LocatedChange {
     func encode(to e: inout SourceEncoder) {
         e.int(line)
         change.encode(to: &e)
+        e.bytes.append(facts.rawValue)
     }
 
     static func decode(from d: inout SourceDecoder) throws(SourceDecodingError) -> LocatedChange {
-        LocatedChange(line: try d.int(), change: try SchemaChange.decode(from: &d))
+        LocatedChange(line: try d.int(), change: try SchemaChange.decode(from: &d), facts: ChangeFacts(rawValue: try d.byte()))
     }
 }
 
@@ -358,6 +386,13 @@ extension SchemaChange {
                 e.string(m.kind.rawValue)
             }
             e.optionalString(error)
+        case .data(let verb, let table):
+            e.bytes.append(26)
+            e.string(verb)
+            e.optionalString(table)
+        case .transaction(let verb):
+            e.bytes.append(27)
+            e.string(verb)
         }
     }
 
@@ -400,6 +435,8 @@ extension SchemaChange {
                 return RawSQL.Mention(table: table, kind: kind)
             }
             return .opaque(what, mentions, error: try d.optionalString())
+        case 26: return .data(try d.string(), table: try d.optionalString())
+        case 27: return .transaction(try d.string())
         default: throw SourceDecodingError()
         }
     }

@@ -34,6 +34,8 @@ struct UpgradeReader {
         case restoreUncertain(String?)
         /// The end of one uncertain branch: a `return` / `break` inside it stops here.
         case endBranch
+        /// Leaves an `autocommit_block`: whether one was in effect before it.
+        case restoreAutocommit(Bool)
     }
 
     private struct Loop {
@@ -72,11 +74,15 @@ struct UpgradeReader {
     private var uncertain: String?
     /// Set by a `return` / `break` inside an uncertain branch: the rest of the run is uncertain too.
     private var uncertainTail: String?
+    /// Inside `with op.get_context().autocommit_block():`.
+    private var autocommit = false
     private var work: [Work] = []
     private(set) var changes: [LocatedChange] = []
 
     /// The changes of `upgrade()` and, when asked, of `downgrade()`, from the file's logical lines.
-    static func read(lines: [Line], downgrade readDowngrade: Bool) -> (upgrade: [LocatedChange], downgrade: [LocatedChange]?, upgradeLine: Int?) {
+    static func read(lines: [Line], downgrade readDowngrade: Bool) -> (
+        upgrade: [LocatedChange], downgrade: [LocatedChange]?, upgradeLine: Int?, upgradeOutline: FunctionOutline?, downgradeOutline: FunctionOutline?
+    ) {
         let tree = StatementTree.build(lines)
         var reader = UpgradeReader()
         var upgrade: PyStatement?
@@ -91,7 +97,21 @@ struct UpgradeReader {
             }
         }
         let up = reader.run(upgrade)
-        return (up, readDowngrade ? reader.run(downgrade) : nil, upgrade?.line)
+        return (up, readDowngrade ? reader.run(downgrade) : nil, upgrade?.line, upgrade.map(outline), readDowngrade ? downgrade.map(outline) : nil)
+    }
+
+    /// The function's lines and whether it does nothing.
+    private static func outline(_ def: PyStatement) -> FunctionOutline {
+        var last = def
+        while let next = last.clauses.last ?? last.body.last { last = next }
+        let passOnly = def.body.allSatisfy { s in
+            guard s.keyword == nil, s.end - s.start == 1 else { return false }
+            switch s.tokens[s.start] {
+            case .name("pass"), .string: return true
+            default: return false
+            }
+        } || def.body.allSatisfy { s in s.keyword == nil && s.end - s.start == 3 && (s.start..<s.end).allSatisfy { s.tokens[$0] == .op(UInt8(ascii: ".")) } }
+        return FunctionOutline(line: def.line, lastLine: last.line, passOnly: passOnly)
     }
 
     private mutating func run(_ function: PyStatement?) -> [LocatedChange] {
@@ -101,6 +121,7 @@ struct UpgradeReader {
         batchAliases = [:]
         uncertain = nil
         uncertainTail = nil
+        autocommit = false
         changes = []
         aborted = false
         work = [.block(function.body, 0)]
@@ -112,6 +133,25 @@ struct UpgradeReader {
             return [LocatedChange(line: function.line, change: .opaque("code too long to follow", mentions))]
         }
         return changes
+    }
+
+    /// What the changes of a guard's branches have in common with it: any of their facts.
+    static func facts(of changes: [LocatedChange]) -> ChangeFacts {
+        changes.reduce(into: ChangeFacts()) { $0.formUnion($1.facts) }
+    }
+
+    /// `op.get_context().autocommit_block()`, `context.autocommit_block()`, `ctx.autocommit_block()`.
+    static func isAutocommitBlock(_ v: PyValue) -> Bool {
+        switch v {
+        case .call(.attribute(_, "autocommit_block"), _, _): return true
+        case .call(.name(let callee), _, _): return callee == "autocommit_block" || callee.hasSuffix(".autocommit_block")
+        default: return false
+        }
+    }
+
+    /// A change read here, with how it runs.
+    private func located(_ line: Int, change: SchemaChange, facts: ChangeFacts = []) -> LocatedChange {
+        LocatedChange(line: line, change: change, facts: autocommit ? facts.union(.autocommit) : facts)
     }
 
     // MARK: - Module level
@@ -231,6 +271,8 @@ struct UpgradeReader {
                 uncertain = previous
             case .endBranch:
                 continue
+            case .restoreAutocommit(let previous):
+                autocommit = previous
             }
         }
         return .fellOff
@@ -266,6 +308,8 @@ struct UpgradeReader {
                 return nil
             case .restoreUncertain(let previous):
                 uncertain = previous
+            case .restoreAutocommit(let previous):
+                autocommit = previous
             default:
                 break
             }
@@ -277,19 +321,19 @@ struct UpgradeReader {
 
     /// Runs `statements` on their own (`continuation` false) or followed by the rest of this run's work.
     private mutating func branch(_ statements: [PyStatement], continuation: Bool) -> (changes: [LocatedChange], outcome: Outcome, env: [String: PyValue], aliases: [String: String?]) {
-        let saved = (work, changes, env, batchAliases, uncertain, uncertainTail)
+        let saved = (work, changes, env, batchAliases, uncertain, uncertainTail, autocommit)
         work = (continuation ? work : []) + [.block(statements, 0)]
         changes = []
         let outcome = runWork()
         let result = (changes, outcome, env, batchAliases)
-        (work, changes, env, batchAliases, uncertain, uncertainTail) = saved
+        (work, changes, env, batchAliases, uncertain, uncertainTail, autocommit) = saved
         return result
     }
 
     /// Runs one statement; an outcome when it ends the run.
     private mutating func execute(_ s: PyStatement) -> Outcome? {
         if let mentions = s.tooDeep {
-            changes.append(LocatedChange(line: s.line, change: .opaque("code nested too deeply", mentions)))
+            changes.append(located(s.line, change: .opaque("code nested too deeply", mentions)))
             return nil
         }
         guard let keyword = s.keyword else { return simpleStatement(s) }
@@ -352,7 +396,8 @@ struct UpgradeReader {
             let otherwise = branch(elseStatements, continuation: false)
             if case .fellOff = then.outcome, case .fellOff = otherwise.outcome {
                 if !then.changes.isEmpty || !otherwise.changes.isEmpty {
-                    changes.append(LocatedChange(line: s.line, change: .guarded(condition, then: then.changes.map(\.change), else: otherwise.changes.map(\.change))))
+                    changes.append(located(s.line, change: .guarded(condition, then: then.changes.map(\.change), else: otherwise.changes.map(\.change)),
+                                           facts: UpgradeReader.facts(of: then.changes + otherwise.changes)))
                 }
                 var merged: [String: PyValue] = [:]
                 for (k, v) in then.env { merged[k] = otherwise.env[k] == v ? v : .unknown }
@@ -364,7 +409,8 @@ struct UpgradeReader {
             // A branch returns (or breaks out): each branch runs the rest of the function itself.
             let thenAll = branch(s.body, continuation: true)
             let otherwiseAll = branch(elseStatements, continuation: true)
-            changes.append(LocatedChange(line: s.line, change: .guarded(condition, then: thenAll.changes.map(\.change), else: otherwiseAll.changes.map(\.change))))
+            changes.append(located(s.line, change: .guarded(condition, then: thenAll.changes.map(\.change), else: otherwiseAll.changes.map(\.change)),
+                                   facts: UpgradeReader.facts(of: thenAll.changes + otherwiseAll.changes)))
             work.removeAll()
             return .returned(UpgradeReader.choose(condition, UpgradeReader.returnValue(thenAll.outcome), UpgradeReader.returnValue(otherwiseAll.outcome)))
         default:
@@ -441,11 +487,15 @@ struct UpgradeReader {
                 parser.i += 2
             }
             let item = evaluate(raw)
+            if !autocommit, UpgradeReader.isAutocommitBlock(raw) || UpgradeReader.isAutocommitBlock(item) {
+                work.append(.restoreAutocommit(false))
+                autocommit = true
+            }
             if let callee = item.calleeName, isOperation(callee), callee.hasSuffix(".batch_alter_table"),
                case .call(_, let args, let kw) = item {
                 let table = (kw.first { $0.name == "table_name" }?.value ?? args.first)?.stringValue
                 if table == nil {
-                    changes.append(LocatedChange(line: s.line, change: .opaque("op.batch_alter_table", [])))
+                    changes.append(located(s.line, change: .opaque("op.batch_alter_table", [])))
                 }
                 if let alias { bind(alias, .handle(.batch(table))) }
             } else if let alias {
@@ -1357,7 +1407,7 @@ struct UpgradeReader {
             for a in args + kw.map(\.value) {
                 if case .string(let s) = a { mentions += UpgradeReader.mentions(inString: s) }
             }
-            changes.append(LocatedChange(line: function.body.first?.line ?? 0, change: .opaque(function.name + "()", mentions)))
+            changes.append(located(function.body.first?.line ?? 0, change: .opaque(function.name + "()", mentions)))
             return .unknown
         }
         var locals = function.closure
@@ -1460,29 +1510,38 @@ struct UpgradeReader {
     /// the tables it names. Parameters (dicts, keywords) are values, never tables.
     private mutating func executed(_ e: Execution, _ tokens: [Token], _ start: Int, _ end: Int, line: Int) {
         guard let sql = e.sql else {
-            changes.append(LocatedChange(line: line, change: .opaque(e.display, [])))
+            changes.append(located(line, change: .opaque(e.display, [])))
             return
         }
         if e.placeholders == .fstring {
             // Whatever the fields hold, a data statement changes no shape; anything else is not known.
-            if ExecutedSQL.isDataOnly(sql, placeholders: .fstring) { return }
-            changes.append(LocatedChange(line: line, change: .opaque(e.display, RawSQL.tables(in: sql))))
+            if ExecutedSQL.isDataOnly(sql, placeholders: .fstring) {
+                changes.append(located(line, change: .data("SQL", table: RawSQL.tables(in: sql).first?.table), facts: .sql))
+                return
+            }
+            changes.append(located(line, change: .opaque(e.display, RawSQL.tables(in: sql))))
             return
         }
-        let read = SQLStatements.changes(sql, placeholders: e.placeholders)
+        let read = SQLStatements.read(sql, placeholders: e.placeholders)
         if read.isEmpty { return }
         if currentUncertainty != nil {
-            changes.append(LocatedChange(line: line, change: .opaque("\(e.display) inside \(currentUncertainty ?? "a block")", RawSQL.tables(in: sql))))
+            // Rows and transactions are what they are wherever they run; a shape change may not run.
+            let shapeless = read.filter { if case .data = $0.change { true } else if case .transaction = $0.change { true } else { false } }
+            for r in shapeless { changes.append(located(line, change: r.change, facts: r.facts.union(.sql))) }
+            if shapeless.count < read.count {
+                changes.append(located(line, change: .opaque("\(e.display) inside \(currentUncertainty ?? "a block")", RawSQL.tables(in: sql))))
+            }
             return
         }
-        for change in read {
+        for (change, facts) in read {
+            let facts = facts.union(.sql)
             // An opaque statement is named by the call that ran it.
             if case .opaque(let what, let mentions, let error) = change, what != "SQL that does not parse" {
-                changes.append(LocatedChange(line: line, change: .opaque("\(e.display): \(what)", mentions, error: error)))
+                changes.append(located(line, change: .opaque("\(e.display): \(what)", mentions, error: error), facts: facts))
             } else if case .opaque(_, let mentions, let error) = change {
-                changes.append(LocatedChange(line: line, change: .opaque(e.display, mentions, error: error)))
+                changes.append(located(line, change: .opaque(e.display, mentions, error: error), facts: facts))
             } else {
-                changes.append(LocatedChange(line: line, change: change))
+                changes.append(located(line, change: change, facts: facts))
             }
         }
     }
@@ -1509,7 +1568,7 @@ struct UpgradeReader {
         }
         var seen = Set<String>()
         mentions = mentions.filter { seen.insert($0.table + "\u{0}" + $0.kind.rawValue).inserted }
-        changes.append(LocatedChange(line: line, change: .opaque(what, mentions)))
+        changes.append(located(line, change: .opaque(what, mentions)))
     }
 
     /// A partial index's `WHERE` as PostgreSQL writes it back, the same spelling SQL gets.
@@ -1579,12 +1638,13 @@ struct UpgradeReader {
             if params.contains(k.name) || k.name == signature.table { p[k.name] = k.value } else { keywords[k.name] = k.value }
         }
         let tableParam = signature.table ?? "old_table_name"
+        let concurrently: ChangeFacts = keywords["postgresql_concurrently"]?.boolValue == true ? .concurrently : []
         if name == "drop_index", p[tableParam] == nil || p[tableParam]!.isNone, let indexName = p["index_name"]?.stringValue {
             // Without table_name the index is found by name.
             if currentUncertainty != nil {
                 opaque("\(display) inside \(currentUncertainty ?? "a block")", tokens, start, end, line: line)
             } else {
-                changes.append(LocatedChange(line: line, change: .dropIndex(indexName, table: nil)))
+                changes.append(located(line, change: .dropIndex(indexName, table: nil), facts: concurrently))
             }
             return
         }
@@ -1604,23 +1664,23 @@ struct UpgradeReader {
         case "create_table":
             var t = SchemaTable(name: table)
             let ok = c.tableItems(extra, into: &t)
-            for change in ConstructReader.enumTypesCreated(by: extra) { changes.append(LocatedChange(line: line, change: change)) }
-            changes.append(LocatedChange(line: line, change: .createTable(t)))
+            for change in ConstructReader.enumTypesCreated(by: extra) { changes.append(located(line, change: change)) }
+            changes.append(located(line, change: .createTable(t)))
             if !ok || !complete { unreadable() }
         case "drop_table":
-            changes.append(LocatedChange(line: line, change: .dropTable(table)))
+            changes.append(located(line, change: .dropTable(table)))
         case "rename_table":
             guard let new = p["new_table_name"]?.stringValue else { return unreadable() }
-            changes.append(LocatedChange(line: line, change: .renameTable(table, to: new)))
+            changes.append(located(line, change: .renameTable(table, to: new)))
         case "add_column":
             guard let column = p["column"] else { return unreadable() }
             var t = SchemaTable(name: table)
             guard c.column(column, into: &t) else { return unreadable() }
-            for change in ConstructReader.enumTypesCreated(by: [column]) { changes.append(LocatedChange(line: line, change: change)) }
-            changes.append(LocatedChange(line: line, change: .addColumns(table, t)))
+            for change in ConstructReader.enumTypesCreated(by: [column]) { changes.append(located(line, change: change)) }
+            changes.append(located(line, change: .addColumns(table, t)))
         case "drop_column":
             guard let column = p["column_name"]?.stringValue else { return unreadable() }
-            changes.append(LocatedChange(line: line, change: .dropColumn(table, column)))
+            changes.append(located(line, change: .dropColumn(table, column)))
         case "alter_column":
             guard let column = p["column_name"]?.stringValue else { return unreadable() }
             var change = ColumnAlteration()
@@ -1635,7 +1695,7 @@ struct UpgradeReader {
             if let v = keywords["new_column_name"], !v.isNone {
                 if let s = v.stringValue { change.newName = s } else { ok = false }
             }
-            changes.append(LocatedChange(line: line, change: .alterColumn(table, column, change)))
+            changes.append(located(line, change: .alterColumn(table, column, change)))
             if !ok || !complete { unreadable() }
         case "create_index":
             guard let columns = p["columns"].flatMap(ConstructReader.indexColumns) else { return unreadable() }
@@ -1648,15 +1708,15 @@ struct UpgradeReader {
             if let condition = keywords["postgresql_where"], !condition.isNone {
                 index.predicate = UpgradeReader.canonicalPredicate(ConstructReader.sqlText(condition))
             }
-            changes.append(LocatedChange(line: line, change: .createIndex(table, index)))
+            changes.append(located(line, change: .createIndex(table, index), facts: concurrently))
         case "drop_index":
             guard let indexName = p["index_name"]?.stringValue else { return unreadable() }
-            changes.append(LocatedChange(line: line, change: .dropIndex(indexName, table: table)))
+            changes.append(located(line, change: .dropIndex(indexName, table: table), facts: concurrently))
         case "create_check_constraint":
             guard let condition = p["condition"] else { return unreadable() }
             let constraint = p["constraint_name"]?.stringValue ?? "\(table)_check"
             let validated = keywords["postgresql_not_valid"]?.boolValue != true
-            changes.append(LocatedChange(line: line, change: .addCheck(table, SchemaCheck(name: constraint, condition: ConstructReader.sqlText(condition), validated: validated))))
+            changes.append(located(line, change: .addCheck(table, SchemaCheck(name: constraint, condition: ConstructReader.sqlText(condition), validated: validated))))
         case "create_foreign_key":
             guard let referent = p["referent_table"]?.stringValue,
                   let local = p["local_cols"]?.stringList, let remote = p["remote_cols"]?.stringList
@@ -1667,19 +1727,19 @@ struct UpgradeReader {
                 onDelete: keywords["ondelete"]?.stringValue, onUpdate: keywords["onupdate"]?.stringValue)
             ConstructReader.deferral(keywords["deferrable"], keywords["initially"], into: &fk)
             fk.validated = keywords["postgresql_not_valid"]?.boolValue != true
-            changes.append(LocatedChange(line: line, change: .addForeignKey(table, fk)))
+            changes.append(located(line, change: .addForeignKey(table, fk)))
         case "create_unique_constraint":
             guard let columns = p["columns"]?.stringList else { return unreadable() }
             let constraint = p["constraint_name"]?.stringValue ?? "\(table)_\(columns.joined(separator: "_"))_key"
-            changes.append(LocatedChange(line: line, change: .addUnique(table, SchemaUnique(name: constraint, columns: columns))))
+            changes.append(located(line, change: .addUnique(table, SchemaUnique(name: constraint, columns: columns))))
         case "create_primary_key":
             guard let columns = p["columns"]?.stringList else { return unreadable() }
             let constraint = p["constraint_name"]?.stringValue ?? "\(table)_pkey"
-            changes.append(LocatedChange(line: line, change: .addPrimaryKey(table, name: constraint, columns: columns)))
+            changes.append(located(line, change: .addPrimaryKey(table, name: constraint, columns: columns)))
         case "drop_constraint":
             guard let constraint = p["constraint_name"]?.stringValue else { return unreadable() }
             let type = p["type_"].flatMap { $0.isNone ? nil : $0.stringValue }
-            changes.append(LocatedChange(line: line, change: .dropConstraint(table, name: constraint, type: type)))
+            changes.append(located(line, change: .dropConstraint(table, name: constraint, type: type)))
         default:
             unreadable()
         }

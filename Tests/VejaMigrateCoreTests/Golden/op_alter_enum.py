@@ -20,9 +20,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("projects") as batch_op:
         batch_op.drop_constraint("chk_projects_status", type_="check")
-    op.execute("UPDATE projects SET status = 'DONE' WHERE status = 'ARCHIVED'")
-    op.execute("UPDATE projects SET status = 'DONE' WHERE status = 'COMPLETED'")
-    op.execute("UPDATE projects SET status = 'ACTIVE' WHERE status = 'ON_HOLD'")
+    with op.get_context().autocommit_block():
+        op.execute("UPDATE projects SET status = 'DONE' WHERE status = 'ARCHIVED'")
+        op.execute("UPDATE projects SET status = 'DONE' WHERE status = 'COMPLETED'")
+        op.execute("UPDATE projects SET status = 'ACTIVE' WHERE status = 'ON_HOLD'")
     with op.batch_alter_table("projects") as batch_op:
         batch_op.create_check_constraint(
             "chk_projects_status", "status IN ('DRAFT','ACTIVE','DONE')", postgresql_not_valid=True
