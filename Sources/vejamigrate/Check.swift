@@ -29,12 +29,15 @@ struct Check: ParsableCommand {
     var files: [String] = []
 
     func run() throws {
-        let dir: VersionsDirectory
+        let locations: VersionLocations
+        let projectSettings: ProjectSettings
         let context: CheckContext
         do {
-            dir = try common.versionsDirectory()
-            context = CheckContext(sources: try dir.readSources(downgrades: true))
+            locations = try common.locations()
+            projectSettings = try common.settings(for: locations)
+            context = CheckContext(sources: try locations.readSources(downgrades: true))
         } catch {
+            if case .config = error { throw error }
             printError("error: " + error.message)
             throw ExitCode(3)
         }
@@ -55,7 +58,7 @@ struct Check: ParsableCommand {
             for path in files {
                 let name = URL(fileURLWithPath: path).lastPathComponent
                 guard graph.files.contains(where: { $0.fileName == name }) else {
-                    printError("error: \(path) is not a migration of \(dir.displayPath(cwd: common.cwd)); name files in the versions directory")
+                    printError("error: \(path) is not a migration of \(locations.displayPaths(cwd: common.cwd).joined(separator: ", ")); name files in the versions directory")
                     throw ExitCode(2)
                 }
                 named.insert(name)
@@ -63,17 +66,18 @@ struct Check: ParsableCommand {
             }
             scope = scope.map { $0.intersection(named) } ?? named
         }
-        // settings: wired at merge (the [tool.vejamigrate.check] reader passes its CheckSettings here,
-        // and prints each settings.unknownRules message as a warning).
-        let settings = CheckSettings.default
+        let settings = try CheckSettings(project: projectSettings)
         for unknown in settings.unknownRules { printError("warning: " + unknown.message) }
         let run = CheckRun(context: context.scoped(to: scope), settings: settings)
-        // The directory as the user sees it, worked out once (not per finding).
-        let base = dir.displayPath(cwd: common.cwd)
-        let path = { (name: String) in shown[name] ?? (base == "." ? name : base.hasSuffix("/") ? base + name : base + "/" + name) }
+        // Each file's path as the user sees it, worked out once (not per finding).
+        var shownByName: [String: String] = [:]
+        for file in graph.files where shown[file.fileName] == nil {
+            shownByName[file.fileName] = locations.directory(of: file).displayPath(of: file.fileName, cwd: common.cwd)
+        }
+        let path = { (name: String) in shown[name] ?? shownByName[name] ?? name }
         let out: String
         switch format {
-        case .text: out = CheckOutput.text(run.findings, path: path, colour: CheckOutput.wantsColour())
+        case .text: out = CheckOutput.text(run.findings, path: path, colour: OutputColor().enabled)
         case .json: out = CheckOutput.json(run.findings, path: path)
         case .github: out = CheckOutput.github(run.findings, path: path)
         case .sarif: out = CheckOutput.sarif(run.findings, path: path)
@@ -87,11 +91,6 @@ struct Check: ParsableCommand {
 
 /// The four ways `check` prints its findings; the words are the rules' own (`CheckFinding.message`, `.fix`).
 enum CheckOutput {
-    /// Colour only on a terminal, and never with `NO_COLOR` set (no-color.org).
-    static func wantsColour() -> Bool {
-        isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
-    }
-
     static func text(_ findings: [CheckFinding], path: (String) -> String, colour: Bool) -> String {
         if findings.isEmpty { return "no findings\n" }
         func paint(_ s: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }

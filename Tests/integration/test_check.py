@@ -309,3 +309,40 @@ def test_docs_have_a_section_for_every_rule(project):
     for rule_id, _, _ in sections:
         section = doc.split(f'<a id="{rule_id}"></a>')[1].split("<a id=")[0]
         assert "Bad:" in section and "Good:" in section and "Fix:" in section, rule_id
+
+
+# MARK: [tool.vejamigrate.check]
+
+
+def write_settings(versions: Path, text: str) -> None:
+    """A pyproject.toml above the versions directory, where the settings search finds it."""
+    (versions.parent / "pyproject.toml").write_text(text)
+
+
+def test_settings_disable_a_rule_and_change_a_severity(project):
+    before = {f["rule"]: f["severity"] for f in findings(project)}
+    assert "index-not-concurrent" in before, before
+    other = next(r for r in before if r != "index-not-concurrent")
+    write_settings(
+        project,
+        '[tool.vejamigrate.check]\ndisable = ["index-not-concurrent"]\n'
+        f'severity = {{ "{other}" = "critical" }}\n',
+    )
+    after = findings(project)
+    assert all(f["rule"] != "index-not-concurrent" for f in after), after
+    assert {f["severity"] for f in after if f["rule"] == other} == {"CRITICAL"}
+    assert check(project).code == 1  # a CRITICAL finding now
+
+
+def test_settings_unknown_rule_warns_and_bad_severity_is_exit_2(project):
+    write_settings(project, '[tool.vejamigrate.check]\ndisable = ["index-not-concurent"]\n')
+    result = check(project, "--format", "json")
+    assert result.code in (0, 1), str(result)
+    assert 'no rule is called "index-not-concurent"' in result.stderr
+    assert 'did you mean "index-not-concurrent"' in result.stderr
+    write_settings(project, '[tool.vejamigrate.check]\nseverity = { "index-not-concurrent" = "LOUD" }\n')
+    result = check(project)
+    assert result.code == 2, str(result)
+    assert "tool.vejamigrate.check.severity.index-not-concurrent" in result.stderr
+    assert '"CRITICAL", "WARNING", "INFO"' in result.stderr
+    assert result.stdout == ""

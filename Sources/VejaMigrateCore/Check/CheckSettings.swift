@@ -58,3 +58,22 @@ extension CheckRules {
         return best.0
     }
 }
+
+extension CheckSettings {
+    /// The settings `[tool.vejamigrate.check]` gives (`ProjectSettings.checkDisable`, `.checkSeverity`).
+    /// A severity that is not CRITICAL, WARNING or INFO (any case) is an error naming the key; rule
+    /// ids no rule has are kept, for `unknownRules` to report.
+    public init(project: ProjectSettings) throws(VejaMigrateError) {
+        var severities: [String: CheckSeverity] = [:]
+        for (rule, name) in project.checkSeverity {
+            guard let severity = CheckSeverity(rawValue: name.uppercased()) else {
+                throw .config(ConfigIssue(
+                    file: project.settingsFile?.path ?? "pyproject.toml", key: "tool.vejamigrate.check.severity.\(rule)",
+                    problem: "\"\(name)\" is not a severity",
+                    fix: "write one of \"CRITICAL\", \"WARNING\", \"INFO\""))
+            }
+            severities[rule] = severity
+        }
+        self.init(disabled: Set(project.checkDisable), severities: severities)
+    }
+}
