@@ -9,9 +9,9 @@ struct VejaMigrate: ParsableCommand {
         abstract: "Create Alembic migrations that follow the VejaPRO conventions exactly.",
         discussion: """
             Exit codes: 0 done; 1 invalid input (nothing written); 2 usage error; \
-            3 the history has problems that stop the command; 4 I/O error.
+            3 the history has problems that stop the command; 4 I/O error; 5 verify: a step failed.
             """,
-        subcommands: [Status.self, New.self, SchemaCommand.self, Merge.self, Rebase.self]
+        subcommands: [Status.self, New.self, SchemaCommand.self, Merge.self, Rebase.self, Verify.self]
     )
 }
 
