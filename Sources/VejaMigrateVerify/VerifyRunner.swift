@@ -111,8 +111,12 @@ public struct VerifyRunner {
                 throw .noPostgresBinaries(looked: ["\(Self.postgresBinaryRoot)/*/bin"])
             }
             guard python.psycopg || python.psycopg2 else { throw .noPostgresDriver(python: python.path) }
-            emit(.note("database: starting a throwaway PostgreSQL (\(bin)) in \(work.path)/pg ..."))
-            let cluster = try Cluster.start(bin: bin, base: work.path + "/pg")
+            // Under root the server runs as postgres, which must reach its folder: TMPDIR may be
+            // private (0700), so the cluster gets a folder of its own in /tmp.
+            let clusterDir = geteuid() == 0 ? try TemporaryDirectory(in: "/tmp", prefix: "vejamigrate-verify-pg-") : work
+            if clusterDir.path != work.path { cleanups.append { clusterDir.remove() } }
+            emit(.note("database: starting a throwaway PostgreSQL (\(bin)) in \(clusterDir.path)/pg ..."))
+            let cluster = try Cluster.start(bin: bin, base: clusterDir.path + "/pg")
             cleanups.append { cluster.stop() }
             url = PostgresURL.withDriver("postgresql://postgres@/postgres?host=" + cluster.socketDir, psycopg: python.psycopg, psycopg2: python.psycopg2)!
             label = "PostgreSQL, throwaway cluster (stopped and removed after)"
@@ -123,6 +127,7 @@ public struct VerifyRunner {
         var result = VerifyResult(revision: plan.revision, database: label)
         var snapshots: [ReflectedSchema] = []
         let total = plan.steps.count
+        result.totalSteps = total
         for (index, step) in plan.steps.enumerated() {
             if Interrupt.pending {
                 result.failure = .interrupted
@@ -145,7 +150,9 @@ public struct VerifyRunner {
                     failure = .unreadableReflection(run.map { $0.errorTail(lines: 5) } ?? "\(python.path) could not be started")
                 }
             case .compareDowngrade:
-                failure = VerifyChecks.downgrade(before: snapshots[0], afterUpgrade: snapshots[1], afterDowngrade: snapshots[2], afterSecondUpgrade: snapshots[3])
+                failure = VerifyChecks.downgrade(before: snapshots[0], afterDowngrade: snapshots[2])
+            case .compareUpgradeAgain:
+                failure = VerifyChecks.upgradeAgain(first: snapshots[1], second: snapshots[3])
             case .compareStatic:
                 let differences = VerifyChecks.staticReader(database: snapshots[1], history: history.schema(at: [plan.revision]))
                 result.staticDifferences = differences
@@ -208,10 +215,10 @@ public struct VerifyRunner {
 struct TemporaryDirectory {
     let path: String
 
-    init() throws(VerifyProblem) {
-        var template = Array((NSTemporaryDirectory() + "/vejamigrate-verify-XXXXXX").utf8CString)
+    init(in parent: String = NSTemporaryDirectory(), prefix: String = "vejamigrate-verify-") throws(VerifyProblem) {
+        var template = Array((parent + "/" + prefix + "XXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw .io("cannot create a temporary directory in \(NSTemporaryDirectory())")
+            throw .io("cannot create a temporary directory in \(parent)")
         }
         path = URL(fileURLWithPath: String(cString: made)).standardizedFileURL.path
         // The cluster's user (postgres, under root) must reach its own folder inside.

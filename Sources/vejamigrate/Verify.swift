@@ -103,7 +103,7 @@ struct ProgressPrinter {
             if result.passed {
                 write("passed: \(result.revision) upgrades, downgrades and upgrades again cleanly on \(result.database)\n")
             } else if let i = result.failedStep {
-                write("FAILED: \(result.revision), step \(i + 1)/\(result.steps.count > i ? result.steps.count : i + 1): \(result.steps[i].title)\n")
+                write("FAILED: \(result.revision), step \(i + 1)/\(result.totalSteps): \(result.steps[i].title)\n")
             } else {
                 write("FAILED: \(result.revision): interrupted\n")
             }

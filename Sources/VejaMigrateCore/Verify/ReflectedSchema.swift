@@ -57,10 +57,15 @@ public struct ReflectedSchema: Codable, Equatable, Sendable {
         public var columns: [String]
     }
 
-    /// Decodes the step script's output (its last non-empty line: anything printed before is not the document).
+    /// Decodes the step script's output: the document is the rest of the output from the last line
+    /// that starts one (a migration that prints something first does not hide it).
     public static func decode(_ output: String) -> ReflectedSchema? {
-        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("{") }) else { return nil }
-        return try? JSONDecoder().decode(ReflectedSchema.self, from: Data(line.utf8))
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        for start in lines.indices.reversed() where lines[start].hasPrefix("{") {
+            let text = lines[start...].joined(separator: "\n")
+            if let schema = try? JSONDecoder().decode(ReflectedSchema.self, from: Data(text.utf8)) { return schema }
+        }
+        return nil
     }
 }
 
@@ -205,10 +210,27 @@ public enum SchemaFacts {
         return facts
     }
 
-    /// Every subject whose value differs, or that one side lacks, sorted by subject.
+    /// Every subject whose value differs, or that one side lacks, sorted by subject. A table (or a
+    /// column) that only one side has is one difference: its own facts are not listed again.
     public static func differences(expected: [String: String], actual: [String: String]) -> [SchemaDifference] {
-        Set(expected.keys).union(actual.keys).sorted().compactMap { k in
+        let all = Set(expected.keys).union(actual.keys).sorted().compactMap { k in
             expected[k] == actual[k] ? nil : SchemaDifference(subject: k, expected: expected[k], actual: actual[k])
+        }
+        // "table t" / "column t.c" present on one side only: what they hold goes with them.
+        var wholes: [(prefix: [String], expectedSide: Bool)] = []
+        for d in all where (d.expected == nil) != (d.actual == nil) {
+            if d.subject.hasPrefix("table ") {
+                let t = String(d.subject.dropFirst("table ".count))
+                wholes.append((["column \(t).", "primary key \(t) ", "index \(t).", "foreign key \(t).", "check \(t).", "unique \(t)."], d.expected != nil))
+            } else if d.subject.hasPrefix("column "), !d.subject.dropFirst("column ".count).contains(" ") {
+                wholes.append((["\(d.subject) "], d.expected != nil))
+            }
+        }
+        return all.filter { d in
+            !wholes.contains { w in
+                (w.expectedSide ? d.expected != nil && d.actual == nil : d.actual != nil && d.expected == nil)
+                    && w.prefix.contains { d.subject.hasPrefix($0) }
+            }
         }
     }
 

@@ -33,8 +33,11 @@ public enum VerifyStep: Equatable, Sendable {
     case downgrade(String, to: [String])
     /// Upgrade to the migration a second time.
     case upgradeAgain(String)
-    /// The schema after the downgrade equals the one before; the second upgrade builds the first's.
+    /// The schema after the downgrade equals the one before (checked before upgrading again, which
+    /// a table left behind would make fail for the wrong reason).
     case compareDowngrade
+    /// The second upgrade builds the first's schema.
+    case compareUpgradeAgain
     /// The schema after the upgrade compared with what `vejamigrate schema` reads (warnings only).
     case compareStatic
 
@@ -46,7 +49,8 @@ public enum VerifyStep: Equatable, Sendable {
         case .upgrade(let r): return "upgrade to \(r)"
         case .downgrade(_, let parents): return "downgrade to " + (parents.isEmpty ? "base" : parents.joined(separator: ", "))
         case .upgradeAgain(let r): return "upgrade to \(r) again"
-        case .compareDowngrade: return "downgrade restored the schema, second upgrade rebuilt it"
+        case .compareDowngrade: return "downgrade restored the schema"
+        case .compareUpgradeAgain: return "second upgrade built the same schema"
         case .compareStatic: return "schema matches what `vejamigrate schema` reads"
         }
     }
@@ -59,7 +63,7 @@ public enum VerifyStep: Equatable, Sendable {
         case .upgrade(let r), .upgradeAgain(let r): return ["upgrade", r]
         // Relative to the one head the database has: a merge goes back to all of its parents.
         case .downgrade: return ["downgrade", "-1"]
-        case .compareDowngrade, .compareStatic: return nil
+        case .compareDowngrade, .compareUpgradeAgain, .compareStatic: return nil
         }
     }
 }
@@ -98,7 +102,10 @@ public struct VerifyPlan: Equatable, Sendable {
         let parents = (try? file.header.get().downRevisions) ?? []
         return VerifyPlan(
             revision: target, fileName: file.fileName, parents: parents,
-            steps: [.upgradeToParent(parents), .upgrade(target), .downgrade(target, to: parents), .upgradeAgain(target), .compareDowngrade, .compareStatic])
+            steps: [
+                .upgradeToParent(parents), .upgrade(target), .downgrade(target, to: parents), .compareDowngrade,
+                .upgradeAgain(target), .compareUpgradeAgain, .compareStatic,
+            ])
     }
 }
 

@@ -38,6 +38,8 @@ public struct VerifyResult: Equatable, Sendable {
     public var failure: VerifyFailure?
     /// Differences between the database and the static reader: warnings, not failures.
     public var staticDifferences: [SchemaDifference]
+    /// How many steps the plan has (those after a failure are not run).
+    public var totalSteps = 0
     /// Steps run and how long each took.
     public var steps: [(title: String, seconds: Double, outcome: VerifyStepOutcome)]
 
@@ -95,14 +97,16 @@ public enum VerifyFailure: Equatable, Sendable {
 
 /// The checks over the reflected schemas: pure, so tests and front ends share them.
 public enum VerifyChecks {
-    /// The downgrade check: the schema before the upgrade against the one after the downgrade,
-    /// then the first upgrade's against the second's. Nil when both hold.
-    public static func downgrade(before: ReflectedSchema, afterUpgrade: ReflectedSchema, afterDowngrade: ReflectedSchema, afterSecondUpgrade: ReflectedSchema) -> VerifyFailure? {
+    /// The downgrade check: the schema before the upgrade against the one after the downgrade.
+    public static func downgrade(before: ReflectedSchema, afterDowngrade: ReflectedSchema) -> VerifyFailure? {
         let back = SchemaFacts.differences(expected: SchemaFacts.of(before), actual: SchemaFacts.of(afterDowngrade))
-        if !back.isEmpty { return .downgradeChangedSchema(back) }
-        let again = SchemaFacts.differences(expected: SchemaFacts.of(afterUpgrade), actual: SchemaFacts.of(afterSecondUpgrade))
-        if !again.isEmpty { return .reupgradeDiffers(again) }
-        return nil
+        return back.isEmpty ? nil : .downgradeChangedSchema(back)
+    }
+
+    /// The first upgrade's schema against the second's.
+    public static func upgradeAgain(first: ReflectedSchema, second: ReflectedSchema) -> VerifyFailure? {
+        let again = SchemaFacts.differences(expected: SchemaFacts.of(first), actual: SchemaFacts.of(second))
+        return again.isEmpty ? nil : .reupgradeDiffers(again)
     }
 
     /// The database after the upgrade against what `vejamigrate schema` reads at the revision:
