@@ -139,6 +139,18 @@ public enum Interrupt {
     /// The signal that came (SIGINT or SIGTERM), 0 when none.
     public static var signal: Int32 { Int32(signalNumber) }
 
+    /// Asks a running verification to stop, as Ctrl-C does (the wizard, whose terminal takes Ctrl-C as a key).
+    public static func request() {
+        flag = 1
+        signalNumber = sig_atomic_t(SIGINT)
+    }
+
+    /// Forgets an earlier request, before another verification starts.
+    public static func reset() {
+        flag = 0
+        signalNumber = 0
+    }
+
     /// Installs the handlers (they are reset to the default in child processes by exec).
     public static func install() {
         for s in [SIGINT, SIGTERM] {

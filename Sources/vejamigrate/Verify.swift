@@ -93,6 +93,8 @@ struct ProgressPrinter {
             if case .failed(let text) = outcome {
                 write(text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 + "\n" }.joined())
             }
+        case .stopped(let problem):
+            write("error: " + problem.message + "\n")
         case .finished(let result):
             for d in result.staticDifferences {
                 write("    warning: " + d.describe(expectedName: "in the database", actualName: "in `vejamigrate schema`") + "\n")

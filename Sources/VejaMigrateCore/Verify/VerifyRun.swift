@@ -10,6 +10,9 @@ public enum VerifyEvent: Equatable, Sendable {
     case stepFinished(index: Int, total: Int, title: String, seconds: Double, outcome: VerifyStepOutcome)
     /// The run ended (after the database was dropped or the cluster stopped).
     case finished(VerifyResult)
+    /// The run could not start (no Python with Alembic, no database): the wizard shows it; the CLI
+    /// exits with its code instead.
+    case stopped(VerifyProblem)
 }
 
 /// How one step ended.
