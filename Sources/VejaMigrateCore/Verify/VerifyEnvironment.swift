@@ -52,6 +52,20 @@ public struct VerifyEnvironment: Equatable, Sendable {
         target_metadata = None
         url = os.environ["\(urlVariable)"]
 
+        # SQLAlchemy 2.0 cannot render postgresql.JSONB on SQLite (2.1 writes JSONB): the same here.
+        try:
+            from sqlalchemy.dialects.sqlite.base import SQLiteTypeCompiler
+
+            if not hasattr(SQLiteTypeCompiler, "visit_JSONB"):
+                from sqlalchemy.dialects.postgresql import JSONB
+                from sqlalchemy.ext.compiler import compiles
+
+                @compiles(JSONB, "sqlite")
+                def _jsonb_on_sqlite(type_, compiler, **kw):
+                    return "JSONB"
+        except ImportError:
+            pass
+
 
         def run_migrations_offline() -> None:
             context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
