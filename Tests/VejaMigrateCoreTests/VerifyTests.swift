@@ -121,6 +121,20 @@ final class VerifyTests: XCTestCase {
         XCTAssertEqual(d.map(\.subject), ["column projects.status default"])
     }
 
+    func testAForeignKeyIsReadWithTheScriptsKeys() {
+        let json = """
+            {"dialect": "postgresql", "enums": {"mood": ["sad", "ok"]}, "tables": {"members": {"columns": [], "primary_key": [],
+             "primary_key_name": null, "indexes": [], "checks": [], "uniques": [], "foreign_keys": [{"name": "fk_members_project_id",
+             "columns": ["project_id"], "referred_table": "projects", "referred_columns": ["id"], "ondelete": "CASCADE",
+             "onupdate": null, "deferrable": false, "initially_deferred": false, "validated": false}]}}}
+            """
+        let facts = SchemaFacts.of(reflected(json))
+        XCTAssertEqual(
+            facts["foreign key members.fk_members_project_id"],
+            "(project_id) -> projects(id) ondelete=CASCADE onupdate=NO ACTION deferrable=false initially_deferred=false validated=false")
+        XCTAssertEqual(facts["enum mood"], "(sad, ok)")
+    }
+
     func testTheNormaliserReadsPostgresSpellings() {
         XCTAssertEqual(SQLNormaliser.normalise("'DRAFT'::character varying"), "'DRAFT'")
         XCTAssertEqual(SQLNormaliser.normalise("'{}'::jsonb"), "'{}'")

@@ -9,12 +9,17 @@ public struct ReflectedSchema: Codable, Equatable, Sendable {
 
     public struct Table: Codable, Equatable, Sendable {
         public var columns: [Column]
-        public var primary_key: [String]
-        public var primary_key_name: String?
+        public var primaryKey: [String]
+        public var primaryKeyName: String?
         public var indexes: [Index]
-        public var foreign_keys: [ForeignKey]
+        public var foreignKeys: [ForeignKey]
         public var checks: [Check]
         public var uniques: [Unique]
+
+        enum CodingKeys: String, CodingKey {
+            case columns, indexes, checks, uniques
+            case primaryKey = "primary_key", primaryKeyName = "primary_key_name", foreignKeys = "foreign_keys"
+        }
     }
 
     public struct Column: Codable, Equatable, Sendable {
@@ -37,13 +42,19 @@ public struct ReflectedSchema: Codable, Equatable, Sendable {
     public struct ForeignKey: Codable, Equatable, Sendable {
         public var name: String?
         public var columns: [String]
-        public var referred_table: String
-        public var referred_columns: [String]
-        public var ondelete: String?
-        public var onupdate: String?
+        public var referredTable: String
+        public var referredColumns: [String]
+        public var onDelete: String?
+        public var onUpdate: String?
         public var deferrable: Bool
-        public var initially_deferred: Bool
+        public var initiallyDeferred: Bool
         public var validated: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case name, columns, deferrable, validated
+            case referredTable = "referred_table", referredColumns = "referred_columns", onDelete = "ondelete"
+            case onUpdate = "onupdate", initiallyDeferred = "initially_deferred"
+        }
     }
 
     public struct Check: Codable, Equatable, Sendable {
@@ -136,17 +147,17 @@ public enum SchemaFacts {
                 facts[s + " identity"] = c.identity ?? "none"
             }
             guard depth == .full else { continue }
-            facts["primary key \(name) columns"] = list(t.primary_key)
+            facts["primary key \(name) columns"] = list(t.primaryKey)
             for i in t.indexes {
                 let keys = i.keys.map { normalise ? SQLNormaliser.normalise($0) : $0 }
                 let desc = zip(keys, i.descending).filter { $0.1 }.map(\.0)
                 facts["index \(name).\(i.name)"] =
                     "unique=\(i.unique) method=\(i.method) keys=\(list(keys)) descending=\(desc.isEmpty ? "none" : list(desc)) where=\(n(i.where))"
             }
-            for fk in t.foreign_keys {
+            for fk in t.foreignKeys {
                 facts["foreign key \(name).\(fk.name ?? list(fk.columns))"] = fkValue(
-                    columns: fk.columns, table: fk.referred_table, referred: fk.referred_columns, ondelete: fk.ondelete,
-                    onupdate: fk.onupdate, deferrable: fk.deferrable, deferred: fk.initially_deferred, validated: fk.validated)
+                    columns: fk.columns, table: fk.referredTable, referred: fk.referredColumns, ondelete: fk.onDelete,
+                    onupdate: fk.onUpdate, deferrable: fk.deferrable, deferred: fk.initiallyDeferred, validated: fk.validated)
             }
             for c in t.checks {
                 let key = "check \(name).\(c.name ?? "?")"
