@@ -19,12 +19,15 @@ let package = Package(
         // Debian's libpg-query-dev: the PostgreSQL grammar (docs/architecture.md).
         .systemLibrary(name: "CPgQuery", path: "Sources/CPgQuery"),
         .target(name: "VejaMigrateWizard", dependencies: ["VejaMigrateCore"]),
+        // `verify`'s runner: processes, temporary databases (the CLI and the wizard share it).
+        .target(name: "VejaMigrateVerify", dependencies: ["VejaMigrateCore"]),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         .executableTarget(
             name: "vejamigrate-tui",
             dependencies: [
                 "VejaMigrateCore",
                 "VejaMigrateWizard",
+                "VejaMigrateVerify",
                 "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -33,6 +36,7 @@ let package = Package(
             name: "vejamigrate",
             dependencies: [
                 "VejaMigrateCore",
+                "VejaMigrateVerify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -26,6 +26,8 @@ public enum Message: Sendable {
     case resize(Size)
     /// The driver finished an effect the model asked for.
     case effectResult(EffectResult)
+    /// A step of `vejamigrate verify`, run by the driver in the background (`Effect.verify`).
+    case verifyEvent(VerifyEvent)
 }
 
 /// What the model asks the outside world to do; the runtime does it and reports back.
@@ -41,6 +43,9 @@ public enum Effect: Equatable, Sendable {
     case startOver
     /// Restore the terminal and stop the process; on resume, take the terminal again and repaint.
     case suspend
+    /// Run `vejamigrate verify` on the written migration in the background; its events come back
+    /// as `Message.verifyEvent`, the last one `.finished` or `.stopped`.
+    case verify(revision: String?)
 }
 
 /// The outcome of an effect.

@@ -11,6 +11,8 @@ public enum Action: Hashable, Sendable {
     /// In the column editor: Alt-p, Alt-n, Alt-u, Alt-i toggle primary key, nullable, unique, index.
     case toggleColumnFlag
     case help, previewTab, scrollUp, scrollDown, review, quit
+    /// On the done screen: prove the written migration on a throwaway database (`vejamigrate verify`).
+    case verify
     /// Give the terminal back and stop (the shell's `fg` resumes).
     case suspend
     case cursorLeft, cursorRight, cursorHome, cursorEnd, deleteBackward, deleteForward, clearField
@@ -84,6 +86,7 @@ public enum KeyMap {
         KeyBinding([.character("d"), .delete], "d", "delete", .delete, .focus([.row, .toggle])),
         KeyBinding([.character("[")], "[", "move up", .moveUp, .focus([.row]), footer: false),
         KeyBinding([.character("]")], "]", "move down", .moveDown, .focus([.row]), footer: false),
+        KeyBinding([.character("v"), .function(6)], "v", "verify", .verify, .notText),
         KeyBinding([.function(2)], "F2", "SQL/Python", .previewTab),
         KeyBinding([.pageUp], "PgUp", "scroll preview up", .scrollUp, footer: false),
         KeyBinding([.pageDown], "PgDn", "scroll preview down", .scrollDown, footer: false),

@@ -214,6 +214,50 @@ extension WizardModel {
             out.append(FormLine(spans: [Span(text: piece, style: WizardModel.dimStyle)], focused: false))
         }
         out.append(FormLine(spans: [], focused: false))
+        for (text, style) in verifyLines() {
+            for piece in wrap(text, width) { out.append(FormLine(spans: [Span(text: piece, style: style)], focused: false)) }
+        }
+        return out
+    }
+
+    /// The verification as it runs: one line a step (`[2/7] upgrade to ... ok (0.4 s)`), the
+    /// failing step's error, the end. Before it runs, nothing: the footer offers `v verify`.
+    func verifyLines() -> [(String, Style)] {
+        if verifyEvents.isEmpty { return [] }
+        var out: [(String, Style)] = [("Verify:", WizardModel.heading)]
+        for event in verifyEvents {
+            switch event {
+            case .note(let text):
+                out.append((text, WizardModel.dimStyle))
+            case .stepStarted(let i, let total, let title):
+                out.append(("[\(i + 1)/\(total)] \(title) ...", .plain))
+            case .stepFinished(let i, let total, let title, let seconds, let outcome):
+                // Replaces its "started" line.
+                if let last = out.last, last.0.hasPrefix("[\(i + 1)/\(total)] ") { out.removeLast() }
+                let style: Style
+                switch outcome {
+                case .ok: style = .plain
+                case .warnings: style = WizardModel.dimStyle
+                case .failed: style = WizardModel.errorStyle
+                }
+                out.append(("[\(i + 1)/\(total)] \(title) ... \(outcome.word) (\(String(format: "%.1f", seconds)) s)", style))
+                if case .failed(let text) = outcome {
+                    out += text.split(separator: "\n").prefix(8).map { ("  " + $0, WizardModel.errorStyle) }
+                }
+            case .finished(let result):
+                if result.passed {
+                    let warned = result.staticDifferences.isEmpty ? "" : " (\(result.staticDifferences.count) warning(s) about the static reader: run vejamigrate verify for them)"
+                    out.append(("✓ verified: upgrade, downgrade, upgrade again" + warned, WizardModel.okStyle))
+                } else if result.failure == .interrupted {
+                    out.append(("verify interrupted", WizardModel.errorStyle))
+                } else {
+                    out.append(("✗ verify failed (vejamigrate verify shows the same)", WizardModel.errorStyle))
+                }
+            case .stopped(let problem):
+                out.append(("✗ verify could not start: " + problem.message, WizardModel.errorStyle))
+            }
+        }
+        out.append(("", .plain))
         return out
     }
 

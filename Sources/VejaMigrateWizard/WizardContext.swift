@@ -76,7 +76,8 @@ public enum WizardRuntime {
             } catch {
                 return .failed(error.message)
             }
-        case .none, .quit, .suspend: return .failed("nothing to do")
+        // The driver runs verify itself, in the background (its steps arrive as messages).
+        case .none, .quit, .suspend, .verify: return .failed("nothing to do")
         }
     }
 

@@ -42,6 +42,10 @@ public struct WizardModel: Sendable {
     private(set) var statusText = ""
     /// The written file's text, shown on the done screen for review.
     public private(set) var writtenText: String?
+    /// What `verify` has reported so far on the done screen, in order (empty: not run).
+    public private(set) var verifyEvents: [VerifyEvent] = []
+    /// A verification is running (the driver's background thread): `v` does nothing meanwhile.
+    public private(set) var isVerifying = false
 
     /// True until the history read in the background arrives (`.historyRead`): the preview says so,
     /// and nothing can be written, since the parent and the sequence are not known yet.
@@ -110,6 +114,13 @@ public struct WizardModel: Sendable {
             return .none
         case .effectResult(let result):
             return handle(result)
+        case .verifyEvent(let event):
+            verifyEvents.append(event)
+            switch event {
+            case .finished, .stopped: isVerifying = false
+            default: break
+            }
+            return .none
         case .key(let key):
             return handle(key)
         }
@@ -203,6 +214,14 @@ public struct WizardModel: Sendable {
         return .none
     }
 
+    /// The written migration's revision is its file name's `YYYYMMDD_NNNNNN` (the tool names it so).
+    private mutating func startVerify() -> Effect {
+        guard state.step == .done, !isVerifying, let path = writtenPath else { return .none }
+        isVerifying = true
+        verifyEvents = []
+        return .verify(revision: MigrationFileName.impliedRevision(String(path.split(separator: "/").last ?? "")))
+    }
+
     private mutating func requestQuit() -> Effect {
         if state.step == .done { return .quit(0) }
         if hasUnsavedWork {
@@ -237,6 +256,7 @@ public struct WizardModel: Sendable {
             }
         }
         switch action {
+        case .verify: return state.step == .done && !isVerifying && writtenPath != nil
         case .add: return (state.step == .columns && state.editingColumn == nil) || state.step == .indexes || (state.step == .change && state.operation == .alterEnum)
         case .complete: return completion != nil
         case .delete:
@@ -289,6 +309,7 @@ public struct WizardModel: Sendable {
             state.editingForeignKey = nil
             go(to: .review)
         case .quit: return requestQuit()
+        case .verify: return startVerify()
         case .suspend: return .suspend
         case .cursorLeft: state.cursor = max(0, state.cursor - 1)
         case .cursorRight: state.cursor = min(focusedText.count, state.cursor + 1)
@@ -503,6 +524,7 @@ public struct WizardModel: Sendable {
             writtenPath = nil
             writtenText = nil
             exitMessage = nil
+            verifyEvents = []
             enterStep(.description)
             return .startOver
         case .quitButton:

@@ -10,10 +10,10 @@ struct VejaMigrate: ParsableCommand {
         discussion: """
             Exit codes: 0 done; 1 invalid input (nothing written); 2 usage error, or a configuration \
             that cannot be honoured (alembic.ini, pyproject.toml); 3 the history has problems that stop \
-            the command; 4 I/O error (no versions directory found).
+            the command; 4 I/O error (no versions directory found); 5 verify: a step failed.
             """,
         version: VejaMigrateVersion.current,
-        subcommands: [Status.self, New.self, SchemaCommand.self, Check.self, Merge.self, Rebase.self]
+        subcommands: [Status.self, New.self, SchemaCommand.self, Check.self, Merge.self, Rebase.self, Verify.self]
     )
 }
 

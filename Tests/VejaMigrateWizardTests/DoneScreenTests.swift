@@ -63,6 +63,63 @@ final class DoneScreenTests: XCTestCase {
 }
 
 extension DoneScreenTests {
+    /// Issue 11, item 3: `v` on the done screen asks the driver to verify the written migration;
+    /// its steps arrive as messages and show as they run.
+    func testVVerifiesTheWrittenMigrationAndShowsTheSteps() throws {
+        var (d, _) = try written()
+        XCTAssertTrue(d.text.contains("v verify"), d.text)  // the footer offers it
+        XCTAssertTrue(footer(d.model).contains { $0.0 == "v" && $0.1 == "verify" }, "\(footer(d.model))")
+        d.press(.character("v"))
+        let name = String(d.model.writtenPath!.split(separator: "/").last!)
+        XCTAssertEqual(d.effects.last, .verify(revision: String(name.prefix(15))))
+        XCTAssertTrue(d.model.isVerifying)
+        // A second v while it runs does nothing, and the footer no longer offers it.
+        let count = d.effects.count
+        d.press(.character("v"))
+        XCTAssertEqual(d.effects.count, count + 1)
+        XCTAssertEqual(d.effects.last, Effect.none)
+        XCTAssertFalse(footer(d.model).contains { $0.0 == "v" })
+
+        _ = d.model.update(.verifyEvent(.note("database: SQLite (temporary file, removed after)")))
+        _ = d.model.update(.verifyEvent(.stepStarted(index: 0, total: 7, title: "upgrade to parent 20260101_000004")))
+        XCTAssertTrue(d.model.verifyLines().map(\.0).contains("[1/7] upgrade to parent 20260101_000004 ..."))
+        XCTAssertTrue(d.text.contains("Verify:"), d.text)
+        _ = d.model.update(.verifyEvent(.stepFinished(index: 0, total: 7, title: "upgrade to parent 20260101_000004", seconds: 0.44, outcome: .ok)))
+        _ = d.model.update(.verifyEvent(.stepStarted(index: 1, total: 7, title: "upgrade to X")))
+        _ = d.model.update(.verifyEvent(.stepFinished(
+            index: 1, total: 7, title: "upgrade to X", seconds: 1, outcome: .failed("Alembic exited with status 1:\n  relation \"nope\" does not exist"))))
+        var result = VerifyResult(revision: "X", database: "SQLite")
+        result.failure = .alembic(status: 1, errorTail: "relation \"nope\" does not exist")
+        result.failedStep = 1
+        _ = d.model.update(.verifyEvent(.finished(result)))
+        let lines = d.model.verifyLines().map(\.0)
+        XCTAssertEqual(Array(lines.prefix(6)), [
+            "Verify:", "database: SQLite (temporary file, removed after)", "[1/7] upgrade to parent 20260101_000004 ... ok (0.4 s)",
+            "[2/7] upgrade to X ... FAILED (1.0 s)", "  Alembic exited with status 1:", "    relation \"nope\" does not exist",
+        ])
+        XCTAssertTrue(lines.contains("✗ verify failed (vejamigrate verify shows the same)"), "\(lines)")
+        XCTAssertFalse(d.model.isVerifying)
+        XCTAssertTrue(footer(d.model).contains { $0.0 == "v" })  // may run again
+    }
+
+    func testAVerifyThatCannotStartSaysWhy() throws {
+        var (d, _) = try written()
+        d.press(.character("v"))
+        _ = d.model.update(.verifyEvent(.stopped(.pythonLacks(python: "/usr/bin/python3", modules: ["alembic"]))))
+        XCTAssertTrue(d.model.verifyLines().map(\.0).contains { $0.hasPrefix("✗ verify could not start: /usr/bin/python3 has no alembic") })
+        XCTAssertFalse(d.model.isVerifying)
+    }
+
+    func testVOnlyVerifiesOnTheDoneScreen() {
+        var d = Driver()
+        d.press(.function(6))  // v's other key: v itself is typed into the description
+        XCTAssertFalse(d.effects.contains { if case .verify = $0 { return true } else { return false } })
+    }
+
+    private func footer(_ model: WizardModel) -> [(String, String)] {
+        KeyMap.footer(focus: model.focusedKind, applies: model.applies)
+    }
+
     func testDoneScreen80x24() throws {
         let (d, _) = try written()
         Golden.check(d.screen, "done-80x24")
