@@ -35,7 +35,7 @@ extension WizardModel {
             ]
         case .columns:
             if let i = s.editingColumn, i < s.table.columns.count { return columnEditorFields(s.table.columns[i], newTable: s.operation == .createTable) }
-            var out: [Field] = []
+            var out: [Field] = [lineField]
             let newTable = s.operation == .createTable
             if newTable, s.table.idPreset { out.append(Field(nil, "", .note("id  uuid  PK  (preset)"))) }
             for (i, c) in s.table.columns.enumerated() {
@@ -158,7 +158,11 @@ extension WizardModel {
     /// the same field; what does not apply to this column is disabled and says why.
     func columnEditorFields(_ c: ColumnDraft, newTable: Bool = true) -> [Field] {
         let numeric = c.type == .numeric
-        return [
+        let onDeletes = ["none"] + OnDelete.allCases.map(\.rawValue)
+        var references = Field(.columnReferences, "References (Tab completes)", .text(c.referencesText),
+                               hint: tableHint(for: c.referencesTable) + " table or table.column; each foreign key gets an index.")
+        references.completions = schema?.tableNames ?? []
+        return suggestionNotes(c) + [
             Field(.columnName, "Name", .text(c.name), hint: "Lowercase letters, digits and _, e.g. amount, project_id."),
             Field(.columnType, "Type", .choice(ColumnType.pickerOrder.map(\.rawValue), ColumnType.pickerOrder.firstIndex(of: c.type)!), hint: ColumnType.pickerHint),
             Field(.columnLength, "Length", .text(c.type == .string ? c.length : ""),
@@ -178,8 +182,57 @@ extension WizardModel {
             Field(.columnUnique, "Unique (Alt-u)", .toggle(c.unique),
                   hint: c.primaryKey ? "A primary key is unique already." : "Space or Alt-u toggles. Adds uniq_<table>_<column>.", enabled: !c.primaryKey),
             Field(.columnIndex, "Index (Alt-i)", .toggle(c.index), hint: "Space or Alt-i toggles. Adds idx_<table>_<column> for frequent queries."),
-            Field(.columnDone, "", .button("Done ‹ back to columns"), hint: "Enter (or Esc) returns to the column list."),
+            references,
+            Field(.columnOnDelete, "On delete", .choice(onDeletes, c.onDelete.map { OnDelete.allCases.firstIndex(of: $0)! + 1 } ?? 0),
+                  hint: c.hasForeignKey ? "←/→ chooses. SET NULL needs a nullable column. Enter starts the next column." : "On delete applies to a column that references a table.",
+                  enabled: c.hasForeignKey),
+            Field(.columnDone, "", .button("Done ‹ back to columns"), hint: "Enter (or Esc) returns to the column list. Alt-a adds the next column from any field."),
         ]
+    }
+
+    /// What the name suggests, above the editor: the parts it fills and the key that drops it.
+    func suggestionNotes(_ c: ColumnDraft) -> [Field] {
+        guard let s = c.suggestion, !c.suggestedParts.isEmpty else { return [] }
+        return [Field(nil, "", .note("≈ From the name (\(s.rule)): " + ColumnSummary.suggested(c) + ". Alt-x drops it."))]
+    }
+
+    /// The columns list's one-line field: a whole column as `name:type!=default:options`, or the
+    /// allowed values of the column the last line added, when its name asks for them.
+    var lineField: Field {
+        let t = state.table
+        if let k = t.askingValues, k < t.columns.count {
+            return Field(.columnLine, "Values of \(t.columns[k].name) (comma-separated)", .text(t.line),
+                         hint: "e.g. DRAFT, SENT, PAID, VOID; the first is the default. Enter sets them; empty leaves free text.")
+        }
+        var f = Field(.columnLine, "Column line (name:type!=default:options)", .text(t.line),
+                      hint: lineHint)
+        if case .failure = ColumnLine.parse(t.line), !t.line.isEmpty {} else { f.completions = lineCompletions }
+        return f
+    }
+
+    /// The hint of the line: its error, pointing at the part, else what it reads as, else the syntax.
+    var lineHint: String {
+        let t = state.table.line
+        if t.trimmed.isEmpty {
+            return "e.g. project_id, amount:numeric(12,2)!, number:string(64):unique; the name suggests the rest. Enter adds it (empty: + Add column)."
+        }
+        switch ColumnLine.parse(t) {
+        case .failure(let e): return LineMessage.text(e, line: t)
+        case .success:
+            guard let p = state.table.pending else { return "" }
+            return "Reads as: " + p.line.text + (p.suggestion.map { " (≈ from the name: \($0.rule))" } ?? "") + ". Enter adds it."
+        }
+    }
+
+    /// Tab in the line: after `fk=` the history's tables, else the history's column names.
+    var lineCompletions: [String] {
+        let t = state.table.line
+        guard let schema else { return [] }
+        if let r = t.range(of: "fk=", options: .backwards), !t[r.upperBound...].contains(":") {
+            return schema.tableNames.map { String(t[..<r.upperBound]) + $0 }
+        }
+        if t.contains(":") { return [] }
+        return Array(Set(schema.tables.values.flatMap { $0.columns.map(\.name) })).sorted()
     }
 
     /// The referenced-table hint: the history's tables, closest to what is typed first.
@@ -218,6 +271,18 @@ enum ColumnSummary {
         return parts.joined(separator: "  ")
     }
 
+    /// The parts a suggestion filled, in words: `uuid, NOT NULL, → projects.id CASCADE`.
+    static func suggested(_ c: ColumnDraft) -> String {
+        let parts = c.suggestedParts
+        var words: [String] = []
+        if parts.contains(.type) || parts.contains(.length) { words.append(typeText(c)) }
+        if parts.contains(.nullable) { words.append(c.nullable ? "nullable" : "NOT NULL") }
+        if parts.contains(.defaultValue), !c.defaultText.isEmpty { words.append("default \(c.defaultText)") }
+        if parts.contains(.references) { words.append("→ \(c.referencesTable).\(c.referencesColumn)" + (c.onDelete.map { " \($0.rawValue)" } ?? "")) }
+        if c.suggestion?.asksValues == true, c.enumText.isEmpty { words.append("allowed values next") }
+        return words.joined(separator: ", ")
+    }
+
     static func typeText(_ c: ColumnDraft) -> String {
         switch c.type {
         case .string: return c.length.trimmed.isEmpty ? "string" : "string(\(c.length.trimmed))"
@@ -237,6 +302,37 @@ enum ColumnSummary {
         case .json, .jsonb: return "JSON, e.g. {} or [], or empty for none."
         case .uuid: return "sql:gen_random_uuid() for a new one per row, a UUID, or empty."
         default: return "Text as is (no quotes), sql:EXPR for an SQL expression, or empty."
+        }
+    }
+}
+
+/// A line's error in words, quoting the part it points at.
+enum LineMessage {
+    static func text(_ e: ColumnLineError, line: String) -> String {
+        let chars = Array(line)
+        let part = e.offset < chars.count ? String(chars[e.offset..<min(chars.count, e.offset + max(1, e.length))]) : "the end"
+        let at = e.offset < chars.count ? "At \"\(part)\" (character \(e.offset + 1))" : "At the end"
+        func maybe(_ close: [String]) -> String { close.isEmpty ? "" : "; did you mean " + close.joined(separator: " or ") + "?" }
+        switch e.kind {
+        case .missingName: return "The line starts with the column's name, e.g. amount:numeric(12,2)."
+        case .unknownType(let t, let close): return "\(at): \"\(t)\" is not a type" + maybe(close) + (close.isEmpty ? " Types: " + ColumnType.pickerOrder.map(\.rawValue).joined(separator: ", ") + "." : "")
+        case .badParameters(let type, _):
+            switch type {
+            case .string: return "\(at): string takes a length, e.g. string(64)."
+            case .numeric: return "\(at): numeric takes precision and scale, e.g. numeric(12,2)."
+            default: return "\(at): \(type.rawValue) takes no parameters."
+            }
+        case .unknownOption(let o, let close): return "\(at): \"\(o)\" is not an option" + maybe(close) + (close.isEmpty ? " Options: pk, fk=TABLE, cascade, set-null, restrict, enum(A,B), unique, index." : "")
+        case .missingValue(let option):
+            switch option {
+            case "fk": return "\(at): fk= names the table, e.g. fk=projects or fk=projects.id."
+            case "enum": return "\(at): enum takes the values, e.g. enum(DRAFT,SENT)."
+            default: return "\(at): = takes the default, e.g. =0 or =now."
+            }
+        case .unclosed(let c): return "\(at): the \(c) is not closed" + (c == "'" ? " (write '' for a quote inside)." : "; close it with ).")
+        case .repeated(let o): return "\(at): \(o) is already given."
+        case .onDeleteWithoutForeignKey(let w): return "\(at): \(w) needs a foreign key: add fk=TABLE before it."
+        case .unexpected: return "\(at): this belongs to no part; parts are separated by :."
         }
     }
 }
@@ -277,6 +373,8 @@ enum FieldPath {
             guard let k = index(in: second) else { return (.columns, .addColumn, nil) }
             let i = k - model.state.presetCount
             guard i >= 0 else { return (.table, .idPreset, nil) }
+            // The column the line is typing: its problems stand at the line.
+            if i >= model.state.table.columns.count, model.state.table.pending != nil { return (.columns, .columnLine, nil) }
             let attr = parts.count > 2 ? parts[2] : "name"
             if attr.hasPrefix("enum") { return (.enums, .enumValues(i), nil) }
             if attr == "default", i < model.state.table.columns.count, !model.state.table.columns[i].enumText.trimmed.isEmpty {
