@@ -58,7 +58,9 @@ public struct ColumnDraft: Equatable, Sendable {
     public var suggestedParts: [ColumnPart] {
         guard let s = suggestion else { return [] }
         var parts: [ColumnPart] = [.type]
-        if s.length != nil || s.precision != nil { parts.append(.length) }
+        if s.length != nil { parts.append(.length) }
+        if s.precision != nil { parts.append(.precision) }
+        if s.scale != nil { parts.append(.scale) }
         if s.nullable != nil { parts.append(.nullable) }
         if s.defaultValue != nil || (s.asksValues && !defaultText.isEmpty) { parts.append(.defaultValue) }
         if s.referencesTable != nil { parts.append(.references) }

@@ -120,6 +120,14 @@ extension WizardModel {
                 out.append(Field(nil, "", .note("Revises: " + (graph.heads.first ?? "None (first migration)"))))
             }
             if let safe = migrationSafeField { out.append(safe) }
+            // What is left to decide: the parts the names filled and nobody set, values still to give.
+            let suggested = [.createTable, .addColumns].contains(s.operation) ? s.table.columns.filter {
+                !$0.suggestedParts.isEmpty || ($0.suggestion?.asksValues == true && $0.enumText.trimmed.isEmpty)
+            } : []
+            if !suggested.isEmpty {
+                out.append(Field(nil, "", .note("From the names (check them):")))
+                for c in suggested { out.append(Field(nil, "", .note("≈ \(c.name.trimmed): " + ColumnSummary.suggested(c)))) }
+            }
             for w in warnings { out.append(Field(nil, "", .note("⚠ " + w.problem))) }
             for p in graph.chainProblems where p.kind != .multipleHeads {
                 out.append(Field(nil, "", .note("History: " + p.message)))
@@ -275,7 +283,7 @@ enum ColumnSummary {
     static func suggested(_ c: ColumnDraft) -> String {
         let parts = c.suggestedParts
         var words: [String] = []
-        if parts.contains(.type) || parts.contains(.length) { words.append(typeText(c)) }
+        if !Set(parts).isDisjoint(with: [.type, .length, .precision, .scale]) { words.append(typeText(c)) }
         if parts.contains(.nullable) { words.append(c.nullable ? "nullable" : "NOT NULL") }
         if parts.contains(.defaultValue), !c.defaultText.isEmpty { words.append("default \(c.defaultText)") }
         if parts.contains(.references) { words.append("→ \(c.referencesTable).\(c.referencesColumn)" + (c.onDelete.map { " \($0.rawValue)" } ?? "")) }

@@ -711,8 +711,9 @@ public struct WizardModel: Sendable {
 
     private mutating func insert(_ ch: Character) {
         guard focusedEnabled else { return }
-        if state.focus == .tableName, state.table.nameSuggested {
-            // The description's table name is a suggestion: typing replaces it.
+        if (state.focus == .tableName && state.table.nameSuggested) || showsSuggestion(state.focus) {
+            // A suggested value (the description's table name, a part the column's name filled):
+            // the first key typed replaces it.
             state.cursor = 0
             setFocusedText("")
         }
@@ -721,6 +722,21 @@ public struct WizardModel: Sendable {
         chars.insert(ch, at: at)
         state.cursor = at + 1
         setFocusedText(String(chars))
+    }
+
+    /// Whether the field shows what the column's name suggested (not what the user typed).
+    func showsSuggestion(_ id: FieldID) -> Bool {
+        guard let c = editing, c.suggestion != nil, !focusedText.isEmpty else { return false }
+        let part: ColumnPart
+        switch id {
+        case .columnLength: part = .length
+        case .columnPrecision: part = .precision
+        case .columnScale: part = .scale
+        case .columnDefault: part = .defaultValue
+        case .columnReferences: part = .references
+        default: return false
+        }
+        return c.suggestedParts.contains(part)
     }
 
     /// The text of the focused text field.

@@ -107,6 +107,6 @@ final class ColumnLineTests: XCTestCase {
         XCTAssertEqual(error("n:uuid:unique:u"), ColumnLineError(.repeated("unique"), offset: 14, length: 1))
         XCTAssertEqual(error("n:uuid:cascade"), ColumnLineError(.onDeleteWithoutForeignKey("cascade"), offset: 7, length: 7))
         XCTAssertEqual(error("n!x"), ColumnLineError(.unexpected("x"), offset: 2, length: 1))
-        XCTAssertEqual(error("n:string:enum()"), ColumnLineError(.missingValue(option: "enum"), offset: 9, length: 4))
+        XCTAssertEqual(error("n:string:enum()"), ColumnLineError(.missingValue(option: "enum"), offset: 9, length: 6))
     }
 }

@@ -59,8 +59,16 @@ final class NameRulesTests: XCTestCase {
         XCTAssertNil(s.referencesTable)
         XCTAssertNil(s.onDelete)
         XCTAssertEqual(s.nullable, false)
-        XCTAssertEqual(s.type, .uuid)
+        XCTAssertEqual(s.type, .uuid, "one uuid, one bigint and one string key: a tie goes to uuid")
         XCTAssertEqual(try XCTUnwrap(suggest("invoice_id")).type, .uuid, "without a history: the seed's uuid")
+        var bigints = schema
+        for name in ["a", "b"] {
+            var t = SchemaTable(name: name)
+            t.columns = [SchemaColumn(name: "id", type: "sa.BigInteger()", nullable: false)]
+            t.primaryKey = ["id"]
+            bigints.tables[name] = t
+        }
+        XCTAssertEqual(try XCTUnwrap(suggest("invoice_id", bigints)).type, .bigint, "most of the keys are bigint")
     }
 
     func testTimestampDateFlagStateMoneyCounterEmailDocument() throws {

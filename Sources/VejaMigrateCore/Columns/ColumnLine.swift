@@ -131,7 +131,9 @@ private struct LineParser {
     init(_ text: String) { chars = Array(text) }
 
     func fail(_ kind: ColumnLineError.Kind, at start: Int, to end: Int? = nil) -> ColumnLineError {
-        ColumnLineError(kind, offset: start, length: max(end ?? (start + 1), start + (start < chars.count ? 1 : 0)) - start)
+        // At the end of the line the part is empty: what is missing goes there.
+        let end = end ?? (start < chars.count ? start + 1 : start)
+        return ColumnLineError(kind, offset: start, length: max(end, start) - start)
     }
 
     var atEnd: Bool { i >= chars.count }

@@ -21,7 +21,8 @@ public enum DescriptionIntent: Equatable, Sendable {
         if tail.last == "table", tail.count == 2 { tail.removeLast() }
         if tail.first == "the", tail.count == 2 { tail.removeFirst() }
         guard tail.count == 1, exists(tail[0]) else { return nil }
-        var columns = Array(words[1..<to]).filter { $0 != "and" }
+        // "add a column to projects" names no column.
+        var columns = Array(words[1..<to]).filter { !["and", "a", "an", "the", "new"].contains($0) }
         if let last = columns.last, last == "column" || last == "columns" { columns.removeLast() }
         guard !columns.isEmpty, columns.allSatisfy(isName) else { return nil }
         return .addColumns(table: tail[0], columns: columns)

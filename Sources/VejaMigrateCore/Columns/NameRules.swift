@@ -163,11 +163,12 @@ public enum NameRules {
             s.onDelete = mostUsedOnDelete(to: table, schema) ?? mostUsedOnDelete(to: nil, schema)
         } else if let schema {
             // No such table: the key type most of the history's tables use.
-            let keys = schema.tables.values.compactMap { t -> ColumnType? in
+            let keys = schema.tables.keys.sorted().map { schema.tables[$0]! }.compactMap { t -> ColumnType? in
                 guard t.primaryKey.count == 1, let c = t.column(t.primaryKey[0]) else { return nil }
                 return SQLAlchemyType(c.type)?.type
             }
-            if let most = mostCommon(keys) { s.type = most }
+            // A tie goes to the seed's uuid.
+            if let most = mostCommon(keys, order: [.uuid] + ColumnType.allCases.filter { $0 != .uuid }) { s.type = most }
         }
         return s
     }
