@@ -340,7 +340,10 @@ public struct WizardModel: Sendable {
     /// Focuses the first focusable field of the step, or `preferred` if it exists.
     private mutating func enterStep(_ step: Step, preferred: FieldID? = nil) {
         if step != state.step { state.continueWarned = nil }
-        if state.step == .description, step != .description { applyIntent() }
+        if state.step == .description, step != .description {
+            applyIntent()
+            refresh()  // Review's focus reads the problems of the operation just filled
+        }
         state.step = step
         state.previewScroll = nil
         let preferred = preferred ?? (step == .review ? reviewFocus : nil)

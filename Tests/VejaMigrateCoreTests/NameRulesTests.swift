@@ -133,3 +133,30 @@ final class NameRulesTests: XCTestCase {
         for rule in NameRules.table { XCTAssertFalse(rule.explanation.isEmpty, rule.id) }
     }
 }
+
+/// The description's plain words fill the operation (docs/name-rules.md, "The description").
+final class DescriptionIntentTests: XCTestCase {
+    private var schema: HistorySchema {
+        var s = HistorySchema()
+        s.tables["projects"] = SchemaTable(name: "projects")
+        return s
+    }
+
+    func testCreateTable() {
+        XCTAssertEqual(DescriptionIntent.read("add invoices table", schema: schema), .createTable("invoices"))
+        XCTAssertEqual(DescriptionIntent.read("Create table invoices", schema: schema), .createTable("invoices"))
+        XCTAssertNil(DescriptionIntent.read("add projects table", schema: schema), "the history has it")
+        XCTAssertNil(DescriptionIntent.read("add invoice lines table", schema: schema))
+    }
+
+    func testAddColumns() {
+        XCTAssertEqual(DescriptionIntent.read("add archived_at to projects", schema: schema), .addColumns(table: "projects", columns: ["archived_at"]))
+        XCTAssertEqual(DescriptionIntent.read("add budget, currency and paid_at columns to the projects table", schema: schema),
+                       .addColumns(table: "projects", columns: ["budget", "currency", "paid_at"]))
+        XCTAssertNil(DescriptionIntent.read("add archived at to projects", schema: schema), "two words are not one name")
+        XCTAssertNil(DescriptionIntent.read("add a column to projects", schema: schema))
+        XCTAssertNil(DescriptionIntent.read("add archived_at to invoices", schema: schema), "no such table")
+        XCTAssertNil(DescriptionIntent.read("add archived_at to projects", schema: nil), "without the history, no table is known")
+        XCTAssertNil(DescriptionIntent.read("fix things", schema: schema))
+    }
+}

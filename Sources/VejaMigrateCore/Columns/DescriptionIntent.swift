@@ -21,10 +21,19 @@ public enum DescriptionIntent: Equatable, Sendable {
         if tail.last == "table", tail.count == 2 { tail.removeLast() }
         if tail.first == "the", tail.count == 2 { tail.removeFirst() }
         guard tail.count == 1, exists(tail[0]) else { return nil }
+        // The names are separated by commas and "and"; each is one word ("archived at" is not a name).
+        let lower = description.lowercased()
+        guard let addEnd = lower.range(of: "add ")?.upperBound, let toStart = lower.range(of: " to ", options: .backwards)?.lowerBound,
+              addEnd <= toStart else { return nil }
+        var columns = lower[addEnd..<toStart].replacingOccurrences(of: " and ", with: ",").split(separator: ",")
+            .map { String($0).split(separator: " ").map(String.init) }
+        if var last = columns.last, let word = last.last, word == "column" || word == "columns" {
+            last.removeLast()
+            columns[columns.count - 1] = last
+        }
         // "add a column to projects" names no column.
-        var columns = Array(words[1..<to]).filter { !["and", "a", "an", "the", "new"].contains($0) }
-        if let last = columns.last, last == "column" || last == "columns" { columns.removeLast() }
-        guard !columns.isEmpty, columns.allSatisfy(isName) else { return nil }
-        return .addColumns(table: tail[0], columns: columns)
+        columns = columns.map { $0.filter { !["a", "an", "the", "new"].contains($0) } }.filter { !$0.isEmpty }
+        guard !columns.isEmpty, columns.allSatisfy({ $0.count == 1 && isName($0[0]) }) else { return nil }
+        return .addColumns(table: tail[0], columns: columns.map { $0[0] })
     }
 }
