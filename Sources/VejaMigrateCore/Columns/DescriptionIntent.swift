@@ -18,7 +18,7 @@ public enum DescriptionIntent: Equatable, Sendable {
         if words.count == 3, verb == "create", words[1] == "table", isName(words[2]), !exists(words[2]) { return .createTable(words[2]) }
         guard verb == "add", let to = words.lastIndex(of: "to"), to >= 2 else { return nil }
         var tail = Array(words[(to + 1)...])
-        if tail.last == "table", tail.count == 2 { tail.removeLast() }
+        if tail.last == "table", tail.count >= 2 { tail.removeLast() }
         if tail.first == "the", tail.count == 2 { tail.removeFirst() }
         guard tail.count == 1, exists(tail[0]) else { return nil }
         // The names are separated by commas and "and"; each is one word ("archived at" is not a name).
