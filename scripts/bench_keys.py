@@ -129,13 +129,13 @@ TODAY = {
     ],
 }
 
-# With issue 12: the description fills the operation ("add invoices table" names the table), Alt-4
-# jumps to the columns, names suggest the rest (project_id: uuid NOT NULL → projects.id CASCADE;
+# With issue 12: an empty description is the one the operation says ("add invoices table"), so Alt-3
+# and the table's name replace it; Alt-4 jumps to the columns; names suggest the rest (project_id: uuid NOT NULL → projects.id CASCADE;
 # status: string(32) NOT NULL with its values asked next, the first the default), Alt-a starts the
 # next column, F10 reviews and writes.
 FORM = {
     "invoices": [
-        "add invoices table", K("M-4"), W("4. Columns"), K("Enter"), W("› column 2"),
+        K("M-3"), W("3. Table"), "invoices", K("M-4"), W("4. Columns"), K("Enter"), W("› column 2"),
         "project_id", W("projects.id CASCADE"), K("M-a"), W("› column 3"),
         "status", K("Enter"), "DRAFT,SENT,PAID,VOID", K("M-a"), W("› column 4"),
         "amount", K("M-n", "M-a"), W("› column 5"),
@@ -144,7 +144,7 @@ FORM = {
         K("F10"), W("No problems: ready to write."), K("Enter"), wait_written(),
     ],
     "payments": [
-        "add payments table", K("M-4"), W("4. Columns"), K("Enter"), W("› column 2"),
+        K("M-3"), W("3. Table"), "payments", K("M-4"), W("4. Columns"), K("Enter"), W("› column 2"),
         "invoice_id", W("invoices.id CASCADE"), K("M-a"), W("› column 3"),
         "amount", K("M-n", "M-a"), W("› column 4"),
         "paid_at",
@@ -159,13 +159,14 @@ FORM = {
 # line being typed is in the preview already, so the last one needs no Enter before F10.
 LINE = {
     "invoices": [
-        "add invoices table", K("M-4"), W("4. Columns"),
-        "project_id", K("Enter"), "status", K("Enter"), W("Values of status"), "DRAFT,SENT,PAID,VOID", K("Enter"),
-        "amount!", K("Enter"), "number:string(64):u", K("Enter"), "issued_at:i",
+        K("M-3"), W("3. Table"), "invoices", K("M-4"), W("4. Columns"),
+        "pro", K("Tab"), W("Reads as: project_id"), K("Enter"),  # Tab completes the history's column names
+        "sta", K("Tab"), W("Reads as: status"), K("Enter"), W("Values of status"), "DRAFT,SENT,PAID,VOID", K("Enter"),
+        "amount!", K("Enter"), "number:str(64):u", K("Enter"), "issued_at:i",
         K("F10"), W("No problems: ready to write."), K("Enter"), wait_written(),
     ],
     "payments": [
-        "add payments table", K("M-4"), W("4. Columns"),
+        K("M-3"), W("3. Table"), "payments", K("M-4"), W("4. Columns"),
         "invoice_id", K("Enter"), "amount!", K("Enter"), "paid_at",
         K("F10"), W("No problems: ready to write."), K("Enter"), wait_written(),
     ],

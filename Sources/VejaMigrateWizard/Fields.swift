@@ -8,7 +8,9 @@ extension WizardModel {
         switch s.step {
         case .description:
             return [
-                Field(.description, "Description", .text(s.description), hint: "A short English description, e.g. add invoices table. It names the file."),
+                Field(.description, "Description", .text(s.description), hint: derivedDescription.map {
+                    "Empty: \"\($0)\", as the operation says. Type to give your own; it names the file."
+                } ?? "A short English description, e.g. add invoices table. It names the file."),
                 Field(.details, "Details (optional)", .text(s.details), hint: "An extended description, written after Create Date: in the docstring."),
                 Field(.continueButton, "", .button("Continue ›")),
             ]

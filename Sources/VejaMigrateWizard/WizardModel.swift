@@ -943,7 +943,8 @@ public struct WizardModel: Sendable {
     /// Rebuilds the spec, its problems and the preview from the state.
     private mutating func refresh() {
         var issues: [SpecIssue] = []
-        var spec = MigrationSpec(description: state.description.trimmed.isEmpty ? nil : state.description.trimmed)
+        // An empty description is the one the operation says (`add invoices table`), when it says one.
+        var spec = MigrationSpec(description: state.description.trimmed.isEmpty ? derivedDescription : state.description.trimmed)
         if !state.details.trimmed.isEmpty { spec.details = state.details.trimmed }
         // Every operation in Review's order, the current one among them; paths as the core gives them
         // (`add_columns.table`, or `operations[1].add_columns.table` when there are several).
@@ -984,6 +985,23 @@ public struct WizardModel: Sendable {
         // Row counts of the wrapped preview, once per change: scrolling and following read them.
         let width = layout.previewWidth
         previewRowCounts = previewLines.map { WizardModel.wrapPoints(Array($0.text), first: width - 2, rest: width - 4).count }
+    }
+
+    /// The description the one operation says, for an empty description field: `add invoices table`,
+    /// `add archived_at to projects` (`DescriptionIntent.description`); nil while it says none.
+    public var derivedDescription: String? {
+        let drafts = state.answered
+        guard drafts.count == 1, let d = drafts.first else { return nil }
+        let name = d.table.name.trimmed
+        let valid = { (n: String) in !n.isEmpty && (try? MigrationNaming.slug(n)) != nil && n.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") } }
+        switch d.operation {
+        case .createTable where valid(name):
+            return DescriptionIntent.createTable(name).description
+        case .addColumns where valid(name) && !d.table.columns.isEmpty && d.table.columns.allSatisfy({ valid($0.name.trimmed) }):
+            return DescriptionIntent.addColumns(table: name, columns: d.table.columns.map { $0.name.trimmed }).description
+        default:
+            return nil
+        }
     }
 
     /// One operation as the spec has it, and the problems met reading its typed text (paths under it).

@@ -92,6 +92,10 @@ final class ColumnLineTests: XCTestCase {
         XCTAssertEqual(line("code:u:i").text, "code:unique:index")
         XCTAssertEqual(line("owner_id:fk=users:setnull").text, "owner_id:fk=users:set-null")
         XCTAssertEqual(line("status:enum( A , B )").text, "status:enum(A,B)")
+        XCTAssertEqual(line("number:str(64):u").text, "number:string(64):unique")
+        XCTAssertEqual(line("n:int!").text, "n:integer!")
+        XCTAssertEqual(line("n:num(12,2)").text, "n:numeric(12,2)")
+        XCTAssertEqual(line("n:bool=false").text, "n:boolean=false")
     }
 
     func testErrorsPointAtTheirPart() {

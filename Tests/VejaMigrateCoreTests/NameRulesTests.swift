@@ -149,6 +149,14 @@ final class DescriptionIntentTests: XCTestCase {
         XCTAssertNil(DescriptionIntent.read("add invoice lines table", schema: schema))
     }
 
+    func testTheDescriptionOfAnOperationReadsBackAsIt() {
+        for intent: DescriptionIntent in [.createTable("invoices"), .addColumns(table: "projects", columns: ["archived_at"]),
+                                          .addColumns(table: "projects", columns: ["budget", "paid_at"]), .addColumns(table: "projects", columns: ["x", "y", "z"])] {
+            XCTAssertEqual(DescriptionIntent.read(intent.description, schema: schema), intent, intent.description)
+        }
+        XCTAssertEqual(DescriptionIntent.addColumns(table: "projects", columns: ["x", "y", "z"]).description, "add x, y and z to projects")
+    }
+
     func testAddColumns() {
         XCTAssertEqual(DescriptionIntent.read("add archived_at to projects", schema: schema), .addColumns(table: "projects", columns: ["archived_at"]))
         XCTAssertEqual(DescriptionIntent.read("add budget, currency and paid_at columns to the projects table", schema: schema),

@@ -140,3 +140,18 @@ final class SpeedTests: XCTestCase {
         XCTAssertEqual(d.model.state.table.name, "tasks")
     }
 }
+
+extension SpeedTests {
+    func testAnEmptyDescriptionIsTheOneTheOperationSays() throws {
+        var d = try Driver.example()
+        d.press(.alt("3"))
+        d.type("invoices")
+        XCTAssertEqual(d.model.spec.description, "add invoices table")
+        XCTAssertEqual(d.model.previewFileName, "20261125_000018_add_invoices_table.py")
+        // Typed, it is the user's.
+        d.press(.alt("1"))
+        d.type("create the invoices")
+        XCTAssertEqual(d.model.spec.description, "create the invoices")
+        XCTAssertEqual(d.model.state.table.name, "invoices", "words that say no operation leave the answers alone")
+    }
+}

@@ -39,6 +39,7 @@ public struct ColumnLine: Equatable, Sendable {
 
     /// The short forms the parser also reads (the printer writes the long ones).
     static let aliases: [String: String] = ["u": "unique", "i": "index"]
+    static let typeAliases: [String: ColumnType] = ["str": .string, "int": .integer, "num": .numeric, "bool": .boolean]
 }
 
 /// What is wrong with a line, and where: `range` is the offending part, in characters from the start.
@@ -164,7 +165,7 @@ private struct LineParser {
             func once(_ name: String) throws(ColumnLineError) {
                 guard seen.insert(name).inserted else { throw fail(.repeated(name), at: start, to: i) }
             }
-            if first, let type = ColumnType(rawValue: lower) {
+            if first, let type = ColumnType(rawValue: lower) ?? ColumnLine.typeAliases[lower] {
                 // The type comes first, its parameters and marks right after it.
                 line.type = type
                 try parameters(&line, type: type, start: start)

@@ -5,6 +5,17 @@ public enum DescriptionIntent: Equatable, Sendable {
     case createTable(String)
     case addColumns(table: String, columns: [String])
 
+    /// The description the operation says, in the words `read` reads back: `add invoices table`,
+    /// `add archived_at to projects`, `add a, b and c to projects`.
+    public var description: String {
+        switch self {
+        case .createTable(let name): return "add \(name) table"
+        case .addColumns(let table, let columns):
+            let names = columns.count > 1 ? columns.dropLast().joined(separator: ", ") + " and " + columns.last! : columns.joined()
+            return "add \(names) to \(table)"
+        }
+    }
+
     /// Reads `add|create NAME table`, `create table NAME`, and `add A[, B][ and C] [column[s]] to TABLE [table]`.
     public static func read(_ description: String, schema: HistorySchema?) -> DescriptionIntent? {
         let words = description.lowercased().split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
