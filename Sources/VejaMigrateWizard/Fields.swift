@@ -172,6 +172,13 @@ extension WizardModel {
         var references = Field(.columnReferences, "References (Tab completes)", .text(c.referencesText),
                                hint: tableHint(for: c.referencesTable) + " table or table.column; each foreign key gets an index.")
         references.completions = schema?.tableNames ?? []
+        // The values the history's CHECKs allow on columns of this name (tasks.status) complete the list.
+        let known = historyValues(for: c.name.trimmed)
+        var values = Field(.columnEnum, "Allowed values (enum)", .text(c.type.isTextual ? c.enumText : ""),
+                           hint: c.type.isTextual ? (known.isEmpty ? "Comma-separated, e.g. DRAFT, SENT. Makes chk_<table>_<column>. Empty: free text." : "Comma-separated; the history's \(c.name.trimmed) has " + known.joined(separator: ", ") + ".") : "Allowed values apply to string and text columns only.",
+                           enabled: c.type.isTextual)
+        values.completions = known
+        values.completesList = true
         return suggestionNotes(c) + [
             Field(.columnName, "Name", .text(c.name), hint: "Lowercase letters, digits and _, e.g. amount, project_id."),
             Field(.columnType, "Type", .choice(ColumnType.pickerOrder.map(\.rawValue), ColumnType.pickerOrder.firstIndex(of: c.type)!), hint: ColumnType.pickerHint),
@@ -185,9 +192,7 @@ extension WizardModel {
                   hint: newTable ? "Space or Alt-p toggles. Part of the table's primary key." : "An existing table keeps its primary key: add_columns adds none.", enabled: newTable),
             Field(.columnNullable, "Nullable (Alt-n)", .toggle(c.nullable && !c.primaryKey),
                   hint: c.primaryKey ? "A primary key is always NOT NULL." : "Space or Alt-n toggles. Off means NOT NULL.", enabled: !c.primaryKey),
-            Field(.columnEnum, "Allowed values (enum)", .text(c.type.isTextual ? c.enumText : ""),
-                  hint: c.type.isTextual ? "Comma-separated, e.g. DRAFT, SENT. Makes chk_<table>_<column>. Empty: free text." : "Allowed values apply to string and text columns only.",
-                  enabled: c.type.isTextual),
+            values,
             Field(.columnDefault, "Default", .text(c.defaultText), hint: ColumnSummary.defaultHint(c.type)),
             Field(.columnUnique, "Unique (Alt-u)", .toggle(c.unique),
                   hint: c.primaryKey ? "A primary key is unique already." : "Space or Alt-u toggles. Adds uniq_<table>_<column>.", enabled: !c.primaryKey),
@@ -198,6 +203,18 @@ extension WizardModel {
                   enabled: c.hasForeignKey),
             Field(.columnDone, "", .button("Done ‹ back to columns"), hint: "Enter (or Esc) returns to the column list. Alt-a adds the next column from any field."),
         ]
+    }
+
+    /// The values the history's CHECKs allow on a column named `name`, in their first order, each once.
+    func historyValues(for name: String) -> [String] {
+        guard let schema, !name.isEmpty else { return [] }
+        var out: [String] = []
+        for t in schema.tableNames {
+            for check in schema.tables[t]!.checks where check.column == name {
+                for v in check.values ?? [] where !out.contains(v) { out.append(v) }
+            }
+        }
+        return out
     }
 
     /// What the name suggests, above the editor: the parts it fills and the key that drops it.

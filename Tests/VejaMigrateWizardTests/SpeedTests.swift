@@ -155,3 +155,21 @@ extension SpeedTests {
         XCTAssertEqual(d.model.state.table.name, "invoices", "words that say no operation leave the answers alone")
     }
 }
+
+extension SpeedTests {
+    func testAllowedValuesCompleteFromTheHistorysChecksOnThatName() throws {
+        var d = try columns()
+        d.press(.enter)
+        d.type("status")
+        d.press(.enter)
+        XCTAssertEqual(d.model.state.focus, .columnEnum)
+        let hint = try XCTUnwrap(d.model.fields.first { $0.id == .columnEnum }?.hint)
+        XCTAssertTrue(hint.contains("TODO"), hint)  // tasks.status allows TODO, IN_PROGRESS, ...
+        d.type("TO")
+        d.press(.tab)
+        XCTAssertEqual(d.model.focusedText, "TODO")
+        d.type(", IN_P")
+        d.press(.tab)
+        XCTAssertEqual(d.model.focusedText, "TODO, IN_PROGRESS")
+    }
+}
