@@ -16,6 +16,8 @@
 #                 "safe": false, applied by Alembic to a 1,000,000-row table on a throwaway
 #                 PostgreSQL while a writer runs; the writer's longest stall (docs/performance.md);
 #                 adds postgresql
+#   make bench-keys   the keystroke benchmark (issue 12): the wizard driven under tmux for three tasks,
+#                 every key counted from a cold start to the written file (docs/performance.md); adds tmux
 #   make deps     the Debian packages the build and the tests need (deps-build: the build's alone;
 #                 deps-bench: the build's and the benchmark's; deps-bench-locks: the build's and PostgreSQL)
 #   make venv     .venv/ with Alembic, SQLAlchemy, psycopg, ruff, pytest (Tests/integration/requirements.txt)
@@ -44,7 +46,7 @@ PIP_FLAGS := --disable-pip-version-check --no-input --quiet
 
 DEBUG_BIN := $(SCRATCH)/debug
 
-.PHONY: install uninstall man fuzz-specs run-reset all deps deps-build deps-bench deps-bench-locks venv venv-sa20 build release test test-unit test-integration test-sa20 test-e2e run bench bench-locks clean distclean
+.PHONY: install uninstall man fuzz-specs run-reset bench-keys all deps deps-build deps-bench deps-bench-locks venv venv-sa20 build release test test-unit test-integration test-sa20 test-e2e run bench bench-locks clean distclean
 
 all: build
 
@@ -176,6 +178,7 @@ run-reset:
 bench: venv release
 	SCRATCH=$(SCRATCH) BENCH_SKIP_BUILD=1 bash scripts/bench.sh
 	$(MAKE) --no-print-directory bench-locks
+	$(MAKE) --no-print-directory bench-keys
 
 # The lock benchmark (issue 9, about 3 minutes): scripts/bench_locks.py starts its own PostgreSQL on
 # 127.0.0.1 and removes it at the end. BENCH_LOCK_ROWS (default 1000000), BENCH_LOCK_RUNS (3),
@@ -236,6 +239,13 @@ uninstall:
 			"$(DESTDIR)$(ZSH_COMPLETION_DIR)/_$$exe" "$(DESTDIR)$(FISH_COMPLETION_DIR)/$$exe.fish" \
 			"$(DESTDIR)$(MAN1DIR)/$$exe.1" "$(DESTDIR)$(MAN1DIR)/$$exe".*.1; \
 	done
+
+# The keystroke benchmark (issue 12, about a minute): scripts/bench_keys.py drives the release
+# vejamigrate-tui under its own tmux server and checks each written file against `vejamigrate new --spec`.
+BENCH_KEYS_FLAGS ?=
+bench-keys: release
+	@$(call apt_install,cmd:tmux=tmux)
+	$(PYTHON) scripts/bench_keys.py --tui $(SCRATCH)/release/vejamigrate-tui --cli $(SCRATCH)/release/vejamigrate $(BENCH_KEYS_FLAGS)
 
 clean:
 	rm -rf .build $(SCRATCH) .tmp

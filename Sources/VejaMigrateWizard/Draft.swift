@@ -20,14 +20,129 @@ public struct ColumnDraft: Equatable, Sendable {
     public var referencesTable = ""
     public var referencesColumn = "id"
     public var onDelete: OnDelete?
+    /// The parts the user set (typed, toggled, chosen): the name's suggestion never changes them.
+    public var touched: Set<ColumnPart> = []
+    /// The name's suggestion filling the parts not touched (`NameRules`); nil: none, or declined.
+    public var suggestion: ColumnSuggestion?
+    /// Alt-x dropped the suggestion: the name suggests nothing more for this column.
+    public var declined = false
 
     public init(name: String = "", type: ColumnType = .string) {
         self.name = name
         self.type = type
     }
 
+    /// Whether nothing was typed into it (an editor opened and left so is not kept).
+    var isBlank: Bool { name.trimmed.isEmpty && touched.isEmpty && !primaryKey && !unique && !index && enumText.isEmpty }
+
+    /// Puts `s` into the parts the user has not touched, after taking the previous suggestion out of them.
+    public mutating func suggest(_ s: ColumnSuggestion?) {
+        let plain = ColumnDraft()
+        let s = declined ? nil : s
+        func set<T>(_ part: ColumnPart, _ key: WritableKeyPath<ColumnDraft, T>, _ value: T) {
+            if !touched.contains(part) { self[keyPath: key] = value }
+        }
+        set(.type, \.type, s?.type ?? plain.type)
+        set(.length, \.length, s?.length.map(String.init) ?? "")
+        set(.precision, \.precision, s?.precision.map(String.init) ?? "")
+        set(.scale, \.scale, s?.scale.map(String.init) ?? "")
+        set(.nullable, \.nullable, s?.nullable ?? true)
+        set(.defaultValue, \.defaultText, s?.defaultValue.map(ColumnDraft.text(of:)) ?? (s?.asksValues == true ? enumValues?.first ?? "" : ""))
+        set(.references, \.referencesTable, s?.referencesTable ?? "")
+        set(.references, \.referencesColumn, s?.referencesColumn ?? "id")
+        set(.onDelete, \.onDelete, s?.onDelete)
+        suggestion = s
+    }
+
+    /// Which parts the suggestion set (and the user did not): what Review asks to check.
+    public var suggestedParts: [ColumnPart] {
+        guard let s = suggestion else { return [] }
+        var parts: [ColumnPart] = [.type]
+        if s.length != nil { parts.append(.length) }
+        if s.precision != nil { parts.append(.precision) }
+        if s.scale != nil { parts.append(.scale) }
+        if s.nullable != nil { parts.append(.nullable) }
+        if s.defaultValue != nil || (s.asksValues && !defaultText.isEmpty) { parts.append(.defaultValue) }
+        if s.referencesTable != nil { parts.append(.references) }
+        if s.onDelete != nil { parts.append(.onDelete) }
+        return parts.filter { !touched.contains($0) }
+    }
+
+    /// A default as the Default field shows it.
+    static func text(of value: ColumnDefault) -> String {
+        switch value {
+        case .now: return "now"
+        case .string(let s): return s
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let n): return String(n)
+        case .decimal(let d): return "\(d)"
+        case .json(let v): return v.compactText
+        case .sql(let e): return sqlDefaultPrefix + e
+        }
+    }
+
+    /// The column the line says, the suggestion of its name filling the rest.
+    public init(line: ColumnLine, schema: HistorySchema?) {
+        self.init(name: line.name)
+        if let t = line.type { type = t; touched.insert(.type) }
+        if let n = line.length { length = String(n); touched.insert(.length) }
+        if let n = line.precision { precision = String(n); touched.insert(.precision) }
+        if let n = line.scale { scale = String(n); touched.insert(.scale) }
+        if let n = line.nullable { nullable = n; touched.insert(.nullable) }
+        if let d = line.defaultText { defaultText = d; touched.insert(.defaultValue) }
+        if let v = line.enumValues { enumText = v.joined(separator: ", "); touched.insert(.enumValues) }
+        if let t = line.referencesTable {
+            referencesTable = t
+            referencesColumn = line.referencesColumn ?? "id"
+            touched.insert(.references)
+        }
+        if let od = line.onDelete { onDelete = od; touched.insert(.onDelete) }
+        primaryKey = line.primaryKey
+        unique = line.unique
+        index = line.index
+        suggest(NameRules.suggest(for: line.name, schema: schema))
+    }
+
+    /// The column as one line (`ColumnLine.text`): what the form holds, in the line's words.
+    public var line: ColumnLine {
+        var l = ColumnLine(name: name.trimmed)
+        l.type = type
+        if type == .string, let n = Int(length.trimmed) { l.length = n }
+        if type == .numeric, let p = Int(precision.trimmed) { l.precision = p; l.scale = Int(scale.trimmed) }
+        if !primaryKey, !nullable { l.nullable = false }
+        if !defaultText.trimmed.isEmpty { l.defaultText = defaultText.trimmed }
+        l.primaryKey = primaryKey
+        if hasForeignKey {
+            l.referencesTable = referencesTable.trimmed
+            l.referencesColumn = referencesColumn.trimmed.isEmpty ? "id" : referencesColumn.trimmed
+            l.onDelete = onDelete
+        }
+        if type.isTextual { l.enumValues = enumValues }
+        l.unique = unique
+        l.index = index
+        return l
+    }
+}
+
+/// The parts of a column a name's suggestion may fill, and that the user's own answer then keeps.
+public enum ColumnPart: Hashable, Sendable {
+    case type, length, precision, scale, nullable, defaultValue, enumValues, references, onDelete
+}
+
+extension ColumnDraft {
+
     /// Whether this column references another table.
     public var hasForeignKey: Bool { !referencesTable.trimmed.isEmpty }
+
+    /// The editor's References field: `projects`, or `projects.code` when the key is not `id`.
+    public var referencesText: String {
+        get { referencesTable + (referencesColumn.isEmpty || referencesColumn == "id" ? "" : "." + referencesColumn) }
+        set {
+            let parts = newValue.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            referencesTable = parts.first ?? ""
+            referencesColumn = parts.count > 1 ? parts[1] : "id"
+        }
+    }
 
     /// The enum values typed, trimmed, empty entries kept so they can be reported.
     public var enumValues: [String]? {
@@ -61,8 +176,19 @@ public struct TableDraft: Equatable, Sendable {
     public var timestamps = true
     public var columns: [ColumnDraft] = []
     public var indexes: [IndexDraft] = []
+    /// The one-line column being typed in the list (`ColumnLine`), and the column it reads as so far
+    /// (nil while it does not read): the preview and the checks show it as the next column.
+    public var line = ""
+    public var pending: ColumnDraft?
+    /// The column whose allowed values the line asks for next (a `status` added by a line without them).
+    public var askingValues: Int?
+    /// The name came from the description's words: the first key typed in it replaces it.
+    public var nameSuggested = false
 
     public init() {}
+
+    /// The user's columns and the one the line is typing.
+    var allColumns: [ColumnDraft] { columns + (pending.map { [$0] } ?? []) }
 
     /// How many columns the spec has before the user's own (the `id` preset).
     public var presetCount: Int { idPreset ? 1 : 0 }
@@ -87,7 +213,7 @@ public struct TableDraft: Equatable, Sendable {
     func buildColumns(path: String, offset: Int) -> ([Column], [SpecIssue]) {
         var issues: [SpecIssue] = []
         var built: [Column] = []
-        for (i, d) in columns.enumerated() {
+        for (i, d) in allColumns.enumerated() {
             let cpath = "\(path).columns[\(i + offset)]"
             var c = Column(name: d.name.trimmed, type: d.type)
             c.nullable = d.primaryKey ? nil : (d.nullable ? nil : false)

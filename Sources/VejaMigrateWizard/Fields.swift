@@ -8,7 +8,9 @@ extension WizardModel {
         switch s.step {
         case .description:
             return [
-                Field(.description, "Description", .text(s.description), hint: "A short English description, e.g. add invoices table. It names the file."),
+                Field(.description, "Description", .text(s.description), hint: derivedDescription.map {
+                    "Empty: \"\($0)\", as the operation says. Type to give your own; it names the file."
+                } ?? "A short English description, e.g. add invoices table. It names the file."),
                 Field(.details, "Details (optional)", .text(s.details), hint: "An extended description, written after Create Date: in the docstring."),
                 Field(.continueButton, "", .button("Continue ›")),
             ]
@@ -35,7 +37,7 @@ extension WizardModel {
             ]
         case .columns:
             if let i = s.editingColumn, i < s.table.columns.count { return columnEditorFields(s.table.columns[i], newTable: s.operation == .createTable) }
-            var out: [Field] = []
+            var out: [Field] = [lineField]
             let newTable = s.operation == .createTable
             if newTable, s.table.idPreset { out.append(Field(nil, "", .note("id  uuid  PK  (preset)"))) }
             for (i, c) in s.table.columns.enumerated() {
@@ -120,6 +122,14 @@ extension WizardModel {
                 out.append(Field(nil, "", .note("Revises: " + (graph.heads.first ?? "None (first migration)"))))
             }
             if let safe = migrationSafeField { out.append(safe) }
+            // What is left to decide: the parts the names filled and nobody set, values still to give.
+            let suggested = [.createTable, .addColumns].contains(s.operation) ? s.table.columns.filter {
+                !$0.suggestedParts.isEmpty || ($0.suggestion?.asksValues == true && $0.enumText.trimmed.isEmpty)
+            } : []
+            if !suggested.isEmpty {
+                out.append(Field(nil, "", .note("From the names (check them):")))
+                for c in suggested { out.append(Field(nil, "", .note("≈ \(c.name.trimmed): " + ColumnSummary.suggested(c)))) }
+            }
             for w in warnings { out.append(Field(nil, "", .note("⚠ " + w.problem))) }
             for p in graph.chainProblems where p.kind != .multipleHeads {
                 out.append(Field(nil, "", .note("History: " + p.message)))
@@ -158,7 +168,18 @@ extension WizardModel {
     /// the same field; what does not apply to this column is disabled and says why.
     func columnEditorFields(_ c: ColumnDraft, newTable: Bool = true) -> [Field] {
         let numeric = c.type == .numeric
-        return [
+        let onDeletes = ["none"] + OnDelete.allCases.map(\.rawValue)
+        var references = Field(.columnReferences, "References (Tab completes)", .text(c.referencesText),
+                               hint: tableHint(for: c.referencesTable) + " table or table.column; each foreign key gets an index.")
+        references.completions = schema?.tableNames ?? []
+        // The values the history's CHECKs allow on columns of this name (tasks.status) complete the list.
+        let known = historyValues(for: c.name.trimmed)
+        var values = Field(.columnEnum, "Allowed values (enum)", .text(c.type.isTextual ? c.enumText : ""),
+                           hint: c.type.isTextual ? (known.isEmpty ? "Comma-separated, e.g. DRAFT, SENT. Makes chk_<table>_<column>. Empty: free text." : "Comma-separated; the history's \(c.name.trimmed) has " + known.joined(separator: ", ") + ".") : "Allowed values apply to string and text columns only.",
+                           enabled: c.type.isTextual)
+        values.completions = known
+        values.completesList = true
+        return suggestionNotes(c) + [
             Field(.columnName, "Name", .text(c.name), hint: "Lowercase letters, digits and _, e.g. amount, project_id."),
             Field(.columnType, "Type", .choice(ColumnType.pickerOrder.map(\.rawValue), ColumnType.pickerOrder.firstIndex(of: c.type)!), hint: ColumnType.pickerHint),
             Field(.columnLength, "Length", .text(c.type == .string ? c.length : ""),
@@ -171,15 +192,74 @@ extension WizardModel {
                   hint: newTable ? "Space or Alt-p toggles. Part of the table's primary key." : "An existing table keeps its primary key: add_columns adds none.", enabled: newTable),
             Field(.columnNullable, "Nullable (Alt-n)", .toggle(c.nullable && !c.primaryKey),
                   hint: c.primaryKey ? "A primary key is always NOT NULL." : "Space or Alt-n toggles. Off means NOT NULL.", enabled: !c.primaryKey),
-            Field(.columnEnum, "Allowed values (enum)", .text(c.type.isTextual ? c.enumText : ""),
-                  hint: c.type.isTextual ? "Comma-separated, e.g. DRAFT, SENT. Makes chk_<table>_<column>. Empty: free text." : "Allowed values apply to string and text columns only.",
-                  enabled: c.type.isTextual),
+            values,
             Field(.columnDefault, "Default", .text(c.defaultText), hint: ColumnSummary.defaultHint(c.type)),
             Field(.columnUnique, "Unique (Alt-u)", .toggle(c.unique),
                   hint: c.primaryKey ? "A primary key is unique already." : "Space or Alt-u toggles. Adds uniq_<table>_<column>.", enabled: !c.primaryKey),
             Field(.columnIndex, "Index (Alt-i)", .toggle(c.index), hint: "Space or Alt-i toggles. Adds idx_<table>_<column> for frequent queries."),
-            Field(.columnDone, "", .button("Done ‹ back to columns"), hint: "Enter (or Esc) returns to the column list."),
+            references,
+            Field(.columnOnDelete, "On delete", .choice(onDeletes, c.onDelete.map { OnDelete.allCases.firstIndex(of: $0)! + 1 } ?? 0),
+                  hint: c.hasForeignKey ? "←/→ chooses. SET NULL needs a nullable column. Enter starts the next column." : "On delete applies to a column that references a table.",
+                  enabled: c.hasForeignKey),
+            Field(.columnDone, "", .button("Done ‹ back to columns"), hint: "Enter (or Esc) returns to the column list. Alt-a adds the next column from any field."),
         ]
+    }
+
+    /// The values the history's CHECKs allow on a column named `name`, in their first order, each once.
+    func historyValues(for name: String) -> [String] {
+        guard let schema, !name.isEmpty else { return [] }
+        var out: [String] = []
+        for t in schema.tableNames {
+            for check in schema.tables[t]!.checks where check.column == name {
+                for v in check.values ?? [] where !out.contains(v) { out.append(v) }
+            }
+        }
+        return out
+    }
+
+    /// What the name suggests, above the editor: the parts it fills and the key that drops it.
+    func suggestionNotes(_ c: ColumnDraft) -> [Field] {
+        guard let s = c.suggestion, !c.suggestedParts.isEmpty else { return [] }
+        return [Field(nil, "", .note("≈ From the name (\(s.rule)): " + ColumnSummary.suggested(c) + ". Alt-x drops it."))]
+    }
+
+    /// The columns list's one-line field: a whole column as `name:type!=default:options`, or the
+    /// allowed values of the column the last line added, when its name asks for them.
+    var lineField: Field {
+        let t = state.table
+        if let k = t.askingValues, k < t.columns.count {
+            return Field(.columnLine, "Values of \(t.columns[k].name) (comma-separated)", .text(t.line),
+                         hint: "e.g. DRAFT, SENT, PAID, VOID; the first is the default. Enter sets them; empty leaves free text.")
+        }
+        var f = Field(.columnLine, "Column line (name:type!=default:options)", .text(t.line),
+                      hint: lineHint)
+        if case .failure = ColumnLine.parse(t.line), !t.line.isEmpty {} else { f.completions = lineCompletions }
+        return f
+    }
+
+    /// The hint of the line: its error, pointing at the part, else what it reads as, else the syntax.
+    var lineHint: String {
+        let t = state.table.line
+        if t.trimmed.isEmpty {
+            return "e.g. project_id, amount:numeric(12,2)!, number:string(64):unique; the name suggests the rest. Enter adds it (empty: + Add column)."
+        }
+        switch ColumnLine.parse(t) {
+        case .failure(let e): return LineMessage.text(e, line: t)
+        case .success:
+            guard let p = state.table.pending else { return "" }
+            return "Reads as: " + p.line.text + (p.suggestion.map { " (≈ from the name: \($0.rule))" } ?? "") + ". Enter adds it."
+        }
+    }
+
+    /// Tab in the line: after `fk=` the history's tables, else the history's column names.
+    var lineCompletions: [String] {
+        let t = state.table.line
+        guard let schema else { return [] }
+        if let r = t.range(of: "fk=", options: .backwards), !t[r.upperBound...].contains(":") {
+            return schema.tableNames.map { String(t[..<r.upperBound]) + $0 }
+        }
+        if t.contains(":") { return [] }
+        return Array(Set(schema.tables.values.flatMap { $0.columns.map(\.name) })).sorted()
     }
 
     /// The referenced-table hint: the history's tables, closest to what is typed first.
@@ -218,6 +298,18 @@ enum ColumnSummary {
         return parts.joined(separator: "  ")
     }
 
+    /// The parts a suggestion filled, in words: `uuid, NOT NULL, → projects.id CASCADE`.
+    static func suggested(_ c: ColumnDraft) -> String {
+        let parts = c.suggestedParts
+        var words: [String] = []
+        if !Set(parts).isDisjoint(with: [.type, .length, .precision, .scale]) { words.append(typeText(c)) }
+        if parts.contains(.nullable) { words.append(c.nullable ? "nullable" : "NOT NULL") }
+        if parts.contains(.defaultValue), !c.defaultText.isEmpty { words.append("default \(c.defaultText)") }
+        if parts.contains(.references) { words.append("→ \(c.referencesTable).\(c.referencesColumn)" + (c.onDelete.map { " \($0.rawValue)" } ?? "")) }
+        if c.suggestion?.asksValues == true, c.enumText.isEmpty { words.append("allowed values next") }
+        return words.joined(separator: ", ")
+    }
+
     static func typeText(_ c: ColumnDraft) -> String {
         switch c.type {
         case .string: return c.length.trimmed.isEmpty ? "string" : "string(\(c.length.trimmed))"
@@ -237,6 +329,37 @@ enum ColumnSummary {
         case .json, .jsonb: return "JSON, e.g. {} or [], or empty for none."
         case .uuid: return "sql:gen_random_uuid() for a new one per row, a UUID, or empty."
         default: return "Text as is (no quotes), sql:EXPR for an SQL expression, or empty."
+        }
+    }
+}
+
+/// A line's error in words, quoting the part it points at.
+enum LineMessage {
+    static func text(_ e: ColumnLineError, line: String) -> String {
+        let chars = Array(line)
+        let part = e.offset < chars.count ? String(chars[e.offset..<min(chars.count, e.offset + max(1, e.length))]) : "the end"
+        let at = e.offset < chars.count ? "At \"\(part)\" (character \(e.offset + 1))" : "At the end"
+        func maybe(_ close: [String]) -> String { close.isEmpty ? "" : "; did you mean " + close.joined(separator: " or ") + "?" }
+        switch e.kind {
+        case .missingName: return "The line starts with the column's name, e.g. amount:numeric(12,2)."
+        case .unknownType(let t, let close): return "\(at): \"\(t)\" is not a type" + maybe(close) + (close.isEmpty ? " Types: " + ColumnType.pickerOrder.map(\.rawValue).joined(separator: ", ") + "." : "")
+        case .badParameters(let type, _):
+            switch type {
+            case .string: return "\(at): string takes a length, e.g. string(64)."
+            case .numeric: return "\(at): numeric takes precision and scale, e.g. numeric(12,2)."
+            default: return "\(at): \(type.rawValue) takes no parameters."
+            }
+        case .unknownOption(let o, let close): return "\(at): \"\(o)\" is not an option" + maybe(close) + (close.isEmpty ? " Options: pk, fk=TABLE, cascade, set-null, restrict, enum(A,B), unique, index." : "")
+        case .missingValue(let option):
+            switch option {
+            case "fk": return "\(at): fk= names the table, e.g. fk=projects or fk=projects.id."
+            case "enum": return "\(at): enum takes the values, e.g. enum(DRAFT,SENT)."
+            default: return "\(at): = takes the default, e.g. =0 or =now."
+            }
+        case .unclosed(let c): return "\(at): the \(c) is not closed" + (c == "'" ? " (write '' for a quote inside)." : "; close it with ).")
+        case .repeated(let o): return "\(at): \(o) is already given."
+        case .onDeleteWithoutForeignKey(let w): return "\(at): \(w) needs a foreign key: add fk=TABLE before it."
+        case .unexpected: return "\(at): this belongs to no part; parts are separated by :."
         }
     }
 }
@@ -277,6 +400,8 @@ enum FieldPath {
             guard let k = index(in: second) else { return (.columns, .addColumn, nil) }
             let i = k - model.state.presetCount
             guard i >= 0 else { return (.table, .idPreset, nil) }
+            // The column the line is typing: its problems stand at the line.
+            if i >= model.state.table.columns.count, model.state.table.pending != nil { return (.columns, .columnLine, nil) }
             let attr = parts.count > 2 ? parts[2] : "name"
             if attr.hasPrefix("enum") { return (.enums, .enumValues(i), nil) }
             if attr == "default", i < model.state.table.columns.count, !model.state.table.columns[i].enumText.trimmed.isEmpty {

@@ -10,6 +10,10 @@ public enum Action: Hashable, Sendable {
     case jumpToStep
     /// In the column editor: Alt-p, Alt-n, Alt-u, Alt-i toggle primary key, nullable, unique, index.
     case toggleColumnFlag
+    /// In the column editor: this column is done, start the next one (Alt-a).
+    case nextColumn
+    /// In the column editor: drop what the name suggested (Alt-x); the column keeps what was typed.
+    case declineSuggestion
     case help, previewTab, scrollUp, scrollDown, review, quit
     /// On the done screen: prove the written migration on a throwaway database (`vejamigrate verify`).
     case verify
@@ -82,6 +86,8 @@ public enum KeyMap {
         KeyBinding([.right], "→", "next choice", .choiceNext, .focus([.choice]), footer: false),
         KeyBinding([.left], "←", "previous choice", .choicePrevious, .focus([.choice]), footer: false),
         KeyBinding([.alt("p"), .alt("n"), .alt("u"), .alt("i")], "Alt+p/n/u/i", "PK, nullable, unique, index", .toggleColumnFlag, footer: false),
+        KeyBinding([.alt("a")], "Alt+a", "next column", .nextColumn, footer: false),
+        KeyBinding([.alt("x")], "Alt+x", "drop suggestion", .declineSuggestion, footer: false),
         KeyBinding([.character("a"), .function(5)], "a", "add", .add, .notText),
         KeyBinding([.character("d"), .delete], "d", "delete", .delete, .focus([.row, .toggle])),
         KeyBinding([.character("[")], "[", "move up", .moveUp, .focus([.row]), footer: false),

@@ -145,6 +145,9 @@ public struct WizardModel: Sendable {
         case .historyRead(let history):
             graph = history.graph
             schema = history.schema
+            resuggest()
+            // The description was left before the history came: what it says can be read now.
+            if state.step != .description { applyIntent() }
             let wasReading = isReadingHistory
             isReadingHistory = false
             // Arriving on Review: Write (or the first problem) appears now; put the focus on it.
@@ -271,7 +274,8 @@ public struct WizardModel: Sendable {
             default: return false
             }
         case .review: return state.step != .review
-        case .toggleColumnFlag: return state.step == .columns && editing != nil
+        case .toggleColumnFlag, .nextColumn: return state.step == .columns && editing != nil
+        case .declineSuggestion: return state.step == .columns && editing?.suggestion != nil
         default: return true
         }
     }
@@ -297,6 +301,12 @@ public struct WizardModel: Sendable {
         case .delete: askToDelete()
         case .moveUp: moveRow(by: -1)
         case .moveDown: moveRow(by: 1)
+        case .nextColumn: startNextColumn()
+        case .declineSuggestion:
+            updateEditing {
+                $0.declined = true
+                $0.suggest(nil)
+            }
         case .jumpToStep, .toggleColumnFlag: break  // need the key: see `jump(to:)`, `toggleColumnFlag(_:)`
         case .help: state.overlay = .help
         case .previewTab:
@@ -305,8 +315,7 @@ public struct WizardModel: Sendable {
         case .scrollUp: state.previewScroll = previewLine(from: previewTop, movingRows: -(layout.previewRows - 2))
         case .scrollDown: state.previewScroll = min(previewMaxTop, previewLine(from: previewTop, movingRows: layout.previewRows - 2))
         case .review:
-            state.editingColumn = nil
-            state.editingForeignKey = nil
+            closeEditors()
             go(to: .review)
         case .quit: return requestQuit()
         case .verify: return startVerify()
@@ -358,14 +367,17 @@ public struct WizardModel: Sendable {
             state.flash = "There are \(steps.count) steps: 1 to \(steps.count)."
             return
         }
-        state.editingColumn = nil
-        state.editingForeignKey = nil
+        closeEditors()
         enterStep(steps[n - 1])
     }
 
     /// Focuses the first focusable field of the step, or `preferred` if it exists.
     private mutating func enterStep(_ step: Step, preferred: FieldID? = nil) {
         if step != state.step { state.continueWarned = nil }
+        if state.step == .description, step != .description {
+            applyIntent()
+            refresh()  // Review's focus reads the problems of the operation just filled
+        }
         state.step = step
         state.previewScroll = nil
         let preferred = preferred ?? (step == .review ? reviewFocus : nil)
@@ -439,10 +451,9 @@ public struct WizardModel: Sendable {
     }
 
     private mutating func goBack() {
-        if state.editingColumn != nil {
-            let i = state.editingColumn!
-            state.editingColumn = nil
-            focus(.columnRow(i))
+        if let i = state.editingColumn {
+            closeEditors()
+            focus(i < state.table.columns.count ? .columnRow(i) : i > 0 ? .columnRow(i - 1) : .addColumn)
             return
         }
         if state.editingForeignKey != nil {
@@ -471,6 +482,10 @@ public struct WizardModel: Sendable {
             state.editingColumn = i
             focus(.columnName)
         case .addColumn: add()
+        case .columnLine: addLine()
+        case .columnName where editing?.suggestion?.asksValues == true && editing?.enumText.trimmed.isEmpty == true:
+            // `status` asks for its allowed values next.
+            focus(.columnEnum)
         case .columnDone: goBack()
         case .fkRow(let i):
             state.editingForeignKey = i
@@ -546,7 +561,10 @@ public struct WizardModel: Sendable {
             if let i = ids.firstIndex(of: state.focus), i + 1 < ids.count, ids[i + 1] != .continueButton,
                ids[i + 1] != .columnDone, ids[i + 1] != .fkDone {
                 focus(ids[i + 1])
-            } else if state.editingColumn != nil || state.editingForeignKey != nil {
+            } else if state.editingColumn != nil {
+                // Enter on the column's last field starts the next column.
+                startNextColumn()
+            } else if state.editingForeignKey != nil {
                 goBack()
             } else {
                 advance()
@@ -557,11 +575,98 @@ public struct WizardModel: Sendable {
 
     /// `project_id` most likely references `projects`: the history decides which name exists.
     func guessedTable(for column: String) -> String? {
-        guard let schema, column.hasSuffix("_id"), column.count > 3 else { return nil }
-        let stem = String(column.dropLast(3))
-        var candidates = [stem + "s", stem, stem + "es"]
-        if stem.hasSuffix("y") { candidates.insert(String(stem.dropLast()) + "ies", at: 0) }
-        return candidates.first { schema.tables[$0] != nil }
+        NameRules.referencedTable(for: column, schema: schema)
+    }
+
+    /// Closes the column and foreign key editors; a column opened and left blank is not kept.
+    private mutating func closeEditors() {
+        if let i = state.editingColumn, i < state.table.columns.count, state.table.columns[i].isBlank {
+            state.table.columns.remove(at: i)
+        }
+        state.editingColumn = nil
+        state.editingForeignKey = nil
+    }
+
+    /// Alt-a, or Enter on a column's last field: a new column after this one, its editor open.
+    private mutating func startNextColumn() {
+        guard let i = state.editingColumn else { return }
+        if i < state.table.columns.count, state.table.columns[i].isBlank { return }
+        state.editingColumn = nil
+        add()
+    }
+
+    /// Enter on the columns list's line: empty opens a new column (as + Add column); a line that
+    /// reads becomes the next column; one with an error says where it is.
+    private mutating func addLine() {
+        let t = state.table
+        if let k = t.askingValues {
+            state.table.askingValues = nil
+            state.table.line = ""
+            state.cursor = 0
+            if k < t.columns.count, !t.line.trimmed.isEmpty {
+                state.table.columns[k].enumText = t.line.trimmed
+                state.table.columns[k].touched.insert(.enumValues)
+                state.table.columns[k].suggest(state.table.columns[k].suggestion)
+            }
+            return
+        }
+        if t.line.trimmed.isEmpty { add(); return }
+        switch ColumnLine.parse(t.line.trimmed) {
+        case .failure(let e):
+            state.flash = LineMessage.text(e, line: t.line.trimmed)
+        case .success(let line):
+            let column = ColumnDraft(line: line, schema: schema)
+            state.table.columns.append(column)
+            state.table.pending = nil
+            state.table.line = ""
+            state.cursor = 0
+            if column.suggestion?.asksValues == true, column.enumText.isEmpty {
+                state.table.askingValues = state.table.columns.count - 1
+            }
+        }
+    }
+
+    /// The column the line reads as, so far (nil while it does not read).
+    private mutating func readLine() {
+        guard state.table.askingValues == nil, case .success(let line) = ColumnLine.parse(state.table.line.trimmed) else {
+            state.table.pending = nil
+            return
+        }
+        state.table.pending = ColumnDraft(line: line, schema: schema)
+    }
+
+    /// The history arrived (or changed): every column's suggestion is made again from it.
+    private mutating func resuggest() {
+        for i in state.table.columns.indices {
+            state.table.columns[i].suggest(NameRules.suggest(for: state.table.columns[i].name.trimmed, schema: schema))
+        }
+        if state.table.pending != nil { readLine() }
+    }
+
+    /// Leaving the description: what it says (`add archived_at to projects`) fills an operation the
+    /// user has not answered yet, and follows the description while the answers are still its own.
+    private mutating func applyIntent() {
+        let untouched = state.current == OperationDraft(operation: .createTable, table: TableDraft(), change: ChangeDraft())
+        guard state.earlier.isEmpty, state.later.isEmpty, untouched || state.current == state.intentDraft else { return }
+        var draft = OperationDraft(operation: .createTable, table: TableDraft(), change: ChangeDraft())
+        switch DescriptionIntent.read(state.description, schema: schema) {
+        case .createTable(let name)?:
+            draft.table.name = name
+            draft.table.nameSuggested = true
+        case .addColumns(let table, let columns)?:
+            draft.operation = .addColumns
+            draft.table.name = table
+            draft.table.nameSuggested = true
+            draft.table.columns = columns.map { name in
+                var c = ColumnDraft(name: name)
+                c.suggest(NameRules.suggest(for: name, schema: schema))
+                return c
+            }
+        case nil:
+            break
+        }
+        state.current = draft
+        state.intentDraft = draft
     }
 
     private mutating func add() {
@@ -645,11 +750,32 @@ public struct WizardModel: Sendable {
 
     private mutating func insert(_ ch: Character) {
         guard focusedEnabled else { return }
+        if (state.focus == .tableName && state.table.nameSuggested) || showsSuggestion(state.focus) {
+            // A suggested value (the description's table name, a part the column's name filled):
+            // the first key typed replaces it.
+            state.cursor = 0
+            setFocusedText("")
+        }
         var chars = Array(focusedText)
         let at = min(state.cursor, chars.count)
         chars.insert(ch, at: at)
         state.cursor = at + 1
         setFocusedText(String(chars))
+    }
+
+    /// Whether the field shows what the column's name suggested (not what the user typed).
+    func showsSuggestion(_ id: FieldID) -> Bool {
+        guard let c = editing, c.suggestion != nil, !focusedText.isEmpty else { return false }
+        let part: ColumnPart
+        switch id {
+        case .columnLength: part = .length
+        case .columnPrecision: part = .precision
+        case .columnScale: part = .scale
+        case .columnDefault: part = .defaultValue
+        case .columnReferences: part = .references
+        default: return false
+        }
+        return c.suggestedParts.contains(part)
     }
 
     /// The text of the focused text field.
@@ -665,6 +791,8 @@ public struct WizardModel: Sendable {
         case .columnScale: return editing?.scale ?? ""
         case .columnDefault: return editing?.defaultText ?? ""
         case .columnEnum: return editing?.enumText ?? ""
+        case .columnReferences: return editing?.referencesText ?? ""
+        case .columnLine: return t.line
         case .enumValues(let i): return i < t.columns.count ? t.columns[i].enumText : ""
         case .enumDefault(let i): return i < t.columns.count ? t.columns[i].defaultText : ""
         case .fkTable: return editingFK?.referencesTable ?? ""
@@ -684,17 +812,33 @@ public struct WizardModel: Sendable {
         switch state.focus {
         case .description: state.description = text
         case .details: state.details = text
-        case .tableName: state.table.name = text
-        case .columnName: updateEditing { $0.name = text }
-        case .columnLength: updateEditing { $0.length = text }
-        case .columnPrecision: updateEditing { $0.precision = text }
-        case .columnScale: updateEditing { $0.scale = text }
-        case .columnDefault: updateEditing { $0.defaultText = text }
-        case .columnEnum: updateEditing { $0.enumText = text }
-        case .enumValues(let i): state.table.columns[i].enumText = text
-        case .enumDefault(let i): state.table.columns[i].defaultText = text
-        case .fkTable: updateEditingFK { $0.referencesTable = text }
-        case .fkColumn: updateEditingFK { $0.referencesColumn = text }
+        case .tableName:
+            state.table.name = text
+            state.table.nameSuggested = false
+        case .columnName:
+            let schema = self.schema
+            updateEditing {
+                $0.name = text
+                $0.suggest(NameRules.suggest(for: text.trimmed, schema: schema))
+            }
+        case .columnLength: updateEditing { $0.length = text; $0.touched.insert(.length) }
+        case .columnPrecision: updateEditing { $0.precision = text; $0.touched.insert(.precision) }
+        case .columnScale: updateEditing { $0.scale = text; $0.touched.insert(.scale) }
+        case .columnDefault: updateEditing { $0.defaultText = text; $0.touched.insert(.defaultValue) }
+        case .columnEnum: updateEditing { $0.enumText = text; $0.touched.insert(.enumValues); $0.suggest($0.suggestion) }
+        case .columnReferences: updateEditing { $0.referencesText = text; $0.touched.insert(.references) }
+        case .columnLine:
+            state.table.line = text
+            readLine()
+        case .enumValues(let i):
+            state.table.columns[i].enumText = text
+            state.table.columns[i].touched.insert(.enumValues)
+            state.table.columns[i].suggest(state.table.columns[i].suggestion)
+        case .enumDefault(let i):
+            state.table.columns[i].defaultText = text
+            state.table.columns[i].touched.insert(.defaultValue)
+        case .fkTable: updateEditingFK { $0.referencesTable = text; $0.touched.insert(.references) }
+        case .fkColumn: updateEditingFK { $0.referencesColumn = text; $0.touched.insert(.references) }
         case .indexColumns(let i): state.table.indexes[i].columnsText = text
         case .specPath: state.specPath = text
         case .change(let k):
@@ -754,7 +898,7 @@ public struct WizardModel: Sendable {
         switch state.focus {
         case .idPreset: state.table.idPreset.toggle()
         case .timestamps: state.table.timestamps.toggle()
-        case .columnNullable: updateEditing { $0.nullable.toggle() }
+        case .columnNullable: updateEditing { $0.nullable.toggle(); $0.touched.insert(.nullable) }
         case .columnPrimaryKey:
             updateEditing {
                 $0.primaryKey.toggle()
@@ -780,12 +924,21 @@ public struct WizardModel: Sendable {
             updateEditing { c in
                 let i = all.firstIndex(of: c.type)!
                 c.type = all[(i + delta + all.count) % all.count]
+                c.touched.insert(.type)
+            }
+        case .columnOnDelete:
+            let all: [OnDelete?] = [nil] + OnDelete.allCases.map(Optional.some)
+            updateEditing { c in
+                let i = all.firstIndex(of: c.onDelete) ?? 0
+                c.onDelete = all[(i + delta + all.count) % all.count]
+                c.touched.insert(.onDelete)
             }
         case .fkOnDelete:
             let all: [OnDelete?] = [nil] + OnDelete.allCases.map(Optional.some)
             updateEditingFK { c in
                 let i = all.firstIndex(of: c.onDelete) ?? 0
                 c.onDelete = all[(i + delta + all.count) % all.count]
+                c.touched.insert(.onDelete)
             }
         case .change(.nullable):
             let all = AlterNullability.allCases
@@ -826,7 +979,8 @@ public struct WizardModel: Sendable {
     /// Rebuilds the spec, its problems and the preview from the state.
     private mutating func refresh() {
         var issues: [SpecIssue] = []
-        var spec = MigrationSpec(description: state.description.trimmed.isEmpty ? nil : state.description.trimmed)
+        // An empty description is the one the operation says (`add invoices table`), when it says one.
+        var spec = MigrationSpec(description: state.description.trimmed.isEmpty ? derivedDescription : state.description.trimmed)
         if !state.details.trimmed.isEmpty { spec.details = state.details.trimmed }
         // Every operation in Review's order, the current one among them; paths as the core gives them
         // (`add_columns.table`, or `operations[1].add_columns.table` when there are several).
@@ -868,6 +1022,23 @@ public struct WizardModel: Sendable {
         // Row counts of the wrapped preview, once per change: scrolling and following read them.
         let width = layout.previewWidth
         previewRowCounts = previewLines.map { WizardModel.wrapPoints(Array($0.text), first: width - 2, rest: width - 4).count }
+    }
+
+    /// The description the one operation says, for an empty description field: `add invoices table`,
+    /// `add archived_at to projects` (`DescriptionIntent.description`); nil while it says none.
+    public var derivedDescription: String? {
+        let drafts = state.answered
+        guard drafts.count == 1, let d = drafts.first else { return nil }
+        let name = d.table.name.trimmed
+        let valid = { (n: String) in !n.isEmpty && (try? MigrationNaming.slug(n)) != nil && n.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") } }
+        switch d.operation {
+        case .createTable where valid(name):
+            return DescriptionIntent.createTable(name).description
+        case .addColumns where valid(name) && !d.table.columns.isEmpty && d.table.columns.allSatisfy({ valid($0.name.trimmed) }):
+            return DescriptionIntent.addColumns(table: name, columns: d.table.columns.map { $0.name.trimmed }).description
+        default:
+            return nil
+        }
     }
 
     /// One operation as the spec has it, and the problems met reading its typed text (paths under it).

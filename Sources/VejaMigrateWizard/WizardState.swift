@@ -122,6 +122,10 @@ public enum FieldID: Hashable, Sendable {
     case columnRow(Int), addColumn
     case columnName, columnType, columnLength, columnPrecision, columnScale, columnNullable, columnPrimaryKey
     case columnEnum, columnDefault, columnUnique, columnIndex, columnDone
+    /// The column editor's foreign key, where the column is (step 6 shows them all).
+    case columnReferences, columnOnDelete
+    /// The one-line column typed in the list (`ColumnLine`).
+    case columnLine
     case enumValues(Int), enumDefault(Int)
     case fkRow(Int)
     case fkTable, fkColumn, fkOnDelete, fkDone
@@ -240,6 +244,9 @@ public struct WizardState: Equatable, Sendable {
     public var savedSpecDirectory = ""
     /// The row `d` will remove once confirmed.
     public var pendingDelete: FieldID?
+    /// The operation the description's words filled in (`DescriptionIntent`): while the answers are
+    /// still exactly these, editing the description fills them again.
+    public var intentDraft: OperationDraft?
 
     public init() {}
 

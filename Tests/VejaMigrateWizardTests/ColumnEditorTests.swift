@@ -27,7 +27,7 @@ final class ColumnEditorTests: XCTestCase {
             XCTAssertEqual(editorIDs(d), first, "type \(d.model.state.table.columns[0].type)")
         }
         // Primary key on: the same fields, Nullable and Unique disabled.
-        while d.model.state.focus != .columnPrimaryKey { d.press(.tab) }
+        for _ in 0..<60 where d.model.state.focus != .columnPrimaryKey { d.press(.tab) }
         d.press(.character(" "))
         XCTAssertEqual(editorIDs(d), first)
         XCTAssertEqual(d.model.fields.first { $0.id == .columnUnique }?.enabled, false)

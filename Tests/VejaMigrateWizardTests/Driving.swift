@@ -127,32 +127,24 @@ extension Driver {
     mutating func answerInvoices() {
         type("add invoices table")
         press(.enter, .enter)          // details → operation
-        press(.enter)                  // create a table → table step
-        type("invoices")
+        press(.enter)                  // create a table (the description named it) → table step
+        type("invoices")               // the first key replaces the name the description suggested
         press(.enter, .enter, .enter)  // id preset, timestamps → columns
-        press(.enter)                  // + Add column
-        type("project_id")
-        press(.enter)
-        type("u")                      // type jumps to uuid
-        press(.enter, .enter, .enter, .enter, .enter)  // length, precision, scale (n/a), primary key → nullable
-        press(.character(" "))         // NOT NULL
-        press(.enter, .enter, .enter, .enter, .enter)  // allowed values (n/a), default, unique, index → back to list
-        press(.character("a"))
-        type("status")
-        press(.enter, .enter)          // type string → length
-        type("32")
-        press(.enter, .enter, .enter, .enter)  // precision, scale (n/a), primary key → nullable
-        press(.character(" "))
-        press(.enter, .enter)          // allowed values: given on the enum step below
-        type("DRAFT")
-        press(.enter, .enter, .enter)  // unique, index → back to list
+        press(.enter)                  // the empty column line: + Add column
+        type("project_id")             // the name suggests uuid, NOT NULL (with a history, the FK too)
+        press(.alt("a"))               // next column
+        type("status")                 // string(32), NOT NULL, its values asked next
+        press(.enter)                  // → allowed values
+        type("DRAFT, SENT, PAID, VOID")  // the first one is the default
+        press(.escape)                 // back to the list
         press(.tab, .tab, .enter)      // + Add column, Continue
-        type("DRAFT, SENT, PAID, VOID")
-        press(.enter, .enter)          // default kept → foreign keys
+        press(.enter, .enter)          // values and default as given → foreign keys
         press(.enter)                  // edit project_id
         press(.control("u"))           // (with a history, the wizard guesses the table: start clean)
         type("projects")
-        press(.enter, .enter, .right, .enter)  // column id, ondelete CASCADE → list
+        press(.enter, .enter)          // column id → on delete
+        if model.state.table.columns[0].onDelete != .cascade { press(.right) }  // CASCADE (a history suggests it)
+        press(.enter)                  // → list
         press(.tab, .tab, .enter)      // status row, Continue → indexes
         press(.enter)                  // + Add index
         type("status, created_at")
@@ -180,9 +172,15 @@ let invoicesSpecJSON = """
 """
 
 extension Driver {
+    /// A new column, its editor open: Enter on the column line (where the step starts), else `a`.
+    mutating func newColumn() {
+        press(model.state.focus == .columnLine ? .enter : .character("a"))
+    }
+
     /// On the column list: `a`, the name, the type by its letter, Esc back to the list.
     mutating func addColumn(_ name: String, typeLetter: Character? = nil) {
-        press(.character("a"))
+        // On the column line (the step's first field) Enter opens the editor; elsewhere `a` does.
+        press(model.state.focus == .columnLine ? .enter : .character("a"))
         type(name)
         press(.tab)
         if let typeLetter { press(.character(typeLetter)) }

@@ -57,7 +57,9 @@ final class GoldenScreenTests: XCTestCase {
         // Python keywords in the preview are highlighted.
         let defRow = (0..<40).first { screen.line($0).contains("│ def upgrade") }
         if let defRow {
-            let dx = Array(screen.line(defRow)).firstIndex(of: "d")!
+            // The `d` of `def` in the preview (the form on the left may have a d of its own).
+            let row = Array(screen.line(defRow))
+            let dx = (0..<(row.count - 4)).first { String(row[$0..<($0 + 5)]) == "│ def" }! + 2
             XCTAssertEqual(screen[dx, defRow].style.foreground, .magenta)
         } else {
             XCTFail("no def upgrade line visible:\n\(screen.text)")

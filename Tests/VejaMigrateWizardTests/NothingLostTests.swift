@@ -102,7 +102,7 @@ final class NothingLostTests: XCTestCase {
         d.press(.enter, .enter, .enter)
         d.addColumn("a_rather_long_column_name_for_a_row")
         d.press(.enter)  // edit it: set a long default
-        while d.model.state.focus != .columnDefault { d.press(.tab) }
+        for _ in 0..<60 where d.model.state.focus != .columnDefault { d.press(.tab) }
         d.type("some long default text here")
         d.press(.escape)
         let line = ColumnSummary.line(d.model.state.table.columns[0])

@@ -18,12 +18,12 @@ final class ReviewOperationsTests: XCTestCase {
         d.press(.control("u"))
     }
 
-    /// Add columns: projects.archived_at, a datetime.
+    /// Add columns: projects.archived_at, a datetime (as its name suggests).
     func addArchivedAt(_ d: inout Driver) {
         d.type("projects")
         d.press(.enter, .enter)
         d.type("archived_at")
-        d.press(.enter, .character("d"), .escape)
+        d.press(.escape)
     }
 
     /// From Review: + Add another operation, then `title`.

@@ -79,10 +79,10 @@ final class WizardFlowTests: XCTestCase {
         d.press(.function(10))
         d.press(.escape, .escape, .escape, .escape)  // back to columns
         XCTAssertEqual(d.model.state.step, .columns)
-        d.press(.character("a"))
+        d.newColumn()
         d.type("amount")
         d.press(.enter, .character("n"), .enter, .enter)  // numeric → length (n/a) → precision
-        d.type("1x")
+        d.type("1x")  // replaces the 12 the name suggested
         XCTAssertTrue(d.model.issues.contains { $0.field == "create_table.columns[1].precision" && $0.problem.contains("not a whole number") })
     }
 
@@ -136,7 +136,7 @@ final class WizardFlowTests: XCTestCase {
         d.type("things")
         d.press(.enter, .enter, .enter)
         for name in ["a_col", "b_col", "c_col"] {
-            d.press(.character("a"))
+            d.newColumn()
             d.type(name)
             d.press(.escape)
         }
@@ -243,7 +243,7 @@ final class PreviewScrollTests: XCTestCase {
         d.type("things")
         d.press(.enter, .enter, .enter)
         for i in 0..<12 {
-            d.press(.character("a"))
+            d.newColumn()
             d.type("column_number_\(i)")
             d.press(.escape)
         }
@@ -258,7 +258,7 @@ final class PreviewScrollTests: XCTestCase {
         d.type("things")
         d.press(.enter, .enter, .enter, .enter)
         d.type("state")
-        d.press(.enter, .enter, .enter, .enter, .enter, .enter, .enter)  // type, length, precision, scale, PK, nullable → allowed values
+        d.press(.enter)  // the name asks for its allowed values next
         XCTAssertEqual(d.model.state.focus, .columnEnum)
         d.type("A, A")
         XCTAssertTrue(d.text.contains("✗ \"A\" is listed twice"), d.text)

@@ -74,46 +74,32 @@ def answer_invoices(s) -> None:
     s.send_text("invoices")
     s.send_keys("Enter", "Enter", "Enter")
     wait_text(s, "4. Columns")
-    s.send_keys("Enter")
+    s.send_keys("Enter")  # the empty column line: + Add column
     wait_text(s, "› column 2")
-    s.send_text("project_id")
-    s.send_keys("Enter")
-    s.send_text("u")  # the type picker jumps to uuid
-    # Every type has the same fields (those that do not apply are n/a): length, precision, scale, PK, nullable.
-    s.send_keys("Enter", "Enter", "Enter", "Enter", "Enter", "Space", "Enter", "Enter", "Enter", "Enter", "Enter")
-    wait_text(s, "project_id  uuid  NOT NULL")
-    s.send_text("a")
+    s.send_text("project_id")  # the name suggests uuid, NOT NULL and the foreign key, from the history
+    wait_text(s, "→ projects.id CASCADE")
+    s.send_keys("M-a")  # the next column
     wait_text(s, "› column 3")
-    s.send_text("status")
-    s.send_keys("Enter", "Enter")
-    s.send_text("32")
-    s.send_keys("Enter", "Enter", "Enter", "Enter", "Space", "Enter", "Enter")  # allowed values come on the enum step
-    s.send_text("DRAFT")
-    s.send_keys("Enter", "Enter", "Enter")
+    s.send_text("status")  # string(32), NOT NULL; Enter asks for the values, the first is the default
+    s.send_keys("Enter")
+    s.send_text("DRAFT, SENT, PAID, VOID")
+    s.send_keys("Escape")
     wait_text(s, "status  string(32)  NOT NULL")
     s.send_text("a")
     wait_text(s, "› column 4")
-    s.send_text("amount")
-    s.send_keys("Enter")
-    s.send_text("n")  # numeric
-    s.send_keys("Enter", "Enter")  # Length is n/a for numeric
-    s.send_text("12")
-    s.send_keys("Enter")
-    s.send_text("2")
-    s.send_keys("Enter", "Enter", "Space", "Enter", "Enter", "Enter", "Enter", "Enter")
+    s.send_text("amount")  # numeric(12,2) from the name; NOT NULL from Alt-n
+    s.send_keys("M-n", "Escape")
     wait_text(s, "amount  numeric(12,2)  NOT NULL")
     s.send_keys("Tab", "Tab", "Enter")  # + Add column, Continue
     wait_text(s, "5. Enum values")
-    s.send_text("DRAFT, SENT, PAID, VOID")
-    s.send_keys("Enter", "Enter")
+    s.send_keys("Enter", "Enter")  # the values and the default as given
     wait_text(s, "6. Foreign keys")
+    wait_text(s, "→ projects.id CASCADE")  # set where the column is; this step shows them all
     s.send_keys("Enter")
     screen = wait_text(s, "references:")
     assert "Tables: " in screen  # the history's tables are offered
-    s.send_keys("C-u")  # the wizard guessed `projects` from `project_id`; type it anyway
-    s.send_text("projects")
-    s.send_keys("Enter", "Enter", "Right", "Enter")
-    wait_text(s, "→ projects.id CASC")
+    s.send_keys("Escape")
+    wait_text(s, "6. Foreign keys")
     s.send_keys("Tab", "Tab", "Tab", "Enter")  # status, amount rows, Continue
     wait_text(s, "7. Indexes")
     s.send_keys("Enter")  # + Add index
@@ -328,7 +314,7 @@ def test_a_foreign_key_problem_shows_on_the_foreign_key_and_steps_are_reachable_
     s.send_text("invoice_lines")
     s.send_keys("Enter", "Enter", "Enter")
     wait_text(s, "4. Columns")
-    s.send_text("a")
+    s.send_keys("Enter")  # the empty column line: + Add column
     wait_text(s, "› column 2")
     s.send_text("invoice_id")
     s.send_keys("Tab")
@@ -349,7 +335,7 @@ def test_a_foreign_key_problem_shows_on_the_foreign_key_and_steps_are_reachable_
     assert "✗" in row, screen
     s.send_text("4")  # the Columns step has nothing to fix: Continue moves on
     wait_text(s, "4. Columns")
-    s.send_keys("Tab", "Tab", "Enter")
+    s.send_keys("Tab", "Tab", "Tab", "Enter")  # from the column line: the row, + Add column, Continue
     wait_text(s, "5. Enum values")
     s.send_keys("C-c")
     wait_text(s, "Quit without writing")

@@ -87,9 +87,7 @@ def add_archived_at(s) -> None:
     s.send_keys("Enter")  # + Add column
     wait_text(s, "› column 1")
     s.send_text("archived_at")
-    s.send_keys("Enter")
-    s.send_text("d")  # datetime, the first of the d types
-    wait_text(s, "‹ datetime ›")
+    wait_text(s, "‹ datetime ›")  # the name suggests it
     s.send_keys("Escape")
     wait_text(s, "archived_at  datetime")
 
