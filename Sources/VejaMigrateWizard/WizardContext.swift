@@ -67,10 +67,16 @@ public enum WizardRuntime {
         }
     }
 
-    /// Reads the history again; if it moved, reports it so the user confirms the new parent.
+    /// Takes the versions directory's lock and reads the history again; if it moved (another writer
+    /// added a file since the wizard read it), writes nothing and reports it, so the user sees the
+    /// new parent and sequence number in the preview and confirms again.
     /// Otherwise plans with the core (exactly as `vejamigrate new --spec`) and writes atomically.
     static func write(model: WizardModel, context: WizardContext) -> EffectResult {
         do throws(VejaMigrateError) {
+            // Under the versions directory's lock, like `vejamigrate new`: the history read here is
+            // the one the file is planned on, and no other writer can add a file in between.
+            let lock = try VersionsLock.acquire(in: context.directory)
+            defer { lock.release() }
             let history = try context.directory.readHistory()
             let fresh = history.graph
             if fresh.heads != model.graph.heads || fresh.nextSequence != model.graph.nextSequence {

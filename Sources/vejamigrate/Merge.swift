@@ -48,6 +48,8 @@ struct Merge: ParsableCommand {
 
     func run() throws {
         let dir = try common.versionsDirectory()
+        let lock = dryRun ? nil : try common.lock(dir)
+        defer { lock?.release() }
         let graph = RevisionGraph(files: try dir.readMigrations())
         guard let planned = try MergePlanner.plan(description: description, date: common.today, graph: graph) else {
             if json {

@@ -55,6 +55,8 @@ struct Rebase: ParsableCommand {
 
     func run() throws {
         let dir = try common.versionsDirectory()
+        let lock = dryRun ? nil : try common.lock(dir)
+        defer { lock?.release() }
         let graph = RevisionGraph(files: try dir.readMigrations())
         let name = try fileName(in: dir, graph: graph)
         guard let data = FileManager.default.contents(atPath: dir.url.appendingPathComponent(name).path) else {
