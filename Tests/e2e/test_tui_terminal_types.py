@@ -57,7 +57,9 @@ def test_no_terminfo_database_at_all_is_the_same_refusal(tui, tui_binary, projec
     argv = ["env", f"TERMINFO={empty}", f"TERMINFO_DIRS={empty}", "TERM=vejamigrate-test-terminal"]
     session.start([*argv, *start_args(tui_binary, versions)], cwd=project)
     assert session.wait_exit() == 2, session.screen()
-    assert REFUSAL.search(session.screen()).group("reason") == "TERM=vejamigrate-test-terminal has no terminfo entry here"
+    assert (
+        REFUSAL.search(session.screen()).group("reason") == "TERM=vejamigrate-test-terminal has no terminfo entry here"
+    )
     assert session.terminal_restored(), session.stty()
 
 
@@ -92,9 +94,15 @@ def _colour_numbers(codes: list[str]) -> set[int]:
     return numbers
 
 
-@pytest.mark.parametrize("term, expected", [
-    ("linux", "eight"), ("xterm", "eight"), ("xterm-256color", "many"), ("vt100", "monochrome"),
-])
+@pytest.mark.parametrize(
+    "term, expected",
+    [
+        ("linux", "eight"),
+        ("xterm", "eight"),
+        ("xterm-256color", "many"),
+        ("vt100", "monochrome"),
+    ],
+)
 def test_each_terminal_type_draws_the_same_text_in_its_colours(tui, tui_binary, project, versions, term, expected):
     reference, _ = _first_screen(tui, tui_binary, project, versions, "xterm-256color")
     text, escaped = _first_screen(tui, tui_binary, project, versions, term)

@@ -26,7 +26,9 @@ LOCK_NAME = ".vejamigrate.lock"
 
 def _writer(barrier, argv: list[str], cwd: str, queue) -> None:
     barrier.wait()
-    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, check=False, env={**os.environ, "NO_COLOR": "1"})
+    proc = subprocess.run(
+        argv, cwd=cwd, capture_output=True, text=True, check=False, env={**os.environ, "NO_COLOR": "1"}
+    )
     queue.put((proc.returncode, proc.stdout, proc.stderr))
 
 
@@ -91,8 +93,7 @@ def test_merge_and_new_at_once_stay_one_chain(tmp_path: Path):
     assert len(_chain(versions)["heads"]) == 2
     argvs = [[str(cli_binary()), "merge", "--versions-dir", str(versions), "--date", DATE]]
     argvs += [
-        [str(cli_binary()), "new", f"after {i}", "--versions-dir", str(versions), "--date", DATE]
-        for i in range(3)
+        [str(cli_binary()), "new", f"after {i}", "--versions-dir", str(versions), "--date", DATE] for i in range(3)
     ]
     results = _start_together(argvs, tmp_path)
     # `new` with two heads refuses (exit 3) unless the merge came first; either way no two files share a number.
@@ -130,7 +131,11 @@ def test_a_lock_file_left_by_a_killed_process_does_not_block(tmp_path: Path):
     holding it) is only a name; the next command takes the lock at once and removes the file."""
     versions = copy_project(tmp_path / "proj")
     holder = subprocess.Popen(
-        ["python3", "-c", f"import fcntl,time; f=open({str(versions / LOCK_NAME)!r},'w'); fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)"],
+        [
+            "python3",
+            "-c",
+            f"import fcntl,time; f=open({str(versions / LOCK_NAME)!r},'w'); fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)",
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
