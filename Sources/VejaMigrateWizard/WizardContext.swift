@@ -12,6 +12,8 @@ public struct WizardContext: Sendable {
     /// True when `history` is still empty because the history is being read in the background
     /// (`locate`): the model shows that it is reading and waits for `.historyRead`.
     public var historyPending = false
+    /// How long Write waits for another command holding the versions directory's lock.
+    public var lockTimeout: Double = VersionsLock.defaultTimeout
 
     /// The versions directory as the user sees it.
     public var directoryLabel: String { directory.displayPath(cwd: cwd) }
@@ -75,7 +77,7 @@ public enum WizardRuntime {
         do throws(VejaMigrateError) {
             // Under the versions directory's lock, like `vejamigrate new`: the history read here is
             // the one the file is planned on, and no other writer can add a file in between.
-            let lock = try VersionsLock.acquire(in: context.directory)
+            let lock = try VersionsLock.acquire(in: context.directory, timeout: context.lockTimeout)
             defer { lock.release() }
             let history = try context.directory.readHistory()
             let fresh = history.graph
