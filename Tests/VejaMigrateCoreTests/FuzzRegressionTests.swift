@@ -40,3 +40,12 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertNotNil(history.schema.tables["t"], "the nested, joined SQL string was not read")
     }
 }
+
+extension FuzzRegressionTests {
+    func testAnAssignmentWithNothingAfterTheEqualsSignIsUnsupported() {
+        // FuzzRegressions/header/crash-1e7b590d.py: `rebase`'s read with spans trapped on it.
+        let bytes = Array("revision = \"20260101_000001\"\ndown_revision: str =\n".utf8)
+        XCTAssertEqual(TestSupport.headerError(bytes), .unsupportedValue(name: "down_revision", line: 2))
+        XCTAssertThrowsError(try MigrationHeaderReader.readWithSpans(bytes: bytes))
+    }
+}
