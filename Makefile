@@ -9,6 +9,8 @@
 #   make test     unit tests (swift test), then the integration suite against real Alembic,
 #                 PostgreSQL and SQLite, then the SQLite part again on SQLAlchemy 2.0,
 #                 then the wizard under tmux (Tests/e2e); adds tmux and postgresql
+#   make fuzz     libFuzzer over the readers, FUZZ_SECONDS each (docs/fuzzing.md); found inputs go to
+#                 Tests/VejaMigrateCoreTests/FuzzRegressions, which make test runs
 #   make bench    release build, then scripts/bench.sh: vejamigrate against alembic heads and cat
 #                 on generated histories of 1,000 and 10,000 migrations (docs/performance.md);
 #                 adds hyperfine and time; then make bench-locks
@@ -46,7 +48,7 @@ PIP_FLAGS := --disable-pip-version-check --no-input --quiet
 
 DEBUG_BIN := $(SCRATCH)/debug
 
-.PHONY: install uninstall man fuzz-specs run-reset bench-keys all deps deps-build deps-bench deps-bench-locks venv venv-sa20 build release test test-unit test-integration test-sa20 test-e2e run bench bench-locks clean distclean
+.PHONY: install uninstall man fuzz fuzz-specs run-reset bench-keys all deps deps-build deps-bench deps-bench-locks venv venv-sa20 build release test test-unit test-integration test-sa20 test-e2e run bench bench-locks clean distclean
 
 all: build
 
@@ -143,6 +145,13 @@ FUZZ_SPECS ?= 400
 fuzz-specs: deps venv build
 	FUZZ_SPECS=$(FUZZ_SPECS) VEJAMIGRATE_BIN="$${VEJAMIGRATE_BIN:-$(CURDIR)/$(DEBUG_BIN)/vejamigrate}" \
 		$(VENV)/bin/pytest $(PYTEST_FLAGS) Tests/integration/test_spec_fuzz.py
+
+# Coverage-guided fuzzing (libFuzzer, swiftc -sanitize=fuzzer,address) of the Python lexer and
+# expression parser, the header reader, the schema reader, the SQL reader and the spec reader,
+# FUZZ_SECONDS each (default 60); scripts/fuzz.sh, docs/fuzzing.md. Its regression inputs run in `make test`.
+FUZZ_SECONDS ?= 60
+fuzz: deps-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
 
 # The wizard driven under tmux (Tests/e2e).
 test-e2e: deps venv

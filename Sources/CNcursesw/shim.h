@@ -60,4 +60,21 @@ static inline int vm_ccharmax(void) { return CCHARW_MAX; }
 
 static inline const char *vm_codeset(void) { return nl_langinfo(CODESET); }
 
+// term.h last: its capability macros (lines, columns, bell...) must not meet any code after it.
+#include <ncursesw/term.h>
+
+/// Whether the terminal on standard output can draw the wizard: 0 yes; 1 no terminfo entry for
+/// TERM (or TERM unset, or no database); 2 a hardcopy (printing) terminal; 3 no cursor addressing
+/// (`cup`), as TERM=dumb. Reads the entry with setupterm and frees it again.
+static inline int vm_terminal_capability(void) {
+    int err = 0;
+    if (setupterm(NULL, fileno(stdout), &err) != OK) return 1;
+    int result = 0;
+    char *cup = tigetstr("cup");
+    if (tigetflag("hc") > 0) result = 2;
+    else if (cup == NULL || cup == (char *)-1) result = 3;
+    del_curterm(cur_term);
+    return result;
+}
+
 #endif

@@ -15,6 +15,8 @@ public struct WizardContext: Sendable {
     /// True when `history` is still empty because the history is being read in the background
     /// (`locate`): the model shows that it is reading and waits for `.historyRead`.
     public var historyPending = false
+    /// How long Write waits for another command holding the versions directory's lock.
+    public var lockTimeout: Double = VersionsLock.defaultTimeout
 
     /// The versions directory as the user sees it, with the configuration file it was read from:
     /// `backend/app/migrations/versions (backend/alembic.ini)`. The header shortens it from the
@@ -93,10 +95,17 @@ public enum WizardRuntime {
         }
     }
 
-    /// Reads the history again; if it moved, reports it so the user confirms the new parent.
+    /// Takes the versions directory's lock and reads the history again; if it moved (another writer
+    /// added a file since the wizard read it), writes nothing and reports it, so the user sees the
+    /// new parent and sequence number in the preview and confirms again.
     /// Otherwise plans with the core (exactly as `vejamigrate new --spec`) and writes atomically.
     static func write(model: WizardModel, context: WizardContext) -> EffectResult {
         do throws(VejaMigrateError) {
+            // Under the versions directory's lock, like `vejamigrate new`: the history read here is
+            // the one the file is planned on, and no other writer can add a file in between. With
+            // several version locations every writer locks the first (primary) one.
+            let lock = try VersionsLock.acquire(in: context.locations.primary, timeout: context.lockTimeout)
+            defer { lock.release() }
             let history = try context.locations.readHistory()
             let fresh = history.graph
             if fresh.heads != model.graph.heads || fresh.nextSequence != model.graph.nextSequence {

@@ -14,8 +14,9 @@ import VejaMigrateWizard
 ///     if let message = terminal.nextMessage() { ... }
 final class Terminal {
     private let window: UnsafeMutablePointer<WINDOW>
-    private let colorsOn: Bool
-    private var colorPairs: [Color: Int16] = [:]
+    /// How styles look at this terminal's colour depth (Palette: the golden screens per depth show it).
+    private let palette: Palette
+    private var colorPairs: [Int16: Int16] = [:]
     private var cursorVisible: Int32 = -1
     /// Runs of cells share a style; its curses attributes are worked out once a run (plain is 0, pair 0).
     private var lastStyle: (style: Style, attributes: attr_t, pair: Int16) = (.plain, 0, 0)
@@ -23,9 +24,9 @@ final class Terminal {
     /// One cell's characters for `setcchar`: a spacing character, its combining marks, NUL.
     private var cellCharacters: [wchar_t]
 
-    private init(window: UnsafeMutablePointer<WINDOW>, colors: Bool) {
+    private init(window: UnsafeMutablePointer<WINDOW>, palette: Palette) {
         self.window = window
-        colorsOn = colors
+        self.palette = palette
         cellCharacters = Array(repeating: 0, count: Int(vm_ccharmax()) + 1)
     }
 
@@ -36,9 +37,18 @@ final class Terminal {
         Terminal.chooseUTF8Locale()
         // Before newterm: ncurses installs its own SIGINT/SIGTERM handlers only where none is set.
         TerminalSignals.install()
+        let term = ProcessInfo.processInfo.environment["TERM"].map { "TERM=\($0)" } ?? "TERM is not set"
+        // Before newterm, which would take over a terminal it then cannot draw on (TERM=dumb drew blanks).
+        switch vm_terminal_capability() {
+        case 0: break
+        case 2: throw TerminalError.refusal("\(term) is a printing terminal")
+        case 3: throw TerminalError.refusal("\(term) cannot move the cursor")
+        default:
+            let unset = ProcessInfo.processInfo.environment["TERM"] == nil
+            throw TerminalError.refusal(unset ? term : "\(term) has no terminfo entry here")
+        }
         guard let screen = vm_newterm(), let window = vm_stdscr() else {
-            let term = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
-            throw TerminalError(message: "vejamigrate-tui cannot open the terminal (TERM=\(term)); try TERM=xterm-256color")
+            throw TerminalError.refusal("\(term) cannot be opened")
         }
         _ = set_term(screen)
         raw()
@@ -49,8 +59,12 @@ final class Terminal {
         wtimeout(window, 100)
         TerminalSignals.terminalActive.store(true, ordering: .sequentiallyConsistent)
 
-        let terminal = Terminal(window: window, colors: colors && has_colors())
-        if terminal.colorsOn { terminal.setUpColors() }
+        // COLORS is known only after start_color.
+        let wanted = colors && has_colors()
+        if wanted { start_color() }
+        let depth = Palette.Depth.of(colors: wanted ? Int(vm_colors()) : 0, wanted: wanted)
+        let terminal = Terminal(window: window, palette: Palette(depth: depth))
+        if depth != .monochrome { terminal.setUpColors() }
         return terminal
     }
 
@@ -63,24 +77,12 @@ final class Terminal {
         }
     }
 
+    /// One colour pair per colour number the palette uses, on the terminal's own background.
     private func setUpColors() {
-        start_color()
         let background: Int16 = use_default_colors() == OK ? -1 : Int16(COLOR_BLACK)
-        let manyColors = vm_colors() >= 16
         var pair: Int16 = 1
-        for color in Color.allCases where color != .normal {
-            let foreground: Int16
-            switch color {
-            case .normal: continue
-            case .red: foreground = Int16(COLOR_RED)
-            case .green: foreground = Int16(COLOR_GREEN)
-            case .yellow: foreground = Int16(COLOR_YELLOW)
-            case .blue: foreground = Int16(COLOR_BLUE)
-            case .magenta: foreground = Int16(COLOR_MAGENTA)
-            case .cyan: foreground = Int16(COLOR_CYAN)
-            case .gray: foreground = manyColors ? 8 : Int16(COLOR_WHITE)  // 8 is bright black
-            }
-            if init_pair(pair, foreground, background) == OK { colorPairs[color] = pair }
+        for number in palette.colorNumbers where colorPairs[number] == nil {
+            if init_pair(pair, number, background) == OK { colorPairs[number] = pair }
             pair += 1
         }
     }
@@ -199,17 +201,13 @@ final class Terminal {
     }
 
     private func attributes(for style: Style) -> (attr_t, Int16) {
+        let look = palette.look(for: style)
         var attributes = vm_a_normal()
-        if style.bold { attributes |= vm_a_bold() }
-        if style.reverse { attributes |= vm_a_reverse() }
-        if style.underline { attributes |= vm_a_underline() }
-        if style.dim { attributes |= vm_a_dim() }
-        guard colorsOn else {
-            // Attributes only: gray text still reads as secondary.
-            if style.foreground == .gray { attributes |= vm_a_dim() }
-            return (attributes, 0)
-        }
-        return (attributes, colorPairs[style.foreground] ?? 0)
+        if look.bold { attributes |= vm_a_bold() }
+        if look.reverse { attributes |= vm_a_reverse() }
+        if look.underline { attributes |= vm_a_underline() }
+        if look.dim { attributes |= vm_a_dim() }
+        return (attributes, look.color.flatMap { colorPairs[$0] } ?? 0)
     }
 
     private func setCursorVisibility(_ visibility: Int32) {
@@ -259,9 +257,14 @@ final class Terminal {
     }
 }
 
-/// The terminal could not be opened.
+/// The terminal could not be opened, or cannot draw the wizard.
 struct TerminalError: Error {
     var message: String
+
+    /// The one refusal for every terminal the wizard cannot use (unknown, dumb, hardcopy, no terminfo).
+    static func refusal(_ reason: String) -> TerminalError {
+        TerminalError(message: "vejamigrate-tui cannot use this terminal: \(reason); run it in one that can move the cursor (e.g. TERM=xterm-256color), or for scripts use `vejamigrate new --spec FILE`")
+    }
 }
 
 /// Curses key codes to the wizard's keys.

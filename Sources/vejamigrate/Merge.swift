@@ -48,6 +48,8 @@ struct Merge: ParsableCommand {
 
     func run() throws {
         let locations = try common.locations()
+        let lock = dryRun ? nil : try common.lock(locations.primary)
+        defer { lock?.release() }
         let graph = RevisionGraph(files: try locations.readMigrations())
         let settings = try common.settings(for: locations)
         guard let planned = try MergePlanner.plan(description: description, date: common.today, graph: graph, lineLength: settings.lineLength) else {

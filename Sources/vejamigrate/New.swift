@@ -73,6 +73,10 @@ struct New: ParsableCommand {
             throw VejaMigrateError.invalidInput([SpecIssue(field: "description", problem: "is missing", fix: "pass it as an argument, e.g. vejamigrate new \"add invoices table\", or set \"description\" in the spec")])
         }
         let locations = try common.locations()
+        // Writing: the history is read, planned on and written under the lock of the (first)
+        // versions directory, so a second writer plans on top of this one's file (docs/concurrency.md).
+        let lock = dryRun || sql ? nil : try common.lock(locations.primary)
+        defer { lock?.release() }
         // The whole history (upgrade() bodies too) is read only when the spec changes tables;
         // otherwise the headers are enough.
         let graph: RevisionGraph

@@ -55,6 +55,8 @@ struct Rebase: ParsableCommand {
 
     func run() throws {
         let locations = try common.locations()
+        let lock = dryRun ? nil : try common.lock(locations.primary)
+        defer { lock?.release() }
         let graph = RevisionGraph(files: try locations.readMigrations())
         // The moved file stays in its own folder (with several version locations, its branch's).
         let (dir, name) = try migration(in: locations, graph: graph)

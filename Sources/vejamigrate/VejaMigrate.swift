@@ -28,7 +28,13 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Pin \"today\" for the file name and Create Date.", valueName: "YYYY-MM-DD"))
     var date: String?
 
+    @Option(name: .long, help: ArgumentHelp("How long a command that writes waits for another one writing in the same versions directory (default: 30).", valueName: "seconds"))
+    var lockTimeout: Double?
+
     func validate() throws {
+        if let lockTimeout, !(lockTimeout >= 0 && lockTimeout.isFinite) {
+            throw ValidationError("--lock-timeout \(lockTimeout) is not a number of seconds; write e.g. --lock-timeout 30")
+        }
         if let date, MigrationDate(date) == nil {
             throw ValidationError("--date \(date) is not a real day; write it as YYYY-MM-DD, e.g. 2026-02-12")
         }
@@ -52,6 +58,11 @@ struct CommonOptions: ParsableArguments {
     /// The options that say where the history is, for command lines printed as fixes.
     var locationArguments: [String] {
         (versionsDir.map { ["--versions-dir", $0] } ?? []) + config.flatMap { ["-c", $0] }
+    }
+
+    /// The versions directory's writer lock (VersionsLock), held from reading the history to writing.
+    func lock(_ dir: VersionsDirectory) throws(VejaMigrateError) -> VersionsLock {
+        try VersionsLock.acquire(in: dir, timeout: lockTimeout ?? VersionsLock.defaultTimeout)
     }
 
     var today: MigrationDate { date.flatMap(MigrationDate.init) ?? MigrationDate.today() }

@@ -97,8 +97,12 @@ enum Golden {
 
     /// Compares with the golden file; `VEJAMIGRATE_RECORD=1` writes it instead.
     static func check(_ screen: Screen, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
+        compare(document(screen), name, file: file, line: line)
+    }
+
+    /// Compares a document with the golden file `name`; `VEJAMIGRATE_RECORD=1` writes it instead.
+    static func compare(_ actual: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
         let url = directory.appendingPathComponent(name + ".txt")
-        let actual = document(screen)
         if ProcessInfo.processInfo.environment["VEJAMIGRATE_RECORD"] == "1" {
             try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let previous = try? String(contentsOf: url, encoding: .utf8)

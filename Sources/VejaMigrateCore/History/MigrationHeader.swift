@@ -179,6 +179,11 @@ public enum MigrationHeaderReader {
             }
             guard name == "revision" || name == "down_revision" || name == "depends_on" else { return true }
             guard let value = assignedValue(tokens) else { return true }
+            // `revision =` and nothing after it (found by `make fuzz`: the spans read indexed past the end).
+            guard !value.isEmpty else {
+                failure = .unsupportedValue(name: name, line: logical.line)
+                return false
+            }
             if name == "depends_on" {
                 header.dependsOn = stringsOrNone(value) ?? []
                 return true

@@ -142,15 +142,33 @@ public enum SQL {
     /// Escapes every `:name` that SQLAlchemy's `text()` (and so `sa.text`, `sa.CheckConstraint`)
     /// would read as a bind parameter, following its own pattern `(?<![:\w\\]):(\w+)(?!:)`.
     /// Without this, a default `'{"a":1}'` would be sent as `'{"a"NULL}'`.
+    ///
+    /// `text()` also removes the backslash of `\:word` (its escape, `\x5c(:[\w$]*)(?![:\w$])`), so a
+    /// backslash the text itself has there is doubled: a default `'a\:x'` reaches the server as
+    /// `'a\:x'`, not `'a:x'` (found by Tests/integration/test_security.py).
     public static func escapingBindParameters(_ s: String) -> String {
         let chars = Array(s)
+        var inserts = Set(bindParameters(chars).map(\.lowerBound))
+        for i in unescapedByText(chars) { inserts.insert(i) }
         var out = ""
-        var next = 0
-        for span in bindParameters(chars) {
-            out += String(chars[next..<span.lowerBound]) + "\\"
-            next = span.lowerBound
+        for (i, c) in chars.enumerated() {
+            if inserts.contains(i) { out += "\\" }
+            out.append(c)
         }
-        return out + String(chars[next...])
+        return out
+    }
+
+    /// The backslashes `text()` would drop: each `\` before `:` and a run of word characters or `$`
+    /// that no `:`, word character or `$` follows.
+    static func unescapedByText(_ chars: [Character]) -> [Int] {
+        func isRun(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "$" }
+        var found: [Int] = []
+        for i in chars.indices where chars[i] == "\\" && i + 1 < chars.count && chars[i + 1] == ":" {
+            var j = i + 2
+            while j < chars.count, isRun(chars[j]) { j += 1 }
+            if j == chars.count || !(chars[j] == ":" || isRun(chars[j])) { found.append(i) }
+        }
+        return found
     }
 
     /// Where SQLAlchemy's `text()` sees bind parameters (`:name`, colon included), by its own

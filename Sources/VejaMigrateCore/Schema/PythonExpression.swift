@@ -282,6 +282,8 @@ struct PyExpressionParser {
     let end: Int
     private var depth = 0
     static let maxDepth = 64
+    /// Operands already parsed, by first token: `operand()`.
+    private var operands: [Int: (value: PyValue, end: Int)] = [:]
 
     init(_ tokens: [Token], from start: Int = 0, to end: Int? = nil) {
         self.tokens = tokens
@@ -355,7 +357,7 @@ struct PyExpressionParser {
         // Most expressions are one operand (a string, a name, a call): no operator levels needed.
         if let t = peek(), PyExpressionParser.startsOperand(t) {
             let save = i
-            let value = trailers(primary())
+            let value = operand()
             if atSimpleEnd { return value }
             i = save
         }
@@ -547,7 +549,7 @@ struct PyExpressionParser {
             return .unknown
         }
         if case .name("await") = t { i += 1 }
-        var value = trailers(primary())
+        var value = operand()
         if isOp(UInt8(ascii: "*")), isOp(UInt8(ascii: "*"), at: 1), !isOp(UInt8(ascii: "="), at: 2) {
             i += 2
             guard enter() else { return .unknown }
@@ -555,6 +557,22 @@ struct PyExpressionParser {
             _ = factor()
             value = .unknown
         }
+        return value
+    }
+
+    /// A primary and its trailers (`f(x)[0].y`). Several paths parse an operand, look at what
+    /// follows and parse again from the start (the one-operand fast path of `expression`, a brace
+    /// that is not a dict, a bracket that is not a comprehension): remembering each long operand
+    /// by where it starts keeps that linear, where nesting made it exponential (found by `make
+    /// fuzz`: 34 nested `{` hung the schema reader; FuzzRegressions/python).
+    private mutating func operand() -> PyValue {
+        let start = i
+        if let known = operands[start] {
+            i = known.end
+            return known.value
+        }
+        let value = trailers(primary())
+        if i - start > 4 { operands[start] = (value, i) }
         return value
     }
 

@@ -21,7 +21,7 @@ public enum MigrationWriter {
         if link(temp, final) != 0 {
             let code = errno
             if code == EEXIST { throw .io("\(final) exists already; nothing was written") }
-            throw .io("cannot create \(final): \(String(cString: strerror(code)))")
+            throw .io("cannot create \(final): \(String(cString: strerror(code))); nothing was written")
         }
     }
 
@@ -40,16 +40,19 @@ public enum MigrationWriter {
     /// A hidden file next to `fileName` holding `bytes`, flushed to disk; its path.
     private static func temporaryFile(_ bytes: [UInt8], in directory: URL, for fileName: String) throws(VejaMigrateError) -> String {
         let temp = directory.appendingPathComponent(".\(fileName).\(getpid()).tmp").path
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw .io("cannot create a file in \(directory.path): \(errnoText())") }
+        // Messages name the file the user asked for; the temporary one is gone by then.
+        let final = directory.appendingPathComponent(fileName).path
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io("cannot create a file in \(directory.path): \(errnoText()); nothing was written") }
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, bytes.count - written) }
             if n < 0 {
+                if errno == EINTR { continue }
                 let reason = errnoText()
                 close(fd)
                 unlink(temp)
-                throw .io("cannot write \(temp): \(reason)")
+                throw .io("cannot write \(final): \(reason); nothing was written")
             }
             written += n
         }
@@ -57,9 +60,14 @@ public enum MigrationWriter {
             let reason = errnoText()
             close(fd)
             unlink(temp)
-            throw .io("cannot flush \(temp): \(reason)")
+            throw .io("cannot write \(final) to disk (fsync): \(reason); nothing was written")
         }
-        close(fd)
+        // A network file system may report a failed write only here.
+        if close(fd) != 0 {
+            let reason = errnoText()
+            unlink(temp)
+            throw .io("cannot write \(final): \(reason); nothing was written")
+        }
         return temp
     }
 
