@@ -106,4 +106,20 @@ final class NewUserTrialTests: XCTestCase {
         d.press(.enter)
         XCTAssertEqual(ColumnSummary.line(d.model.state.table.columns[1]).hasSuffix("→ projects"), d.model.state.table.columns[1].onDelete == nil)
     }
+
+    // MARK: 6. The lock beside the lock-safe toggle says it is brief
+
+    func testReviewsSQLSaysAnAddedNullableColumnsLockIsBrief() throws {
+        let history = try Fixtures.exampleHistory()
+        var d = Driver(graph: history.graph, schema: history.schema, size: Size(width: 160, height: 40))
+        d.choose(description: "archive projects", operation: "Add columns")
+        d.type("projects")
+        d.press(.enter, .enter)
+        d.type("archived_at")
+        d.press(.escape, .function(10))
+        XCTAssertEqual(d.model.state.step, .review)
+        d.press(.function(2))
+        XCTAssertTrue(d.text.contains("Lock-safe on PostgreSQL"), d.text)
+        XCTAssertTrue(d.text.contains("-- lock: ACCESS EXCLUSIVE on projects (brief: catalog only, no table scan)"), d.text)
+    }
 }
