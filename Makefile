@@ -160,7 +160,8 @@ test-e2e: deps venv
 
 # Runs in a project laid out like VejaPRO, so the wizard finds backend/app/migrations/versions.
 # The wizard runs on a copy of the example (made once, kept between runs), so what you write
-# never lands in the repository or in the histories the tests copy. `make run-reset` starts over.
+# never lands in the repository or in the histories the tests copy. `make run-reset` starts over:
+# it deletes the copy, makes a fresh one and opens the wizard on it.
 RUN_PROJECT := .tmp/vejapro
 TUI_BIN := $(CURDIR)/$(DEBUG_BIN)/vejamigrate-tui
 
@@ -168,19 +169,31 @@ TUI_BIN := $(CURDIR)/$(DEBUG_BIN)/vejamigrate-tui
 # make ends quietly. Any other exit (2: no terminal, 1/3/4: the core's errors) fails make.
 # RUN_PROJECT= and TUI_BIN= point it elsewhere (Tests/e2e/test_make_run.py runs it on a temporary copy).
 run: build $(RUN_PROJECT)
-	@status=0; cd $(RUN_PROJECT) && "$(TUI_BIN)" || status=$$?; \
-	case $$status in \
-	0) echo "The example project is $(RUN_PROJECT) (make run-reset starts it over)." ;; \
-	130) echo "Quit: nothing was written. The example project is $(RUN_PROJECT) (make run-reset starts it over)." ;; \
-	*) exit $$status ;; \
-	esac
+	$(RUN_WIZARD)
+
+# The wizard in $(RUN_PROJECT), with the exit handling above (run and run-reset share it).
+define RUN_WIZARD
+@status=0; cd $(RUN_PROJECT) && "$(TUI_BIN)" || status=$$?; \
+case $$status in \
+0) echo "The example project is $(RUN_PROJECT) (make run-reset starts it over)." ;; \
+130) echo "Quit: nothing was written. The example project is $(RUN_PROJECT) (make run-reset starts it over)." ;; \
+*) exit $$status ;; \
+esac
+endef
+
+define COPY_EXAMPLE
+mkdir -p $(dir $(RUN_PROJECT))
+cp -R examples/vejapro $(RUN_PROJECT)
+endef
 
 $(RUN_PROJECT):
-	mkdir -p $(dir $(RUN_PROJECT))
-	cp -R examples/vejapro $(RUN_PROJECT)
+	$(COPY_EXAMPLE)
 
-run-reset:
+# Starts over: a fresh copy of the example (what was written in the old one is gone), then the wizard.
+run-reset: build
 	rm -rf $(RUN_PROJECT)
+	$(COPY_EXAMPLE)
+	$(RUN_WIZARD)
 
 # Release build first: the benchmark measures the binaries users run (docs/performance.md).
 # scripts/bench.sh adds hyperfine and time (make deps-bench), and has fallbacks without them.

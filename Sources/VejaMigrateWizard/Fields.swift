@@ -175,7 +175,7 @@ extension WizardModel {
         // The values the history's CHECKs allow on columns of this name (tasks.status) complete the list.
         let known = historyValues(for: c.name.trimmed)
         var values = Field(.columnEnum, "Allowed values (enum)", .text(c.type.isTextual ? c.enumText : ""),
-                           hint: c.type.isTextual ? (known.isEmpty ? "Comma-separated, e.g. DRAFT, SENT. Makes chk_<table>_<column>. Empty: free text." : "Comma-separated; the history's \(c.name.trimmed) has " + known.joined(separator: ", ") + ".") : "Allowed values apply to string and text columns only.",
+                           hint: c.type.isTextual ? (known.isEmpty ? "Comma-separated, e.g. DRAFT, SENT. Makes chk_<table>_<column>. Empty: free text." : "Comma-separated; the history has " + historyValueGroups(for: c.name.trimmed).map { "\($0.table).\(c.name.trimmed): " + $0.values.joined(separator: ", ") }.joined(separator: "; ") + ".") : "Allowed values apply to string and text columns only.",
                            enabled: c.type.isTextual)
         values.completions = known
         values.completesList = true
@@ -205,14 +205,26 @@ extension WizardModel {
         ]
     }
 
-    /// The values the history's CHECKs allow on a column named `name`, in their first order, each once.
+    /// The values the history's CHECKs allow on a column named `name`, in their first order, each once
+    /// (what Tab completes from).
     func historyValues(for name: String) -> [String] {
-        guard let schema, !name.isEmpty else { return [] }
         var out: [String] = []
+        for group in historyValueGroups(for: name) {
+            for v in group.values where !out.contains(v) { out.append(v) }
+        }
+        return out
+    }
+
+    /// The same values by table (`projects.status`, `tasks.status`): the hint names whose they are.
+    func historyValueGroups(for name: String) -> [(table: String, values: [String])] {
+        guard let schema, !name.isEmpty else { return [] }
+        var out: [(table: String, values: [String])] = []
         for t in schema.tableNames {
+            var values: [String] = []
             for check in schema.tables[t]!.checks where check.column == name {
-                for v in check.values ?? [] where !out.contains(v) { out.append(v) }
+                for v in check.values ?? [] where !values.contains(v) { values.append(v) }
             }
+            if !values.isEmpty { out.append((t, values)) }
         }
         return out
     }
@@ -241,7 +253,7 @@ extension WizardModel {
     var lineHint: String {
         let t = state.table.line
         if t.trimmed.isEmpty {
-            return "e.g. project_id, amount:numeric(12,2)!, number:string(64):unique; the name suggests the rest. Enter adds it (empty: + Add column)."
+            return "e.g. project_id, amount:numeric(12,2)!, status=DRAFT:enum(DRAFT,SENT), number:string(64):unique; the name suggests the rest. Enter adds it (empty: + Add column)."
         }
         switch ColumnLine.parse(t) {
         case .failure(let e): return LineMessage.text(e, line: t)
@@ -293,7 +305,7 @@ enum ColumnSummary {
         if c.unique { parts.append("unique") }
         if c.index { parts.append("index") }
         if !c.enumText.trimmed.isEmpty { parts.append("enum") }
-        if c.hasForeignKey { parts.append("→ \(c.referencesTable)") }
+        if c.hasForeignKey { parts.append("→ \(c.referencesTable)" + (c.onDelete.map { " \($0.rawValue)" } ?? "")) }
         if !c.defaultText.trimmed.isEmpty { parts.append("=\(c.defaultText.trimmed)") }
         return parts.joined(separator: "  ")
     }
@@ -359,6 +371,8 @@ enum LineMessage {
         case .unclosed(let c): return "\(at): the \(c) is not closed" + (c == "'" ? " (write '' for a quote inside)." : "; close it with ).")
         case .repeated(let o): return "\(at): \(o) is already given."
         case .onDeleteWithoutForeignKey(let w): return "\(at): \(w) needs a foreign key: add fk=TABLE before it."
+        case .unexpected(let text) where text.hasPrefix("="):
+            return "\(at): a default goes right after the name, the type or an option, e.g. status=DRAFT:enum(DRAFT,SENT); fk= takes only its table."
         case .unexpected: return "\(at): this belongs to no part; parts are separated by :."
         }
     }

@@ -85,8 +85,8 @@ public enum KeyMap {
         KeyBinding([.character(" ")], "Space", "toggle", .toggle, .focus([.toggle, .choice])),
         KeyBinding([.right], "→", "next choice", .choiceNext, .focus([.choice]), footer: false),
         KeyBinding([.left], "←", "previous choice", .choicePrevious, .focus([.choice]), footer: false),
-        KeyBinding([.alt("p"), .alt("n"), .alt("u"), .alt("i")], "Alt+p/n/u/i", "PK, nullable, unique, index", .toggleColumnFlag, footer: false),
-        KeyBinding([.alt("a")], "Alt+a", "next column", .nextColumn, footer: false),
+        KeyBinding([.alt("p"), .alt("n"), .alt("u"), .alt("i")], "Alt+p/n/u/i", "PK, nullable, unique, index", .toggleColumnFlag),
+        KeyBinding([.alt("a")], "Alt+a", "next column", .nextColumn),
         KeyBinding([.alt("x")], "Alt+x", "drop suggestion", .declineSuggestion, footer: false),
         KeyBinding([.character("a"), .function(5)], "a", "add", .add, .notText),
         KeyBinding([.character("d"), .delete], "d", "delete", .delete, .focus([.row, .toggle])),
@@ -124,22 +124,33 @@ public enum KeyMap {
     }
 
     /// The footer's hints for the focused kind, in table order, fitted to `width`:
-    /// help and quit always stay; others drop from the end until the rest fit.
+    /// help, quit and (in the column editor) Alt+a always stay; the column flags drop first, then
+    /// others from the end, until the rest fit.
     public static func footer(focus kind: FocusKind?, width: Int, steps: Int = 8, applies: (Action) -> Bool = { _ in true }) -> [(String, String)] {
-        var items = footer(focus: kind, steps: steps, applies: applies)
-        let kept = items.filter { $0.0 == "F1" || $0.0 == "^C" }
-        var rest = items.filter { $0.0 != "F1" && $0.0 != "^C" }
-        func total(_ list: [(String, String)]) -> Int { list.reduce(0) { $0 + DisplayWidth.of($1.0) + DisplayWidth.of($1.1) + 3 } }
-        while !rest.isEmpty && total(rest + kept) > width { rest.removeLast() }
-        items = rest + kept
-        return items
+        var items = footerBindings(focus: kind, applies: applies)
+        func total(_ list: [KeyBinding]) -> Int { list.reduce(0) { $0 + DisplayWidth.of($1.label(steps: steps)) + DisplayWidth.of($1.help) + 3 } }
+        while total(items) > width, let last = items.firstIndex(where: { droppedFirst.contains($0.action) }) ?? items.lastIndex(where: { !pinned.contains($0.action) }) {
+            items.remove(at: last)
+        }
+        return items.map { ($0.label(steps: steps), $0.help) }
     }
+
+    /// What the footer keeps however narrow: help and quit, and the column editor's way out to the
+    /// next column (a new user in a long form finds it nowhere else but F1).
+    static let pinned: Set<Action> = [.help, .quit, .nextColumn]
+    /// What goes first when the footer is short of room: the column flags, which the editor's
+    /// fields name beside them already (`Unique (Alt-u)`).
+    static let droppedFirst: Set<Action> = [.toggleColumnFlag]
 
     /// The footer's hints for the focused kind, in table order.
     /// A label shows once: the first binding that applies is what the key does.
     /// A step range names the steps the flow has (`steps`).
     public static func footer(focus kind: FocusKind?, steps: Int = 8, applies: (Action) -> Bool = { _ in true }) -> [(String, String)] {
+        footerBindings(focus: kind, applies: applies).map { ($0.label(steps: steps), $0.help) }
+    }
+
+    static func footerBindings(focus kind: FocusKind?, applies: (Action) -> Bool) -> [KeyBinding] {
         var seen = Set<String>()
-        return bindings.filter { $0.footer && applies($0.action) && $0.applies(to: kind) && seen.insert($0.label).inserted }.map { ($0.label(steps: steps), $0.help) }
+        return bindings.filter { $0.footer && applies($0.action) && $0.applies(to: kind) && seen.insert($0.label).inserted }
     }
 }

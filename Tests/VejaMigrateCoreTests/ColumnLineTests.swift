@@ -88,6 +88,22 @@ final class ColumnLineTests: XCTestCase {
         XCTAssertEqual(line(c.text), c)
     }
 
+    /// The trial's `status:enum(DRAFT,SENT,PAID,VOID)=DRAFT`: a default after an option reads as the
+    /// default, and prints in the canonical place (right after the name or type).
+    func testADefaultAfterAnOptionReads() {
+        let status = line("status:enum(DRAFT,SENT,PAID,VOID)=DRAFT")
+        XCTAssertEqual(status.defaultText, "DRAFT")
+        XCTAssertEqual(status.enumValues, ["DRAFT", "SENT", "PAID", "VOID"])
+        XCTAssertEqual(status.text, "status=DRAFT:enum(DRAFT,SENT,PAID,VOID)")
+        XCTAssertEqual(line(status.text), status, "the canonical form reads back the same")
+        XCTAssertEqual(line("code:string(8):unique='a:b':index").defaultText, "a:b")
+        XCTAssertEqual(line("n:uuid:pk=x").text, "n:uuid=x:pk")
+        XCTAssertEqual(error("status=A:enum(A,B)=B"), ColumnLineError(.repeated("="), offset: 18, length: 1))
+        XCTAssertEqual(error("status:enum(A,B)="), ColumnLineError(.missingValue(option: "="), offset: 16, length: 1))
+        // fk= already takes its target after `=`: a second one there belongs to no part.
+        XCTAssertEqual(error("owner_id:fk=users=x"), ColumnLineError(.unexpected("=x"), offset: 17, length: 2))
+    }
+
     func testShortFormsPrintLong() {
         XCTAssertEqual(line("code:u:i").text, "code:unique:index")
         XCTAssertEqual(line("owner_id:fk=users:setnull").text, "owner_id:fk=users:set-null")

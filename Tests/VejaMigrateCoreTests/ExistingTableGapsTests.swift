@@ -26,6 +26,23 @@ final class ExistingTableGapsTests: XCTestCase {
 
     private func sql(_ plan: MigrationPlan) -> String { SQLRenderer.sql(plan: plan, revision: "r") }
 
+    // MARK: - A lock that safe mode cannot avoid, and how long it lasts
+
+    /// A nullable column without a default is a catalogue change: `--sql` says the ACCESS EXCLUSIVE
+    /// lock is brief, so it does not read as contradicting the lock-safe toggle. A column that needs
+    /// its rows touched (a default, NOT NULL) gets no such words.
+    func testANullableColumnWithoutDefaultIsMarkedCatalogOnly() {
+        let brief = plan(#"{"description": "x", "add_columns": {"table": "projects", "columns": [{"name": "archived_at", "type": "datetime"}]}}"#)
+        XCTAssertEqual(brief.errors, [])
+        XCTAssertTrue(brief.upgrade[0].catalogOnly)
+        XCTAssertTrue(sql(brief).contains("-- lock: ACCESS EXCLUSIVE on projects (brief: catalog only, no table scan)\nALTER TABLE projects ADD COLUMN archived_at"), sql(brief))
+        // The downgrade drops the column: not an add, no such words.
+        XCTAssertFalse(sql(brief).contains("(brief: catalog only, no table scan)\nALTER TABLE projects DROP COLUMN"), sql(brief))
+        let withDefault = plan(#"{"description": "x", "add_columns": {"table": "projects", "columns": [{"name": "token", "type": "uuid", "default": "sql:gen_random_uuid()"}]}}"#)
+        XCTAssertFalse(withDefault.upgrade.contains { $0.catalogOnly }, "\(withDefault.upgrade)")
+        XCTAssertFalse(sql(withDefault).contains("catalog only"), sql(withDefault))
+    }
+
     // MARK: - A unique column on an existing table
 
     func testUniqueColumnIsBuiltConcurrentlyThenAttached() {

@@ -9,6 +9,7 @@ the test's own temporary folder (`RUN_PROJECT=`): the repository and its .tmp/ a
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.tui
 NO_OUTER_MAKE = {"MAKEFLAGS": None, "MAKELEVEL": None, "MFLAGS": None}
 
 
-def make_run(tui_binary: Path, run_project: Path) -> list[str]:
+def make_run(tui_binary: Path, run_project: Path, target: str = "run") -> list[str]:
     return [
         "make",
         "-C",
@@ -31,7 +32,7 @@ def make_run(tui_binary: Path, run_project: Path) -> list[str]:
         "build",
         f"RUN_PROJECT={run_project}",
         f"TUI_BIN={tui_binary}",
-        "run",
+        target,
     ]
 
 
@@ -86,3 +87,25 @@ def test_a_real_failure_still_fails_make_run(tui_binary, tmp_path):
     assert "needs a terminal" in result.stderr, result
     assert "Error 2" in result.stderr, result
     assert "nothing was written" not in result.stdout.lower(), result
+
+
+def test_make_run_reset_starts_over_and_opens_the_wizard(tui, tui_binary, tmp_path):
+    """`make run-reset` (README: "starts over") deletes what was written in the copy, makes a fresh
+    copy of the example and opens the wizard on it, as `make run` does."""
+    run_project = tmp_path / "run" / "vejapro"
+    versions = run_project / "backend" / "app" / "migrations" / "versions"
+    run_project.parent.mkdir(parents=True)
+    shutil.copytree(REPO / "examples" / "vejapro", run_project)
+    written = versions / "20991231_0000_written_before.py"
+    written.write_text("# a migration the user wrote in the old copy\n")
+    session = tui(200, 30)
+    session.start(make_run(tui_binary, run_project, "run-reset"), env=NO_OUTER_MAKE, cwd=tmp_path)
+    session.wait_until(wizard_shown, what="the wizard's first screen after the reset")
+    assert not written.exists(), "run-reset kept what was written in the old copy"
+    session.send_keys("C-c")
+    code = session.wait_exit()
+    screen = session.screen()
+    assert code == 0, screen
+    assert "nothing was written" in screen.lower(), screen
+    assert session.terminal_restored(), session.stty()
+    expect_no_new_files(listing(EXAMPLE_VERSIONS), versions)

@@ -201,6 +201,9 @@ private struct LineParser {
                 let close = ColumnLine.close(lower, in: ColumnLine.optionNames.map { $0.trimmingSuffix("=(") })
                 throw fail(w.isEmpty ? .unexpected(atEnd ? ":" : String(chars[i...])) : .unknownOption(w, close: close), at: w.isEmpty ? max(0, start - 1) : start, to: max(i, start + 1))
             }
+            // A default may also follow an option (`status:enum(DRAFT,SENT)=DRAFT`), not `fk=`'s target.
+            // (After the type its marks have read it already.)
+            if key != "fk", peek == "=" { try defaultValue(&line) }
             first = false
         }
         if line.onDelete != nil, line.referencesTable == nil {
@@ -236,14 +239,17 @@ private struct LineParser {
             line.nullable = peek == "?"
             i += 1
         }
-        if peek == "=" {
-            let start = i
-            if line.defaultText != nil { throw fail(.repeated("="), at: start) }
-            i += 1
-            let value = try self.value(stopAt: [":"])
-            guard !value.isEmpty else { throw fail(.missingValue(option: "="), at: start) }
-            line.defaultText = value
-        }
+        if peek == "=" { try defaultValue(&line) }
+    }
+
+    /// `=default`: once per line, after the name, the type or an option.
+    mutating func defaultValue(_ line: inout ColumnLine) throws(ColumnLineError) {
+        let start = i
+        if line.defaultText != nil { throw fail(.repeated("="), at: start) }
+        i += 1
+        let value = try self.value(stopAt: [":"])
+        guard !value.isEmpty else { throw fail(.missingValue(option: "="), at: start) }
+        line.defaultText = value
     }
 
     /// A value: `'quoted'` (with '' for '), or bare text up to a stop character outside parentheses

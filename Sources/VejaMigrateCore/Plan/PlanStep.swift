@@ -82,6 +82,17 @@ public indirect enum PlanStep: Equatable, Sendable {
         }
     }
 
+    /// Whether the step's ACCESS EXCLUSIVE lock covers only a change to the catalogue: a nullable
+    /// column added without a default (and not serial or identity) reads and writes no row, so the
+    /// lock is held for an instant (docs/spec.md, Lock-safe forms). Safe mode has no weaker form of it.
+    public var catalogOnly: Bool {
+        switch self {
+        case .addColumn(_, let c): return c.nullable && c.serverDefault == nil && !c.autoincrement && c.identity == nil
+        case .postgresOnly(let s), .autocommit(let s): return s.catalogOnly
+        default: return false
+        }
+    }
+
     /// The validation that follows a constraint added `NOT VALID`.
     static func validate(_ table: String, _ c: PlanConstraint) -> PlanStep {
         if case .foreignKey(let fk) = c { return .validateConstraint(table, name: fk.name, referencing: fk.referencedTable) }

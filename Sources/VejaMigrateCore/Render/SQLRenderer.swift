@@ -28,6 +28,9 @@ public enum SQLRenderer {
             if let k = modes.firstIndex(where: { $0.0 == mode }) { modes[k].1.append(table) } else { modes.append((mode, [table])) }
         }
         var comment = "-- lock: " + modes.map { "\($0.0) on \($0.1.joined(separator: ", "))" }.joined(separator: "; ")
+        if step.catalogOnly {
+            comment += " (brief: catalog only, no table scan)"
+        }
         if step.rewritesTable {
             comment += "\n-- rewrites \(step.table): every row is copied and every index rebuilt while that lock is held"
         }
