@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,23 +49,9 @@ def write(s) -> None:
     assert s.wait_exit() == 0
 
 
-INVOICES = {
-    "description": "add invoices table",
-    "create_table": {
-        "name": "invoices",
-        "timestamps": True,
-        "columns": [
-            {"name": "id", "type": "uuid", "primary_key": True},
-            {"name": "project_id", "type": "uuid", "nullable": False,
-             "foreign_key": {"table": "projects", "column": "id", "ondelete": "CASCADE"}},
-            {"name": "status", "type": "string", "length": 32, "nullable": False,
-             "enum": ["DRAFT", "SENT", "PAID", "VOID"], "default": "DRAFT"},
-            {"name": "amount", "type": "numeric", "precision": 12, "scale": 2, "nullable": False},
-            {"name": "number", "type": "string", "length": 64, "unique": True},
-            {"name": "issued_at", "type": "datetime", "index": True},
-        ],
-    },
-}
+# The seed's invoices table: the keystroke benchmark's first task, the same spec.
+sys.path.insert(0, str(REPO / "scripts"))
+from bench_keys import INVOICES
 
 
 def test_the_one_line_path_writes_what_the_spec_writes(tui, tui_binary, project, versions, tmp_path):
