@@ -104,11 +104,13 @@ public struct WizardModel: Sendable {
     public mutating func offer(_ draft: SessionDraft) {
         offeredDraft = draft
         state.overlay = .resumeDraft(draft.summary())
+        refresh()
     }
 
     /// A one-line message in the status area (a draft set aside, say), until the next key.
     public mutating func show(_ message: String) {
         state.flash = message
+        refresh()
     }
 
     /// Puts the answers back and opens the step they were on. They are checked against the history
