@@ -122,9 +122,9 @@ def test_start_fresh_discards_the_draft(tui, tui_binary, project, versions, stat
     first = tui(100, 30)
     first.start(start_args(tui_binary, versions), cwd=project)
     wait_text(first, "1. Description")
-    first.send_text("add invoices table")
+    first.send_text("add billing records")
     stop(first, "SIGTERM")
-    assert "add invoices table" in draft.read_text()
+    assert "add billing records" in draft.read_text()
 
     second = tui(100, 30)
     second.start(start_args(tui_binary, versions), cwd=project)
@@ -132,7 +132,7 @@ def test_start_fresh_discards_the_draft(tui, tui_binary, project, versions, stat
     second.send_keys("n")
     second.wait_until(lambda s: "r resume" not in s, what="the question gone")
     assert not draft.exists(), "start fresh removes the draft"
-    assert "add invoices table" not in second.screen()
+    assert "add billing records" not in second.screen()
     # Nothing typed: Ctrl-C quits at once, and keeps no draft.
     second.send_keys("C-c")
     assert second.wait_exit() == 130
