@@ -156,7 +156,7 @@ final class WizardLoop {
             case .write, .saveSpec, .startOver:
                 effect = model.update(.effectResult(WizardRuntime.perform(effect, model: model, context: context)))
                 // A written migration clears the draft.
-                if model.writtenPath != nil, savedAnswers != nil || model.offeredDraft == nil {
+                if model.writtenPath != nil {
                     drafts?.remove()
                     savedAnswers = nil
                 }
