@@ -37,8 +37,9 @@ extension WizardModel {
         case .confirmDelete(let question):
             drawBox(&screen, title: "Delete?", lines: [(question, .plain), ("", .plain), ("y delete    n keep", WizardModel.heading)])
         case .resumeDraft(let summary):
-            drawBox(&screen, title: "Resume?", lines: [
-                (summary, .plain), ("", .plain), ("r resume    n start fresh", WizardModel.heading),
+            // Wrapped, not clipped: a long description is read whole before choosing.
+            drawBox(&screen, title: "Resume?", lines: wrap(summary, size.width - 8).map { ($0, Style.plain) } + [
+                ("", .plain), ("r resume    n start fresh", WizardModel.heading),
             ])
         case .none: break
         }

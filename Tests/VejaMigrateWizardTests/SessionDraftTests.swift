@@ -163,6 +163,16 @@ final class SessionDraftTests: XCTestCase {
         XCTAssertFalse(b.text.contains("r resume"), b.text)
     }
 
+    func testALongDescriptionIsWrappedInTheQuestion() throws {
+        var answers = WizardState().answers
+        answers.description = "add invoices table with every column the billing team asked for in the autumn review"
+        var d = try Driver.example()
+        d.model.offer(SessionDraft(answers: answers, directory: "/p", saved: Date()))
+        let flat = d.text.split(separator: "\n").map { $0.replacingOccurrences(of: "│", with: " ") }.joined(separator: " ")
+        let words = flat.split(separator: " ").joined(separator: " ")
+        XCTAssertTrue(words.contains("autumn review"), d.text)
+    }
+
     func testStartFreshAsksToDiscardTheDraft() throws {
         var d = try Driver.example()
         d.model.offer(SessionDraft(answers: SessionDraftTests.fullAnswers(), directory: "/p", saved: Date()))
