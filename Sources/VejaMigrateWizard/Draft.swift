@@ -3,7 +3,7 @@ import VejaMigrateCore
 
 /// A column as the user is typing it: text stays text until the spec is built,
 /// so half-typed numbers stay editable and get an error at their own field.
-public struct ColumnDraft: Equatable, Sendable {
+public struct ColumnDraft: Equatable, Sendable, Codable {
     public var name = ""
     public var type: ColumnType = .string
     public var length = ""
@@ -125,7 +125,7 @@ public struct ColumnDraft: Equatable, Sendable {
 }
 
 /// The parts of a column a name's suggestion may fill, and that the user's own answer then keeps.
-public enum ColumnPart: Hashable, Sendable {
+public enum ColumnPart: Hashable, Sendable, Codable {
     case type, length, precision, scale, nullable, defaultValue, enumValues, references, onDelete
 }
 
@@ -153,7 +153,7 @@ extension ColumnDraft {
 }
 
 /// An extra index as typed: columns comma-separated.
-public struct IndexDraft: Equatable, Sendable {
+public struct IndexDraft: Equatable, Sendable, Codable {
     public var columnsText = ""
     public var unique = false
 
@@ -168,7 +168,7 @@ public struct IndexDraft: Equatable, Sendable {
 }
 
 /// The whole `create_table` as typed.
-public struct TableDraft: Equatable, Sendable {
+public struct TableDraft: Equatable, Sendable, Codable {
     public var name = ""
     /// The `id uuid primary key` preset: a column the wizard adds first.
     public var idPreset = true

@@ -46,6 +46,8 @@ public enum Effect: Equatable, Sendable {
     /// Run `vejamigrate verify` on the written migration in the background; its events come back
     /// as `Message.verifyEvent`, the last one `.finished` or `.stopped`.
     case verify(revision: String?)
+    /// Remove the kept draft: the user chose to start fresh (`WizardModel.offer`).
+    case discardDraft
 }
 
 /// The outcome of an effect.

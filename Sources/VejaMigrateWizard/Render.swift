@@ -36,6 +36,11 @@ extension WizardModel {
         case .confirmQuit: drawConfirmQuit(&screen)
         case .confirmDelete(let question):
             drawBox(&screen, title: "Delete?", lines: [(question, .plain), ("", .plain), ("y delete    n keep", WizardModel.heading)])
+        case .resumeDraft(let summary):
+            // Wrapped, not clipped: a long description is read whole before choosing.
+            drawBox(&screen, title: "Resume?", lines: wrap(summary, size.width - 8).map { ($0, Style.plain) } + [
+                ("", .plain), ("r resume    n start fresh", WizardModel.heading),
+            ])
         case .none: break
         }
         return screen
@@ -436,7 +441,7 @@ extension WizardModel {
     private func drawConfirmQuit(_ screen: inout Screen) {
         drawBox(&screen, title: "Quit?", lines: [
             ("Quit without writing the migration?", .plain),
-            ("Your answers are not saved.", WizardModel.dimStyle),
+            ("Your answers are kept as a draft for the next start.", WizardModel.dimStyle),
             ("", .plain),
             ("y quit    n stay", WizardModel.heading),
         ])

@@ -79,7 +79,7 @@ public enum WizardRuntime {
                 return .failed(error.message)
             }
         // The driver runs verify itself, in the background (its steps arrive as messages).
-        case .none, .quit, .suspend, .verify: return .failed("nothing to do")
+        case .none, .quit, .suspend, .verify, .discardDraft: return .failed("nothing to do")
         }
     }
 

@@ -90,6 +90,50 @@ public struct WizardModel: Sendable {
             || state.change != ChangeDraft() || !state.earlier.isEmpty || !state.later.isEmpty || state.safe != safeByDefault)
     }
 
+    /// The draft offered on the first screen, until the user resumes it or starts fresh.
+    public private(set) var offeredDraft: SessionDraft?
+
+    /// What to keep as a draft (docs/wizard.md, "Drafts"): nil when there is nothing to keep (nothing
+    /// typed, or the migration is written) or while a kept draft is still being offered.
+    public var draftAnswers: SessionAnswers? {
+        guard offeredDraft == nil, hasUnsavedWork, state.step != .done else { return nil }
+        return state.answers
+    }
+
+    /// Shows the draft kept from an earlier session: `r` resumes it, `n` starts fresh.
+    public mutating func offer(_ draft: SessionDraft) {
+        offeredDraft = draft
+        state.overlay = .resumeDraft(draft.summary())
+        refresh()
+    }
+
+    /// A one-line message in the status area (a draft set aside, say), until the next key.
+    public mutating func show(_ message: String) {
+        state.flash = message
+        refresh()
+    }
+
+    /// Puts the answers back and opens the step they were on. They are checked against the history
+    /// as it is now, like typed ones: a table dropped since shows its error at its field.
+    public mutating func resume(_ answers: SessionAnswers) {
+        state.description = answers.description
+        state.details = answers.details
+        state.earlier = answers.earlier
+        state.current = answers.current
+        state.later = answers.later
+        state.safe = answers.safe
+        state.chosenHead = max(0, answers.chosenHead)
+        state.intentDraft = answers.intentDraft
+        state.editingColumn = nil
+        state.editingForeignKey = nil
+        // Every step was left once, so empty required fields show their errors as they would have.
+        state.attempted = Set(state.steps.prefix { $0 != answers.step })
+        // Straight to the step: leaving the description must not fill the answers from its words again.
+        state.step = state.steps.contains(answers.step) ? answers.step : .description
+        refresh()
+        enterStep(state.step)
+    }
+
     /// The parent the new migration will revise, or nil for a first migration.
     public var chosenHead: String? {
         guard !graph.heads.isEmpty else { return nil }
@@ -165,6 +209,22 @@ public struct WizardModel: Sendable {
     }
 
     private mutating func handle(_ key: Key) -> Effect {
+        if case .resumeDraft = state.overlay {
+            switch key {
+            case .character("r"), .character("R"), .enter:
+                state.overlay = .none
+                if let answers = offeredDraft?.answers { resume(answers) }
+                offeredDraft = nil
+            case .character("n"), .character("N"):
+                state.overlay = .none
+                offeredDraft = nil
+                return .discardDraft
+            // Quitting here leaves the draft as it was, for the next start.
+            case .control("c"): return .quit(130)
+            default: break
+            }
+            return .none
+        }
         if state.overlay == .confirmQuit {
             switch key {
             case .character("y"), .character("Y"), .control("c"): return .quit(130)

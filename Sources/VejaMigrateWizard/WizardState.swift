@@ -195,6 +195,8 @@ public enum Overlay: Equatable, Sendable {
     case confirmQuit
     /// Asks before `d` removes a column or an index: what it removes, in words.
     case confirmDelete(String)
+    /// The first screen when a draft was kept for this versions directory: what it is, `r` resumes it, `n` starts fresh.
+    case resumeDraft(String)
 }
 
 /// Which preview the right pane shows.

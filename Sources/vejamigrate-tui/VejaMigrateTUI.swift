@@ -60,6 +60,6 @@ struct VejaMigrateTUI: ParsableCommand {
             FileHandle.standardError.write(Data((error.message + "\n").utf8))
             throw ExitCode(2)
         }
-        WizardLoop(terminal: terminal, context: context).run()
+        WizardLoop(terminal: terminal, context: context, drafts: DraftStore(versionsDirectory: context.locations.primary.url)).run()
     }
 }

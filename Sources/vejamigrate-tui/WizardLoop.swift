@@ -11,11 +11,42 @@ final class WizardLoop {
     let context: WizardContext
     /// The verification running in the background, if one was started on the done screen.
     private var verifying: BackgroundVerify?
+    /// Where this versions directory's draft is kept (nil: the state folder is inside it).
+    let drafts: DraftStore?
+    /// The answers last saved as the draft, when they were saved, and on which step.
+    private var savedAnswers: SessionAnswers?
+    private var savedAt = Date.distantPast
 
-    init(terminal: Terminal, context: WizardContext) {
+    init(terminal: Terminal, context: WizardContext, drafts: DraftStore?) {
         self.terminal = terminal
         self.context = context
+        self.drafts = drafts
     }
+
+    /// Saves the answers as the draft when they changed: at once on a new step, else at most once a
+    /// second (`now`: on quit and signals), so a killed terminal loses little. Nothing typed, or a
+    /// written migration, keeps no draft.
+    private func keepDraft(_ model: WizardModel, now: Bool = false) {
+        guard let drafts else { return }
+        guard let answers = model.draftAnswers else {
+            // Emptied after a save (or written): the file must not offer answers that are gone.
+            if savedAnswers != nil, model.offeredDraft == nil { drafts.remove(); savedAnswers = nil }
+            return
+        }
+        guard answers != savedAnswers else { return }
+        guard now || answers.step != savedAnswers?.step || Date().timeIntervalSince(savedAt) >= 1 else { return }
+        do {
+            try drafts.save(answers)
+            savedAnswers = answers
+            savedAt = Date()
+        } catch {
+            // The session goes on; the status area says the draft is not kept.
+            savedAnswers = answers
+            savedAt = Date()
+            draftProblem = "The draft could not be saved: \(error.localizedDescription)"
+        }
+    }
+    private var draftProblem: String?
 
     /// A verification still running is interrupted and waited for, so its temporary database is
     /// dropped (or its cluster stopped) before the wizard exits.
@@ -28,6 +59,11 @@ final class WizardLoop {
 
     func run() -> Never {
         var model = WizardModel(context: context)
+        switch drafts?.load() ?? .none {
+        case .draft(let draft): model.offer(draft)
+        case .setAside(let message): model.show(message)
+        case .none: break
+        }
         perform(model.update(.resize(terminal.size)), on: &model)
         var changed = true
         let reading = context.historyPending ? BackgroundRead.start(context.locations) : nil
@@ -55,8 +91,16 @@ final class WizardLoop {
                 changed = true
                 continue
             }
+            keepDraft(model)
+            if let problem = draftProblem {
+                draftProblem = nil
+                model.show(problem)
+                changed = true
+            }
             if let signal = terminal.pendingSignal {
                 // Nothing is written: a write only happens inside `perform`, which runs to the end first.
+                // The handler only set a flag; the draft is saved here, outside it.
+                keepDraft(model, now: true)
                 terminal.stop()
                 stopVerifying()
                 exit(128 + signal)
@@ -94,6 +138,7 @@ final class WizardLoop {
             case .none:
                 return
             case .quit(let code):
+                keepDraft(model, now: true)
                 terminal.stop()
                 stopVerifying()
                 if let text = model.exitMessage { print(text, terminator: text.hasSuffix("\n") ? "" : "\n") }
@@ -102,11 +147,19 @@ final class WizardLoop {
                 terminal.suspend()
                 // The window may have changed while stopped; the next paint redraws every cell.
                 effect = model.update(.resize(terminal.size))
+            case .discardDraft:
+                drafts?.remove()
+                effect = .none
             case .verify(let revision):
                 verifying = BackgroundVerify.start(context, revision: revision)
                 effect = .none
             case .write, .saveSpec, .startOver:
                 effect = model.update(.effectResult(WizardRuntime.perform(effect, model: model, context: context)))
+                // A written migration clears the draft.
+                if model.writtenPath != nil {
+                    drafts?.remove()
+                    savedAnswers = nil
+                }
             }
         }
     }

@@ -23,6 +23,14 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "tui: drives the built vejamigrate-tui under tmux")
 
 
+@pytest.fixture(autouse=True)
+def state_home(tmp_path, monkeypatch) -> Path:
+    """The wizard's drafts (docs/wizard.md, "Drafts") in a folder of this test's, not ~/.local/state."""
+    state = tmp_path / "state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    return state
+
+
 @pytest.fixture(scope="session")
 def tui_binary() -> Path:
     return require_binary()

@@ -7,7 +7,7 @@
 /// most for a column of that name. docs/name-rules.md lists them and says how to add one.
 ///
 ///     NameRules.suggest(for: "is_paid", schema: nil)?.type   // .boolean
-public struct ColumnSuggestion: Equatable, Sendable {
+public struct ColumnSuggestion: Equatable, Sendable, Codable {
     public var type: ColumnType
     public var length: Int?
     public var precision: Int?

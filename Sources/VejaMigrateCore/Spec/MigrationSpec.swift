@@ -309,7 +309,7 @@ public struct CreateTable: Equatable, Sendable {
 }
 
 /// A column type of the spec and the SQLAlchemy / PostgreSQL types it renders.
-public enum ColumnType: String, CaseIterable, Sendable {
+public enum ColumnType: String, CaseIterable, Sendable, Codable {
     case uuid, string, text, integer, bigint, smallint, numeric, float, boolean, date, datetime, jsonb, json
 
     /// Common names people type for these types, for the "did you mean" hint.
@@ -369,7 +369,7 @@ public struct Column: Equatable, Sendable {
 }
 
 /// A column's server default.
-public enum ColumnDefault: Equatable, Sendable {
+public enum ColumnDefault: Equatable, Sendable, Codable {
     /// `"now"`: `now()` on a datetime, `CURRENT_DATE` on a date.
     case now
     case string(String)
@@ -384,7 +384,7 @@ public enum ColumnDefault: Equatable, Sendable {
 }
 
 /// `ON DELETE` actions.
-public enum OnDelete: String, CaseIterable, Sendable {
+public enum OnDelete: String, CaseIterable, Sendable, Codable {
     case cascade = "CASCADE"
     case setNull = "SET NULL"
     case restrict = "RESTRICT"

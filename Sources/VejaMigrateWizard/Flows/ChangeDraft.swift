@@ -21,18 +21,18 @@ public enum ChangeKey: Hashable, Sendable {
 }
 
 /// What `alter_column` does with one property: leave it, or change it.
-public enum AlterNullability: Int, CaseIterable, Sendable {
+public enum AlterNullability: Int, CaseIterable, Sendable, Codable {
     case keep, nullable, notNull
     var title: String { ["keep", "NULL allowed", "NOT NULL"][rawValue] }
 }
 
-public enum AlterDefault: Int, CaseIterable, Sendable {
+public enum AlterDefault: Int, CaseIterable, Sendable, Codable {
     case keep, set, drop
     var title: String { ["keep", "set", "drop"][rawValue] }
 }
 
 /// An operation on an existing table as typed: text stays text until the spec is built.
-public struct ChangeDraft: Equatable, Sendable {
+public struct ChangeDraft: Equatable, Sendable, Codable {
     public var table = ""
     public var column = ""
     public var to = ""
@@ -112,7 +112,7 @@ public struct ChangeDraft: Equatable, Sendable {
 }
 
 /// One operation as typed, kept whole when the user adds another one.
-public struct OperationDraft: Equatable, Sendable {
+public struct OperationDraft: Equatable, Sendable, Codable {
     public var operation: OperationChoice
     public var table: TableDraft
     public var change: ChangeDraft
