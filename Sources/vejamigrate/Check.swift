@@ -108,8 +108,13 @@ enum CheckOutput {
                 current = f.file
             }
             let severity = paint(f.severity.rawValue, f.severity == .critical ? "31" : f.severity == .warning ? "33" : "36")
-            out += "  \(f.line): \(severity) [\(f.rule)] \(f.message)\n"
-            if !f.fix.isEmpty { out += "      fix: " + f.fix.replacingOccurrences(of: "\n", with: "\n           ") + "\n" }
+            // The rule's words made once per finding (message and fix come from one `words` call).
+            let words = CheckRules.rule(f.rule)?.words(f.data) ?? CheckWords(f.rule, fix: "")
+            out += "  \(f.line): \(severity) [\(f.rule)] \(words.message)\n"
+            if !words.fix.isEmpty {
+                let fix = words.fix.contains("\n") ? words.fix.replacingOccurrences(of: "\n", with: "\n           ") : words.fix
+                out += "      fix: " + fix + "\n"
+            }
         }
         let counts = CheckSeverity.allCases.map { s in (s, findings.count { $0.severity == s }) }.filter { $0.1 > 0 }
         out += "\n" + counts.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ") + "\n"
