@@ -109,7 +109,7 @@ enum CheckOutput {
             }
             let severity = paint(f.severity.rawValue, f.severity == .critical ? "31" : f.severity == .warning ? "33" : "36")
             // The rule's words made once per finding (message and fix come from one `words` call).
-            let words = CheckRules.rule(f.rule)?.words(f.data) ?? CheckWords(f.rule, fix: "")
+            let words = f.words
             out += "  \(f.line): \(severity) [\(f.rule)] \(words.message)\n"
             if !words.fix.isEmpty {
                 let fix = words.fix.contains("\n") ? words.fix.replacingOccurrences(of: "\n", with: "\n           ") : words.fix
@@ -129,7 +129,7 @@ enum CheckOutput {
         out.reserveCapacity(findings.count * 400)
         out += "{\n  \"findings\": [".utf8
         for (k, f) in findings.enumerated() {
-            let words = CheckRules.rule(f.rule)?.words(f.data) ?? CheckWords(f.rule, fix: "")
+            let words = f.words
             out += (k > 0 ? ",\n    {\n      \"file\": " : "\n    {\n      \"file\": ").utf8
             JSONValue.writeString(path(f.file), to: &out)
             out += ",\n      \"fix\": ".utf8
@@ -156,7 +156,8 @@ enum CheckOutput {
         }
         return findings.map { f in
             let level = f.severity == .critical ? "error" : f.severity == .warning ? "warning" : "notice"
-            return "::\(level) file=\(escapeProperty(path(f.file))),line=\(f.line),title=\(escapeProperty(f.rule))::\(escapeData(f.message + " Fix: " + f.fix))\n"
+            let words = f.words
+            return "::\(level) file=\(escapeProperty(path(f.file))),line=\(f.line),title=\(escapeProperty(f.rule))::\(escapeData(words.message + " Fix: " + words.fix))\n"
         }.joined()
     }
 
@@ -173,9 +174,10 @@ enum CheckOutput {
             ])
         }
         let results: [JSONValue] = findings.map { f in
-            .object([
+            let words = f.words
+            return .object([
                 "ruleId": .string(f.rule), "ruleIndex": .int(index[f.rule] ?? 0), "level": .string(level(f.severity)),
-                "message": .object(["text": .string(f.message + " Fix: " + f.fix)]),
+                "message": .object(["text": .string(words.message + " Fix: " + words.fix)]),
                 "locations": .array([.object(["physicalLocation": .object([
                     "artifactLocation": .object(["uri": .string(path(f.file))]),
                     "region": .object(["startLine": .int(max(f.line, 1))]),

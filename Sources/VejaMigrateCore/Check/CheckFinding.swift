@@ -43,10 +43,13 @@ public struct CheckFinding: Equatable, Sendable {
         self.data = data
     }
 
+    /// The rule's words for this finding, made once: what is wrong and the fix (the rule id and no
+    /// fix for a rule that is not known).
+    public var words: CheckWords { CheckRules.rule(rule)?.words(data) ?? CheckWords(rule, fix: "") }
     /// What is wrong, in words (from the rule).
-    public var message: String { CheckRules.rule(rule)?.words(data).message ?? rule }
+    public var message: String { words.message }
     /// What to do about it, in Alembic's form where there is one (from the rule).
-    public var fix: String { CheckRules.rule(rule)?.words(data).fix ?? "" }
+    public var fix: String { words.fix }
 }
 
 /// A rule's words for one finding.
